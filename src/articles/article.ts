@@ -1,0 +1,29 @@
+import { z } from "zod";
+
+/** One normalised news item, whatever feed format it came from. Stored in the archive as JSON. */
+export const ArticleSchema = z.object({
+  /** Stable id, unique across feeds: `${feedId}:${itemKey}` (guid → link → hash of title+date). */
+  id: z.string().min(1),
+  /** `feeds[].id` of the feed this came from. */
+  feedId: z.string().min(1),
+  /** Human name of the source shown to readers (feed's configured name, else the feed's own title). */
+  source: z.string(),
+  /** Plain text, no markup, entities decoded; never empty. */
+  title: z.string().min(1),
+  /** Absolute http(s) URL; empty string when the item had no usable link. */
+  link: z.string(),
+  /** Plain-text summary (HTML stripped, whitespace folded); may be empty. */
+  summary: z.string(),
+  author: z.string().optional(),
+  /** Absolute http(s) image URL (enclosure, media:content/thumbnail, first <img>). */
+  imageUrl: z.string().optional(),
+  categories: z.array(z.string()).default([]),
+  /** Publication time, epoch milliseconds UTC (first-seen time when the feed gave none). */
+  publishedAt: z.number(),
+  /** When this process first saw the item, epoch milliseconds UTC. */
+  firstSeenAt: z.number(),
+  /** Topic ids matched for this article (filled by topic matching, may be empty). */
+  topics: z.array(z.string()).default([]),
+});
+
+export type Article = z.infer<typeof ArticleSchema>;
