@@ -1,0 +1,219 @@
+import { z } from "zod";
+
+const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
+
+/** A chat id as Telegram knows it: a number, or "@channelname" for public channels. */
+const ChatIdSchema = z.union([z.number().int(), z.string().regex(/^@[A-Za-z0-9_]{4,}$/, "expected a number or @channelname")]);
+
+/** Five or six cron fields; node-cron validates the details at start-up. */
+const CronSchema = z
+  .string()
+  .refine((s) => {
+    const n = s.trim().split(/\s+/).length;
+    return n === 5 || n === 6;
+  }, "expected a cron expression with 5 or 6 fields");
+
+const TimeZoneSchema = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, "unknown IANA time zone");
+
+const IdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "lower-case letters, digits, _ or -, at most 32");
+
+export const FeedSchema = z.object({
+  /** Stable id; changing it makes the feed new again (its backlog is archived, not delivered). */
+  id: IdSchema,
+  url: z.url({ protocol: /^https?$/, error: "expected an http(s) URL" }),
+  /** Source name shown to readers; defaults to the feed's own title. */
+  name: z.string().min(1).optional(),
+  /** Topic ids every article of this feed belongs to. */
+  topics: z.array(z.string()).default([]),
+});
+
+export const TopicSchema = z.object({
+  id: IdSchema,
+  /** Shown to readers, e.g. 新能源. */
+  name: z.string().min(1),
+  /** Matched in titles, summaries and categories (Chinese by substring, English by word). */
+  keywords: z.array(z.string().min(1)).default([]),
+});
+
+export const PollSchema = z
+  .object({
+    /** Cron expression, 5 or 6 fields, in `timezone`. Default: every 5 minutes. */
+    schedule: CronSchema.default("*/5 * * * *"),
+    /** Whole request including the body. Default 20. */
+    timeoutSeconds: z.number().positive().max(300).default(20),
+    /** Cap on the decoded body. Default 5 MiB. */
+    maxFeedBytes: z.number().int().positive().default(5 * 1024 * 1024),
+    /** Feeds fetched at once. Default 8. */
+    concurrency: z.number().int().min(1).max(64).default(8),
+    /** Feeds fetched at once from one host. Default 2. */
+    perHostConcurrency: z.number().int().min(1).max(16).default(2),
+    /** Longest wait between retries of a failing feed. Default 60. */
+    maxBackoffMinutes: z.number().positive().default(60),
+    /** The newsroom is told once a feed has failed for this long. Default 60. */
+    alertAfterMinutes: z.number().positive().default(60),
+  })
+  .prefault({});
+
+export const ArchiveSchema = z
+  .object({
+    /** Articles older than this leave the archive and the search index. Default 30. */
+    retentionDays: z.number().positive().default(30),
+  })
+  .prefault({});
+
+export const NewsroomSchema = z
+  .object({
+    /** The newsroom contact chat (a private supergroup of staff, or a private channel). */
+    chatId: z.number().int().optional(),
+    /** Telegram user ids allowed to use staff commands from any chat. */
+    admins: z.array(z.number().int()).default([]),
+    /** Phone hotline shown in /tip help. */
+    hotline: z.string().optional(),
+    /** Web contact shown in /tip help. */
+    web: z.string().optional(),
+  })
+  .prefault({});
+
+export const ChannelSchema = z.object({
+  /** Channel where every new article is posted (the bot must be an admin there). */
+  chatId: ChatIdSchema,
+});
+
+export const DeliverySchema = z
+  .object({
+    /** Related articles under each article. Default 3. */
+    relatedCount: z.number().int().min(0).max(10).default(3),
+    /** Summary length before it is cut at a sentence or word. Default 300. */
+    summaryChars: z.number().int().min(0).max(3000).default(300),
+    /** Messages per second across all chats (Telegram allows 30). Default 29. */
+    maxMessagesPerSecond: z.number().positive().max(30).default(29),
+    /** Messages per second to one private chat. Default 1. */
+    privateChatPerSecond: z.number().positive().max(1).default(1),
+    /** Messages per minute to one group or channel. Default 20. */
+    groupPerMinute: z.number().positive().max(20).default(20),
+    retry: z
+      .object({
+        /** Attempts before a delivery is dead-lettered. Default 5. */
+        maxAttempts: z.number().int().min(1).max(50).default(5),
+        baseDelaySeconds: z.number().positive().default(2),
+        maxDelaySeconds: z.number().positive().default(300),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
+export const TipsSchema = z
+  .object({
+    /** Tips one reader may send per hour. Default 5. */
+    maxPerHour: z.number().int().min(1).default(5),
+    /** Messages (text and attachments) in one tip. Default 20. */
+    maxAttachments: z.number().int().min(1).max(100).default(20),
+    /** Characters of text in one tip. Default 8000. */
+    maxTextChars: z.number().int().min(100).default(8000),
+    /** Tips and reply mappings are deleted after this many days. Default 90. */
+    retentionDays: z.number().positive().default(90),
+    /** An unfinished tip is dropped after this many hours. Default 24. */
+    draftHours: z.number().positive().default(24),
+  })
+  .prefault({});
+
+export const HttpSchema = z
+  .object({
+    /** Port for /healthz and /metrics when not in webhook mode (PORT wins). Default 8080; 0 disables. */
+    port: z.number().int().min(0).max(65535).default(8080),
+    host: z.string().default("0.0.0.0"),
+  })
+  .prefault({});
+
+/** The YAML config file. Every section has defaults, so an empty file is valid. */
+export const FileConfigSchema = z
+  .object({
+    locale: z.enum(["zh-CN", "en"]).default("zh-CN"),
+    timezone: TimeZoneSchema.default("Asia/Shanghai"),
+    poll: PollSchema,
+    feeds: z.array(FeedSchema).default([]),
+    topics: z.array(TopicSchema).default([]),
+    newsroom: NewsroomSchema,
+    channel: ChannelSchema.optional(),
+    delivery: DeliverySchema,
+    tips: TipsSchema,
+    archive: ArchiveSchema,
+    http: HttpSchema,
+  })
+  .strict()
+  .superRefine((cfg, ctx) => {
+    const dup = (ids: string[], path: "feeds" | "topics") => {
+      const seen = new Set<string>();
+      ids.forEach((id, i) => {
+        if (seen.has(id)) ctx.addIssue({ code: "custom", path: [path, i, "id"], message: `duplicate id "${id}"` });
+        seen.add(id);
+      });
+    };
+    dup(
+      cfg.feeds.map((f) => f.id),
+      "feeds",
+    );
+    dup(
+      cfg.topics.map((t) => t.id),
+      "topics",
+    );
+    const topicIds = new Set(cfg.topics.map((t) => t.id));
+    cfg.feeds.forEach((f, i) =>
+      f.topics.forEach((t, j) => {
+        if (!topicIds.has(t))
+          ctx.addIssue({ code: "custom", path: ["feeds", i, "topics", j], message: `unknown topic "${t}"` });
+      }),
+    );
+  });
+
+export type FileConfig = z.infer<typeof FileConfigSchema>;
+export type FeedConfig = z.infer<typeof FeedSchema>;
+export type TopicConfig = z.infer<typeof TopicSchema>;
+
+export { hhmm as HHMM_PATTERN };
+
+/** Environment variables of the SPEC contract; they override the file. */
+export const EnvSchema = z
+  .object({
+    BOT_TOKEN: z
+      .string({ error: "BOT_TOKEN is not set: get a token from @BotFather and export BOT_TOKEN=…" })
+      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "BOT_TOKEN does not look like a bot token (digits:letters)"),
+    TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default("https://api.telegram.org"),
+    NEWSDESK_CONFIG: z.string().min(1).optional(),
+    NEWSDESK_STORE: z
+      .string()
+      .regex(/^(sqlite|redis|rediss|postgres|postgresql):\/\//, "expected sqlite://path, redis://… or postgres://…")
+      .default("sqlite://data/newsdesk.sqlite"),
+    NEWSROOM_CHAT_ID: z
+      .string()
+      .regex(/^-?\d+$/, "expected a numeric chat id")
+      .transform(Number)
+      .optional(),
+    WEBHOOK_URL: z.url({ protocol: /^https$/, error: "expected an https URL" }).optional(),
+    WEBHOOK_SECRET: z
+      .string()
+      .regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 characters of A-Z, a-z, 0-9, _ and -")
+      .optional(),
+    PORT: z
+      .string()
+      .regex(/^\d+$/, "expected a port number")
+      .transform(Number)
+      .refine((n) => n > 0 && n < 65536, "expected a port number")
+      .optional(),
+    LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  })
+  .superRefine((env, ctx) => {
+    if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET)
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "required when WEBHOOK_URL is set" });
+    if (env.WEBHOOK_SECRET && !env.WEBHOOK_URL)
+      ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "required when WEBHOOK_SECRET is set" });
+  });
+
+export type Env = z.infer<typeof EnvSchema>;
