@@ -183,7 +183,7 @@ export { hhmm as HHMM_PATTERN };
 export const EnvSchema = z
   .object({
     BOT_TOKEN: z
-      .string({ error: "BOT_TOKEN is not set: get a token from @BotFather and export BOT_TOKEN=…" })
+      .string({ error: "is not set (get a bot token from @BotFather and export BOT_TOKEN)" })
       .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "BOT_TOKEN does not look like a bot token (digits:letters)"),
     TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default("https://api.telegram.org"),
     NEWSDESK_CONFIG: z.string().min(1).optional(),
