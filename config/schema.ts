@@ -135,6 +135,8 @@ export const HttpSchema = z
 /** The YAML config file. Every section has defaults, so an empty file is valid. */
 export const FileConfigSchema = z
   .object({
+    /** The outlet's name, shown in the welcome message. */
+    name: z.string().min(1).default("Newsdesk"),
     locale: z.enum(["zh-CN", "en"]).default("zh-CN"),
     timezone: TimeZoneSchema.default("Asia/Shanghai"),
     poll: PollSchema,

@@ -1,0 +1,62 @@
+import { Composer, Telegraf } from "telegraf";
+import type { UserFromGetMe } from "telegraf/types";
+import { langFromUserCode, messages, type Lang } from "../i18n/index.js";
+import type { Logger } from "../log.js";
+import type { NewsdeskContext } from "./context.js";
+
+/** Where a chat's chosen language is kept. */
+export interface LangStore {
+  get(chatId: number): Promise<Lang | undefined>;
+  set(chat: { id: number; type: string }, lang: Lang): Promise<void>;
+}
+
+export interface BotDeps {
+  token: string;
+  /** Bot API root; tests and local Bot API servers point it elsewhere. Default https://api.telegram.org. */
+  apiRoot?: string;
+  /** Preset bot identity (tests); otherwise fetched with getMe on launch. */
+  botInfo?: UserFromGetMe;
+  /** Language for chats that chose none and whose user gave no language_code. */
+  defaultLang: Lang;
+  langs: LangStore;
+  logger: Logger;
+  /** Feature composers, in order; the first to handle an update wins. */
+  features: Array<Composer<NewsdeskContext>>;
+  /** Called for every update after it was handled, for metrics. */
+  onUpdate?: (kind: string, ok: boolean) => void;
+}
+
+/** Builds the bot; no I/O happens until it is launched or handed an update. */
+export function createBot(deps: BotDeps): Telegraf<NewsdeskContext> {
+  const bot = new Telegraf<NewsdeskContext>(deps.token, {
+    telegram: { apiRoot: deps.apiRoot ?? "https://api.telegram.org", webhookReply: false },
+    handlerTimeout: 60_000,
+  });
+  if (deps.botInfo) bot.botInfo = deps.botInfo;
+
+  bot.use(async (ctx, next) => {
+    const chosen = ctx.chat ? await deps.langs.get(ctx.chat.id).catch(() => undefined) : undefined;
+    ctx.lang = chosen ?? langFromUserCode(ctx.from?.language_code, deps.defaultLang);
+    ctx.m = messages(ctx.lang);
+    return next();
+  });
+
+  for (const feature of deps.features) bot.use(feature);
+
+  // One bad update never stops the bot: log it (ids and kinds only, never content) and apologise.
+  bot.catch(async (err, ctx) => {
+    deps.logger.error(
+      { err, updateId: ctx.update.update_id, updateType: ctx.updateType, chatId: ctx.chat?.id },
+      "update failed",
+    );
+    deps.onUpdate?.(ctx.updateType, false);
+    try {
+      if (ctx.callbackQuery) await ctx.answerCbQuery(messages(ctx.lang ?? deps.defaultLang).apology());
+      else if (ctx.chat && ctx.chat.type !== "channel")
+        await ctx.reply(messages(ctx.lang ?? deps.defaultLang).apology());
+    } catch (replyErr) {
+      deps.logger.warn({ err: replyErr, updateId: ctx.update.update_id }, "could not send the apology");
+    }
+  });
+  return bot;
+}

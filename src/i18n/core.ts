@@ -1,0 +1,70 @@
+import { h } from "./escape.js";
+
+/** Words of the bot core and reader commands. Values are Telegram HTML; every parameter is escaped here. */
+const en = {
+  welcome: (p: { name: string; outlet: string }) =>
+    `Hello, ${h(p.name)}! This is the news bot of <b>${h(p.outlet)}</b>: new articles on the topics you follow, and a line to our newsroom.\n\n` +
+    `• /topics: choose topics\n• /latest: newest articles\n• /search words: find articles\n• /tip: send us a news tip\n• /help: all commands`,
+  help: () =>
+    [
+      "<b>Reading</b>",
+      "/topics: topics, with buttons to follow them",
+      "/subscribe topic, /unsubscribe topic|all",
+      "/latest [n]: newest articles",
+      "/topic words, /search words: find articles (plain text works too)",
+      "/digest HH:MM|off: one daily digest instead of instant messages",
+      "/quiet HH-HH|off: no messages in those hours (held, sent after)",
+      "",
+      "<b>Tips</b>",
+      "/tip or /tips: send a news tip to our newsroom; /done sends it, /cancel drops it",
+      "",
+      "<b>You</b>",
+      "/lang zh|en: language of the bot",
+      "/privacy: what we keep and for how long; /forget: delete everything about you",
+      "",
+      "In any chat: type @{bot} and words to share an article.",
+    ].join("\n"),
+  langSet: () => "Language set: English.",
+  langUsage: () => "Usage: /lang zh or /lang en",
+  langGroupAdminsOnly: () => "In groups, only the group's admins can change the bot's language.",
+  apology: () => "Sorry, something went wrong on our side. Please try again in a moment.",
+  unknownCommand: () => "I don't know that command. /help lists what I can do.",
+  unknownStartPayload: () => "That link is not valid (any more). /help lists what I can do.",
+  notInGroup: () => "Please use this command in a private chat with me.",
+};
+
+export type CoreMessages = typeof en;
+
+const zhCN: CoreMessages = {
+  welcome: (p) =>
+    `${h(p.name)}，您好！这里是<b>${h(p.outlet)}</b>的新闻机器人：按您关注的栏目推送新文章，也是通往编辑部的报料热线。\n\n` +
+    `• /topics：选择栏目\n• /latest：最新文章\n• /search 关键词：搜索文章\n• /tip：向我们报料\n• /help：全部命令`,
+  help: () =>
+    [
+      "<b>阅读</b>",
+      "/topics：栏目列表，可一键关注",
+      "/subscribe 栏目，/unsubscribe 栏目|all",
+      "/latest [n]：最新文章",
+      "/topic 关键词，/search 关键词：搜索文章（直接发文字也可以）",
+      "/digest HH:MM|off：每天一条摘要，代替即时推送",
+      "/quiet HH-HH|off：免打扰时段（期间的消息稍后送达）",
+      "",
+      "<b>报料</b>",
+      "/tip 或 /tips：向编辑部报料；/done 发送，/cancel 放弃",
+      "",
+      "<b>个人</b>",
+      "/lang zh|en：机器人使用的语言",
+      "/privacy：我们保存哪些信息、保存多久；/forget：删除与您有关的全部信息",
+      "",
+      "在任何聊天中输入 @{bot} 加关键词，即可分享文章。",
+    ].join("\n"),
+  langSet: () => "语言已设为：中文。",
+  langUsage: () => "用法：/lang zh 或 /lang en",
+  langGroupAdminsOnly: () => "在群组中，只有群管理员可以更改机器人的语言。",
+  apology: () => "抱歉，我们这边出了点问题，请稍后再试。",
+  unknownCommand: () => "我不认识这个命令。发送 /help 查看可用命令。",
+  unknownStartPayload: () => "这个链接无效或已过期。发送 /help 查看可用命令。",
+  notInGroup: () => "请在与我的私聊中使用这个命令。",
+};
+
+export const core = { en, "zh-CN": zhCN } as const;
