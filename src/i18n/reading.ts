@@ -1,0 +1,78 @@
+import { h } from "./escape.js";
+
+/** Words of the reading features: topics, subscriptions, queries, digest and quiet hours, article labels. */
+const en = {
+  readMore: () => "Read more",
+  related: () => "Related",
+  topicsHeader: (p: { count: number }): string =>
+    p.count === 0 ? "No topics are configured yet." : "<b>Topics</b>: tap to follow or unfollow.",
+  topicButton: (p: { name: string; on: boolean }) => `${p.on ? "✅" : "➕"} ${p.name}`,
+  subscribed: (p: { topic: string }) => `Following <b>${h(p.topic)}</b>. New articles will arrive here.`,
+  alreadySubscribed: (p: { topic: string }) => `Already following <b>${h(p.topic)}</b>.`,
+  unsubscribed: (p: { topic: string }) => `Stopped following <b>${h(p.topic)}</b>.`,
+  unsubscribedAll: () => "Stopped following all topics.",
+  notSubscribed: (p: { topic: string }) => `You were not following <b>${h(p.topic)}</b>.`,
+  unknownTopic: (p: { topic: string }) => `There is no topic “${h(p.topic)}”. /topics lists them all.`,
+  subscribeUsage: () => "Usage: /subscribe topic (a name or id from /topics)",
+  unsubscribeUsage: () => "Usage: /unsubscribe topic, or /unsubscribe all",
+  groupAdminsOnly: () => "In groups, only the group's admins can change subscriptions and settings.",
+  toggledOn: (p: { topic: string }) => `Following ${p.topic}`,
+  toggledOff: (p: { topic: string }) => `Stopped following ${p.topic}`,
+  latestHeader: () => "<b>Latest articles</b>",
+  latestEmpty: () => "No articles yet. Try again later.",
+  searchUsage: () => "Usage: /search words, e.g. /search new energy",
+  searchHeader: (p: { query: string; total: number }) =>
+    `<b>${h(p.query)}</b>: ${p.total} article${p.total === 1 ? "" : "s"}`,
+  topicResultsHeader: (p: { topic: string; total: number }) => `<b>${h(p.topic)}</b>: latest of ${p.total}`,
+  searchEmpty: (p: { query: string }) => `Nothing found for “${h(p.query)}”. Try other words, or browse /topics.`,
+  moreButton: () => "More ›",
+  queryExpired: () => "This result list has expired; please search again.",
+  digestSet: (p: { time: string; tz: string }) =>
+    `Daily digest at ${h(p.time)} (${h(p.tz)}). Instant messages are off for this chat.`,
+  digestOff: () => "Daily digest off: new articles arrive as they are published.",
+  digestUsage: () => "Usage: /digest HH:MM (e.g. /digest 08:00) or /digest off",
+  digestHeader: (p: { date: string }) => `<b>Your daily digest</b> · ${h(p.date)}`,
+  quietSet: (p: { from: string; to: string; tz: string }) =>
+    `Quiet hours ${h(p.from)}–${h(p.to)} (${h(p.tz)}): messages are held and delivered afterwards.`,
+  quietOff: () => "Quiet hours off.",
+  quietUsage: () => "Usage: /quiet 22-07 (hours, 0-23) or /quiet off",
+  inlineEmpty: () => "No matching articles",
+};
+
+export type ReadingMessages = typeof en;
+
+const zhCN: ReadingMessages = {
+  readMore: () => "阅读全文",
+  related: () => "相关阅读",
+  topicsHeader: (p) => (p.count === 0 ? "目前还没有设置栏目。" : "<b>栏目</b>：点击即可关注或取消关注。"),
+  topicButton: (p) => `${p.on ? "✅" : "➕"} ${p.name}`,
+  subscribed: (p) => `已关注<b>${h(p.topic)}</b>，新文章会推送到这里。`,
+  alreadySubscribed: (p) => `您已经关注了<b>${h(p.topic)}</b>。`,
+  unsubscribed: (p) => `已取消关注<b>${h(p.topic)}</b>。`,
+  unsubscribedAll: () => "已取消关注全部栏目。",
+  notSubscribed: (p) => `您没有关注<b>${h(p.topic)}</b>。`,
+  unknownTopic: (p) => `没有“${h(p.topic)}”这个栏目。发送 /topics 查看全部栏目。`,
+  subscribeUsage: () => "用法：/subscribe 栏目（/topics 中的名称或代号）",
+  unsubscribeUsage: () => "用法：/unsubscribe 栏目，或 /unsubscribe all",
+  groupAdminsOnly: () => "在群组中，只有群管理员可以更改订阅和设置。",
+  toggledOn: (p) => `已关注 ${p.topic}`,
+  toggledOff: (p) => `已取消关注 ${p.topic}`,
+  latestHeader: () => "<b>最新文章</b>",
+  latestEmpty: () => "还没有文章，请稍后再试。",
+  searchUsage: () => "用法：/search 关键词，例如 /search 新能源",
+  searchHeader: (p) => `<b>${h(p.query)}</b>：共 ${p.total} 篇`,
+  topicResultsHeader: (p) => `<b>${h(p.topic)}</b>：最新文章（共 ${p.total} 篇）`,
+  searchEmpty: (p) => `没有找到与“${h(p.query)}”相关的文章。换个关键词，或发送 /topics 浏览栏目。`,
+  moreButton: () => "更多 ›",
+  queryExpired: () => "这组结果已过期，请重新搜索。",
+  digestSet: (p) => `每日摘要时间：${h(p.time)}（${h(p.tz)}）。本聊天不再即时推送。`,
+  digestOff: () => "已关闭每日摘要，新文章将即时推送。",
+  digestUsage: () => "用法：/digest HH:MM（例如 /digest 08:00）或 /digest off",
+  digestHeader: (p) => `<b>今日摘要</b> · ${h(p.date)}`,
+  quietSet: (p) => `免打扰时段 ${h(p.from)}–${h(p.to)}（${h(p.tz)}）：期间的消息会在结束后送达。`,
+  quietOff: () => "已关闭免打扰时段。",
+  quietUsage: () => "用法：/quiet 22-07（小时，0-23）或 /quiet off",
+  inlineEmpty: () => "没有匹配的文章",
+};
+
+export const reading = { en, "zh-CN": zhCN } as const;
