@@ -1,0 +1,121 @@
+import { gunzipSync } from "node:zlib";
+import iconv from "iconv-lite";
+import { FeedError } from "./errors.js";
+import { DEFAULT_MAX_FEED_BYTES } from "./fetch.js";
+
+export interface DecodedFeed {
+  text: string;
+  /** iconv-lite encoding name actually used. */
+  encoding: string;
+  /** How the encoding was chosen (for logs and tests). */
+  source: "bom" | "utf16-sniff" | "utf8-valid" | "http" | "declared" | "cjk-guess" | "fallback";
+}
+
+const utf8Fatal = new TextDecoder("utf-8", { fatal: true });
+
+/** Maps a charset label to the iconv-lite name we decode with, or undefined when unknown. */
+export function normaliseCharset(label: string | undefined): string | undefined {
+  if (!label) return undefined;
+  const l = label.trim().toLowerCase().replace(/^["']|["']$/g, "");
+  if (/^(gb2312|gbk|x-gbk|gb_2312-80|cp936|ms936|windows-936|euc-cn|csgb2312|gb18030|chinese)$/.test(l)) return "gb18030";
+  if (/^(big5|big-5|cn-big5|csbig5|x-x-big5)$/.test(l)) return "big5";
+  if (/^(big5-hkscs)$/.test(l)) return "big5hkscs";
+  // WHATWG treats these as windows-1252, which is a superset that also maps 0x80-0x9F sensibly.
+  if (/^(iso-8859-1|iso8859-1|latin1|latin-1|l1|us-ascii|ascii|cp1252|iso_8859-1)$/.test(l)) return "windows-1252";
+  if (l === "utf8" || l === "utf-8" || l === "unicode-1-1-utf-8") return "utf-8";
+  return iconv.encodingExists(l) ? l : undefined;
+}
+
+/** Reads the encoding pseudo-attribute of the XML declaration (or a `<?phpxml …?>` look-alike). */
+export function declaredEncoding(bytes: Uint8Array): string | undefined {
+  const head = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).toString("latin1");
+  return /<\?[a-z]*xml\b[^>]*?\bencoding\s*=\s*["']?([A-Za-z0-9._:-]+)/i.exec(head)?.[1];
+}
+
+/** Gunzips a body saved as a gzip file (magic 1f 8b), never producing more than maxBytes. */
+export function maybeGunzip(bytes: Uint8Array, maxBytes = DEFAULT_MAX_FEED_BYTES): Uint8Array {
+  if (bytes.byteLength < 2 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return bytes;
+  try {
+    return gunzipSync(bytes, { maxOutputLength: maxBytes });
+  } catch (err) {
+    if ((err as { code?: string }).code === "ERR_BUFFER_TOO_LARGE") {
+      throw new FeedError("too-large", `gzip body expands beyond ${maxBytes} bytes`, { cause: err });
+    }
+    throw new FeedError("malformed-xml", "corrupt gzip body", { cause: err });
+  }
+}
+
+function isValidUtf8(bytes: Uint8Array): boolean {
+  try {
+    utf8Fatal.decode(bytes);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Guesses GB18030 or Big5 for undeclared CJK bytes. Requires nearly every high byte to sit in a
+ * lead/trail pair, which Latin-1 text (accents next to ASCII letters) rarely does.
+ */
+export function guessCjk(bytes: Uint8Array): "gb18030" | "big5" | undefined {
+  let high = 0;
+  let paired = 0;
+  let pairs = 0;
+  let highTrail = 0;
+  let lowTrail = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const b = bytes[i]!;
+    if (b < 0x80) continue;
+    high++;
+    const t = bytes[i + 1];
+    if (b >= 0x81 && b <= 0xfe && t !== undefined && ((t >= 0x40 && t <= 0x7e) || (t >= 0xa1 && t <= 0xfe))) {
+      pairs++;
+      paired++;
+      if (t >= 0xa1) {
+        highTrail++;
+        paired++;
+      } else lowTrail++;
+      i++;
+    }
+  }
+  if (pairs < 2 || paired < high * 0.95 || highTrail < pairs * 0.5) return undefined;
+  const candidate = lowTrail >= pairs * 0.1 ? "big5" : "gb18030";
+  const text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), candidate);
+  return text.includes("\uFFFD") ? undefined : candidate;
+}
+
+/**
+ * Decodes feed bytes to text: BOM, then valid UTF-8 (catches lying declarations), then the HTTP
+ * charset, the XML declaration, a CJK guess, and windows-1252 as the last resort. Never throws for
+ * an unknown label; gzip files are unpacked within maxBytes.
+ */
+export function decodeFeedBytes(
+  input: Uint8Array,
+  httpCharset?: string,
+  maxBytes = DEFAULT_MAX_FEED_BYTES,
+): DecodedFeed {
+  const bytes = maybeGunzip(input, maxBytes);
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const decode = (encoding: string, source: DecodedFeed["source"]): DecodedFeed => ({
+    text: iconv.decode(buf, encoding, { stripBOM: true }),
+    encoding,
+    source,
+  });
+  if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return decode("utf-8", "bom");
+  if (buf[0] === 0xff && buf[1] === 0xfe) return decode("utf-16le", "bom");
+  if (buf[0] === 0xfe && buf[1] === 0xff) return decode("utf-16be", "bom");
+  if (buf[0] === 0x3c && buf[1] === 0x00 && buf[2] !== 0x00) return decode("utf-16le", "utf16-sniff");
+  if (buf[0] === 0x00 && buf[1] === 0x3c) return decode("utf-16be", "utf16-sniff");
+
+  const http = normaliseCharset(httpCharset);
+  const declared = normaliseCharset(declaredEncoding(bytes));
+  // UTF-16 declarations only arrive here without a BOM; trust them over the UTF-8 check.
+  if (declared?.startsWith("utf-16") || declared === "utf16le" || declared === "ucs2") return decode(declared, "declared");
+  if (isValidUtf8(bytes)) return decode("utf-8", "utf8-valid");
+  if (http && http !== "utf-8") return decode(http, "http");
+  if (declared && declared !== "utf-8") return decode(declared, "declared");
+  const cjk = guessCjk(bytes);
+  if (cjk) return decode(cjk, "cjk-guess");
+  return decode("windows-1252", "fallback");
+}

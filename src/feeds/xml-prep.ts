@@ -1,0 +1,171 @@
+import { FeedError } from "./errors.js";
+import { NAMED_ENTITIES } from "./entities.js";
+
+export type DocumentKind = "xml" | "json";
+
+export interface PreparedDocument {
+  kind: DocumentKind;
+  /** For XML: the document from its root element on (prolog dropped); for JSON: the text. */
+  body: string;
+  /** Lower-cased root element name (XML only). */
+  root?: string;
+  /** xml:base declared on the root element, if any. */
+  rootBase?: string;
+}
+
+const FEED_ROOTS = /^(rss|feed|(?:[a-z0-9_-]+:)?rdf|channel)$/i;
+
+/**
+ * Finds the root element after the prolog (whitespace, PIs such as `<?xml …?>` or `<?phpxml …?>`,
+ * comments, DOCTYPE). Refuses any DOCTYPE that declares entities (billion laughs, quadratic
+ * blow-up, XXE) before a parser ever sees it, and recognises HTML pages served in place of a feed.
+ */
+export function prepareDocument(rawText: string): PreparedDocument {
+  const text = rawText.charCodeAt(0) === 0xfeff ? rawText.slice(1) : rawText;
+  let i = 0;
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i]!)) i++;
+    if (i >= text.length) throw new FeedError("empty", "document is empty");
+    const c = text[i];
+    if (c === "{" || c === "[") return { kind: "json", body: text.slice(i) };
+    if (c !== "<") throw new FeedError("not-a-feed", "document does not start with markup");
+    if (text.startsWith("<?", i)) {
+      const end = text.indexOf("?>", i + 2);
+      if (end < 0) throw new FeedError("malformed-xml", "unterminated processing instruction");
+      i = end + 2;
+    } else if (text.startsWith("<!--", i)) {
+      const end = text.indexOf("-->", i + 4);
+      if (end < 0) throw new FeedError("malformed-xml", "unterminated comment");
+      i = end + 3;
+    } else if (/^<!doctype/i.test(text.slice(i, i + 9))) {
+      i = skipDoctype(text, i);
+    } else {
+      break;
+    }
+  }
+  const tagEnd = text.indexOf(">", i);
+  const nameMatch = /^<([A-Za-z_][\w.:-]*)/.exec(text.slice(i, i + 200));
+  if (!nameMatch || tagEnd < 0) throw new FeedError("malformed-xml", "no root element");
+  const root = nameMatch[1]!.toLowerCase();
+  if (root === "html" || root === "head" || root === "body") return fromHtml(text.slice(i));
+  if (!FEED_ROOTS.test(root)) throw new FeedError("not-a-feed", `root element <${root}> is not a feed`);
+  const openTag = text.slice(i, tagEnd + 1);
+  const rootBase = /\sxml:base\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(openTag);
+  const body = repairXml(text.slice(i));
+  const doc: PreparedDocument = { kind: "xml", body, root };
+  const base = rootBase?.[1] ?? rootBase?.[2];
+  if (base) doc.rootBase = base;
+  return doc;
+}
+
+function skipDoctype(text: string, start: number): number {
+  let i = start + 9;
+  let inSubset = false;
+  for (; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === "[") inSubset = true;
+    else if (ch === "]") inSubset = false;
+    else if (ch === "<" && inSubset && text.startsWith("<!ENTITY", i)) {
+      throw new FeedError("hostile-xml", "DOCTYPE declares entities (refused)");
+    } else if (ch === ">" && !inSubset) return i + 1;
+  }
+  throw new FeedError("malformed-xml", "unterminated DOCTYPE");
+}
+
+function fromHtml(html: string): PreparedDocument {
+  // Some sites wrap an Atom feed in an XHTML page; take the feed out, else it is no feed.
+  const start = html.search(/<feed[\s>][^>]*?xmlns\s*=\s*["']http:\/\/www\.w3\.org\/2005\/Atom["']/i);
+  const end = html.lastIndexOf("</feed>");
+  if (start >= 0 && end > start) {
+    return { kind: "xml", body: repairXml(html.slice(start, end + "</feed>".length)), root: "feed" };
+  }
+  throw new FeedError("not-a-feed", "an HTML page, not a feed");
+}
+
+/**
+ * Fixes what strict XML rejects but feeds commonly carry, outside CDATA and comments: bare `&`,
+ * HTML named entities (→ numeric references) and control characters.
+ */
+export function repairXml(xml: string): string {
+  const cleaned = xml.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "");
+  let out = "";
+  let i = 0;
+  while (i < cleaned.length) {
+    const cdata = cleaned.indexOf("<![CDATA[", i);
+    const comment = cleaned.indexOf("<!--", i);
+    const next = cdata < 0 ? comment : comment < 0 ? cdata : Math.min(cdata, comment);
+    if (next < 0) {
+      out += fixAmpersands(cleaned.slice(i));
+      break;
+    }
+    out += fixAmpersands(cleaned.slice(i, next));
+    const closer = next === cdata ? "]]>" : "-->";
+    const end = cleaned.indexOf(closer, next + 4);
+    if (end < 0) {
+      out += cleaned.slice(next);
+      break;
+    }
+    out += cleaned.slice(next, end + closer.length);
+    i = end + closer.length;
+  }
+  return out;
+}
+
+function fixAmpersands(s: string): string {
+  if (!s.includes("&")) return s;
+  return s.replace(/&(#[0-9]{1,8};|#[xX][0-9a-fA-F]{1,7};|[A-Za-z][A-Za-z0-9]{0,31};)?/g, (whole, ref: string | undefined) => {
+    if (!ref) return "&amp;";
+    if (ref.startsWith("#")) return whole;
+    const name = ref.slice(0, -1);
+    if (name === "amp" || name === "lt" || name === "gt" || name === "quot" || name === "apos") return whole;
+    const cp = NAMED_ENTITIES.get(name);
+    return cp === undefined ? `&amp;${ref}` : `&#${cp};`;
+  });
+}
+
+const RAW_HTML_ELEMENTS = /<(description|title|summary|content:encoded|comments)(\s[^>]*)?>([\s\S]*?)<\/\1\s*>/g;
+
+/** Second chance for RSS with raw, unbalanced HTML inside text elements: wraps it in CDATA. */
+export function wrapRawHtml(xml: string): string {
+  return xml.replace(RAW_HTML_ELEMENTS, (whole, name: string, attrs: string | undefined, inner: string) => {
+    if (!inner.includes("<") || inner.trimStart().startsWith("<![CDATA[")) return whole;
+    return `<${name}${attrs ?? ""}><![CDATA[${inner.replace(/]]>/g, "]]&gt;")}]]></${name}>`;
+  });
+}
+
+/**
+ * Closes elements left open by a truncated document (server died mid-body), after cutting any
+ * half-written tag, comment or CDATA section at the end. Only used as a second attempt.
+ */
+export function closeOpenTags(xml: string): string {
+  let text = xml;
+  const lastLt = text.lastIndexOf("<");
+  if (lastLt > text.lastIndexOf(">")) text = text.slice(0, lastLt);
+  const stack: string[] = [];
+  let i = 0;
+  while (i < text.length) {
+    const lt = text.indexOf("<", i);
+    if (lt < 0) break;
+    const special = text.startsWith("<![CDATA[", lt) ? "]]>" : text.startsWith("<!--", lt) ? "-->" : text[lt + 1] === "?" ? "?>" : undefined;
+    if (special) {
+      const end = text.indexOf(special, lt);
+      if (end < 0) {
+        text = text.slice(0, lt);
+        break;
+      }
+      i = end + special.length;
+      continue;
+    }
+    const gt = text.indexOf(">", lt);
+    if (gt < 0) break;
+    const m = /^<(\/?)([A-Za-z_][\w.:-]*)/.exec(text.slice(lt, Math.min(gt + 1, lt + 200)));
+    if (m) {
+      if (m[1]) {
+        const at = stack.lastIndexOf(m[2]!);
+        if (at >= 0) stack.length = at;
+      } else if (text[gt - 1] !== "/") stack.push(m[2]!);
+    }
+    i = gt + 1;
+  }
+  return text + stack.reverse().map((name) => `</${name}>`).join("");
+}
