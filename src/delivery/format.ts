@@ -91,13 +91,17 @@ function render(p: Parts, shape: Shape): Rendered {
   const lines: Array<[string, string]> = [[`<b>${escapeHtml(title)}</b>`, title]];
   if (p.meta !== "") lines.push([escapeHtml(p.meta), p.meta]);
   if (summary !== "") lines.push([escapeHtml(summary), summary]);
-  if (p.link !== null) lines.push([`<a href="${escapeHtml(p.link)}">${escapeHtml(p.readMore)}</a>`, p.readMore]);
+  if (p.link !== null)
+    lines.push([`<a href="${escapeHtml(p.link)}">${escapeHtml(p.readMore)}</a>`, p.readMore]);
   const related = p.related.slice(0, shape.relatedCount);
   if (related.length > 0) {
     lines.push(["", ""], [escapeHtml(p.relatedLabel), p.relatedLabel]);
     for (const r of related) {
       const tail = r.tail === "" ? "" : ` · ${r.tail}`;
-      lines.push([`• <a href="${escapeHtml(r.url)}">${escapeHtml(r.title)}</a>${escapeHtml(tail)}`, `• ${r.title}${tail}`]);
+      lines.push([
+        `• <a href="${escapeHtml(r.url)}">${escapeHtml(r.title)}</a>${escapeHtml(tail)}`,
+        `• ${r.title}${tail}`,
+      ]);
     }
   }
   if (shape.withTags && p.tags.length > 0) {
@@ -146,7 +150,9 @@ function relatedLines(article: Article, related: Article[], opts: FormatOptions)
     if (url === null || seen.has(r.id)) continue;
     seen.add(r.id);
     const source = truncateText(oneLine(r.source), MAX_RELATED_SOURCE_UNITS);
-    const tail = [source, formatDate(r.publishedAt, opts.timeZone, opts.locale)].filter((s) => s !== "").join(" ");
+    const tail = [source, formatDate(r.publishedAt, opts.timeZone, opts.locale)]
+      .filter((s) => s !== "")
+      .join(" ");
     lines.push({ url, title: truncateText(oneLine(r.title), MAX_RELATED_TITLE_UNITS) || "…", tail });
   }
   return lines;
@@ -216,13 +222,16 @@ export function formatArticleList(articles: Article[], opts: ListFormatOptions):
   for (const a of articles) {
     const title = truncateText(oneLine(a.title), MAX_LIST_TITLE_UNITS) || "…";
     const source = truncateText(oneLine(a.source), MAX_RELATED_SOURCE_UNITS);
-    const tail = [source, formatDate(a.publishedAt, opts.timeZone, opts.locale)].filter((s) => s !== "").join(" ");
+    const tail = [source, formatDate(a.publishedAt, opts.timeZone, opts.locale)]
+      .filter((s) => s !== "")
+      .join(" ");
     const suffix = tail === "" ? "" : ` · ${tail}`;
     const number = `${n + 1}. `;
     const cost = (out.length > 0 ? 1 : 0) + number.length + title.length + suffix.length;
     if (used + cost > maxUnits) continue;
     const url = safeHttpUrl(a.link);
-    const titleHtml = url === null ? escapeHtml(title) : `<a href="${escapeHtml(url)}">${escapeHtml(title)}</a>`;
+    const titleHtml =
+      url === null ? escapeHtml(title) : `<a href="${escapeHtml(url)}">${escapeHtml(title)}</a>`;
     out.push(`${number}${titleHtml}${escapeHtml(suffix)}`);
     used += cost;
     n++;

@@ -54,7 +54,9 @@ function decodeEntity(entity: string): string {
     case "&quot;":
       return '"';
     default: {
-      const code = entity.startsWith("&#x") ? parseInt(entity.slice(3, -1), 16) : parseInt(entity.slice(2, -1), 10);
+      const code = entity.startsWith("&#x")
+        ? parseInt(entity.slice(3, -1), 16)
+        : parseInt(entity.slice(2, -1), 10);
       return code > 0 && code < 0x110000 ? String.fromCodePoint(code) : entity;
     }
   }
@@ -95,8 +97,15 @@ export function truncateHtmlSafe(html: string, maxUnits: number): string {
     out += token;
   }
   // An element opened right at the cut would be empty: drop its start tag instead of leaving it hanging.
-  return out.replace(/(?:<[a-zA-Z][^>]*>)+$/, (tags) => {
-    for (let n = (tags.match(/</g) ?? []).length; n > 0; n--) open.pop();
-    return "";
-  }) + "…" + open.reverse().map((name) => `</${name}>`).join("");
+  return (
+    out.replace(/(?:<[a-zA-Z][^>]*>)+$/, (tags) => {
+      for (let n = (tags.match(/</g) ?? []).length; n > 0; n--) open.pop();
+      return "";
+    }) +
+    "…" +
+    open
+      .reverse()
+      .map((name) => `</${name}>`)
+      .join("")
+  );
 }

@@ -120,7 +120,9 @@ function partsOf(epochMs: number, timeZone: string): DateParts | null {
 export function formatDateTime(epochMs: number, timeZone: string, locale: "zh-CN" | "en"): string {
   const p = partsOf(epochMs, timeZone);
   if (p === null) return "";
-  return locale === "zh-CN" ? `${p.year}-${p.month}-${p.day} ${p.time}` : `${p.day} ${p.monthName} ${p.year}, ${p.time}`;
+  return locale === "zh-CN"
+    ? `${p.year}-${p.month}-${p.day} ${p.time}`
+    : `${p.day} ${p.monthName} ${p.year}, ${p.time}`;
 }
 
 /** Local date only: zh-CN "2024-02-23", en "23 Feb 2024"; "" for an invalid time. */

@@ -11,7 +11,8 @@ function parsed(html: string) {
 
 function failure(html: string): string {
   const result = parseTelegramHtml(html);
-  if (result.ok) throw new Error(`expected ${JSON.stringify(html)} to fail, got text ${JSON.stringify(result.text)}`);
+  if (result.ok)
+    throw new Error(`expected ${JSON.stringify(html)} to fail, got text ${JSON.stringify(result.text)}`);
   return result.description;
 }
 
@@ -25,9 +26,19 @@ describe("parseTelegramHtml: accepted markup", () => {
   });
 
   it.each([
-    ["b", "bold"], ["strong", "bold"], ["i", "italic"], ["em", "italic"], ["u", "underline"], ["ins", "underline"],
-    ["s", "strikethrough"], ["strike", "strikethrough"], ["del", "strikethrough"], ["tg-spoiler", "spoiler"],
-    ["code", "code"], ["pre", "pre"], ["blockquote", "blockquote"],
+    ["b", "bold"],
+    ["strong", "bold"],
+    ["i", "italic"],
+    ["em", "italic"],
+    ["u", "underline"],
+    ["ins", "underline"],
+    ["s", "strikethrough"],
+    ["strike", "strikethrough"],
+    ["del", "strikethrough"],
+    ["tg-spoiler", "spoiler"],
+    ["code", "code"],
+    ["pre", "pre"],
+    ["blockquote", "blockquote"],
   ])("<%s> makes a %s entity with UTF-16 offsets", (tag, type) => {
     // ➡️ is two UTF-16 units (U+27A1 U+FE0F); offsets count in UTF-16 like the Bot API.
     expect(parsed(`➡️ ➡️<${tag}>➡️ ➡️</${tag}>`)).toEqual({
@@ -70,13 +81,19 @@ describe("parseTelegramHtml: accepted markup", () => {
     expect(parsed('<a href="https://example.com/a?x=1&amp;y=&quot;2&quot;">go</a>').entities).toEqual([
       { type: "text_link", offset: 0, length: 2, url: "https://example.com/a?x=1&y=%222%22" },
     ]);
-    expect(parsed("<a   href=  'http://example.com/'   >go</a>").entities[0]?.url).toBe("http://example.com/");
+    expect(parsed("<a   href=  'http://example.com/'   >go</a>").entities[0]?.url).toBe(
+      "http://example.com/",
+    );
     expect(parsed('<a href="tg://resolve?domain=x">t</a>').entities[0]?.url).toBe("tg://resolve?domain=x");
-    expect(parsed('<a href="mailto:desk@example.com">m</a>').entities[0]?.url).toBe("mailto:desk@example.com");
+    expect(parsed('<a href="mailto:desk@example.com">m</a>').entities[0]?.url).toBe(
+      "mailto:desk@example.com",
+    );
   });
 
   it("accepts span.tg-spoiler, tg-emoji and expandable blockquote", () => {
-    expect(parsed('<span class="tg-spoiler">s</span>').entities).toEqual([{ type: "spoiler", offset: 0, length: 1 }]);
+    expect(parsed('<span class="tg-spoiler">s</span>').entities).toEqual([
+      { type: "spoiler", offset: 0, length: 1 },
+    ]);
     expect(parsed('<tg-emoji emoji-id="5368324170671202286">👍</tg-emoji>').entities).toEqual([
       { type: "custom_emoji", offset: 0, length: 2, custom_emoji_id: "5368324170671202286" },
     ]);
@@ -92,7 +109,9 @@ describe("parseTelegramHtml: accepted markup", () => {
     expect(parsed('<code class="language-ts"><pre>x</pre></code>').entities).toEqual([
       { type: "pre", offset: 0, length: 1, language: "ts" },
     ]);
-    expect(parsed('<code class="language-ts">x</code>').entities).toEqual([{ type: "code", offset: 0, length: 1 }]);
+    expect(parsed('<code class="language-ts">x</code>').entities).toEqual([
+      { type: "code", offset: 0, length: 1 },
+    ]);
   });
 
   it("ignores a '>' in text and unknown attributes of known tags", () => {
@@ -152,7 +171,10 @@ describe("parseTelegramHtml: errors worded like Telegram (offsets in UTF-8 bytes
     ["🏟 🏟&lt;<abac aba>", 'Unsupported start tag "abac" at byte offset 13'],
     ["🏟 🏟&lt;<abac>", 'Unsupported start tag "abac" at byte offset 13'],
     ["🏟 🏟&lt;<i   =aba>", 'Empty attribute name in the tag "i" at byte offset 13'],
-    ["🏟 🏟&lt;<i    aba>", 'Expected equal sign in declaration of an attribute of the tag "i" at byte offset 13'],
+    [
+      "🏟 🏟&lt;<i    aba>",
+      'Expected equal sign in declaration of an attribute of the tag "i" at byte offset 13',
+    ],
     ["🏟 🏟&lt;<i    aba  =  ", 'Unclosed start tag "i" at byte offset 13'],
     ["🏟 🏟&lt;<i    aba  =  190azAz-.,", "Unexpected end of name token at byte offset 27"],
     ['🏟 🏟&lt;<i    aba  =  "&lt;&gt;&quot;>', "Unclosed start tag at byte offset 13"],
@@ -179,9 +201,15 @@ describe("parseTelegramHtml: errors worded like Telegram (offsets in UTF-8 bytes
   it.each([
     ["<a>https://example.com</a>", 'Tag "a" must have a non-empty attribute "href" at byte offset 0'],
     ['<a href="">x</a>', 'Tag "a" must have a non-empty attribute "href" at byte offset 0'],
-    ['<a href="javascript:alert(1)">x</a>', 'Unsupported URL "javascript:alert(1)" in the tag "a" at byte offset 0'],
+    [
+      '<a href="javascript:alert(1)">x</a>',
+      'Unsupported URL "javascript:alert(1)" in the tag "a" at byte offset 0',
+    ],
     ['<a href="example.com">x</a>', 'Unsupported URL "example.com" in the tag "a" at byte offset 0'],
-    ['x<a href="data:text/html,hi">x</a>', 'Unsupported URL "data:text/html,hi" in the tag "a" at byte offset 1'],
+    [
+      'x<a href="data:text/html,hi">x</a>',
+      'Unsupported URL "data:text/html,hi" in the tag "a" at byte offset 1',
+    ],
   ])("rejects a link Telegram would guess at or drop: %j (stricter than Telegram)", (html, message) => {
     expect(failure(html)).toBe(PREFIX + message);
   });
@@ -200,7 +228,9 @@ describe("checkMessageLength", () => {
 
   it("counts a surrogate pair as two units (stricter than Telegram's code points)", () => {
     expect(checkMessageLength("🏟".repeat(512), "caption")).toBeNull();
-    expect(checkMessageLength("🏟".repeat(512) + "x", "caption")).toBe("Bad Request: message caption is too long");
+    expect(checkMessageLength("🏟".repeat(512) + "x", "caption")).toBe(
+      "Bad Request: message caption is too long",
+    );
     expect(checkMessageLength("🏟".repeat(2049), "text")).toBe("Bad Request: message is too long");
   });
 

@@ -36,16 +36,19 @@ export const MAX_TEXT_UTF16 = 4096;
 export const MAX_CAPTION_UTF16 = 1024;
 
 const PARSE_PREFIX = "Bad Request: can't parse entities: ";
+// prettier-ignore
 const TAGS = new Set([
   "a", "b", "strong", "i", "em", "s", "strike", "del", "u", "ins",
   "tg-spoiler", "tg-emoji", "span", "pre", "code", "blockquote",
 ]);
 const LINK_PROTOCOLS = new Set(["http:", "https:", "tg:", "mailto:"]);
 // TDLib's sort_entities: offset, then longer first, then this priority.
+// prettier-ignore
 const PRIORITY: Record<string, number> = {
   blockquote: 0, expandable_blockquote: 0, pre: 11, code: 20, text_link: 49,
   bold: 90, italic: 91, underline: 92, strikethrough: 93, spoiler: 94, custom_emoji: 99,
 };
+// prettier-ignore
 const SIMPLE_TYPES: Record<string, string> = {
   b: "bold", strong: "bold", i: "italic", em: "italic", u: "underline", ins: "underline",
   s: "strikethrough", strike: "strikethrough", del: "strikethrough", "tg-spoiler": "spoiler", span: "spoiler",
@@ -61,7 +64,8 @@ interface OpenTag {
 
 /** Parse `html` as Telegram's HTML parse mode does (stricter in the ways the file comment lists). */
 export function parseTelegramHtml(html: string): HtmlCheck {
-  if (hasLoneSurrogate(html)) return { ok: false, description: "Bad Request: strings must be encoded in UTF-8" };
+  if (hasLoneSurrogate(html))
+    return { ok: false, description: "Bad Request: strings must be encoded in UTF-8" };
   try {
     return { ok: true, ...parse(Buffer.from(html, "utf8")) };
   } catch (error) {
@@ -133,7 +137,8 @@ function parse(text: Buffer): { text: string; entities: HtmlEntity[] } {
   }
 
   const unclosed = nested.at(-1);
-  if (unclosed !== undefined) throw new ParseError(`Can't find end tag corresponding to start tag ${unclosed.name}`);
+  if (unclosed !== undefined)
+    throw new ParseError(`Can't find end tag corresponding to start tag ${unclosed.name}`);
   if (decodedSurrogate) {
     throw new ParseError(
       "Text contains invalid Unicode characters after decoding HTML entities, check for unmatched surrogate code units",
@@ -142,7 +147,8 @@ function parse(text: Buffer): { text: string; entities: HtmlEntity[] } {
   // A language only survives on a pre: a code that did not merge with one loses it.
   for (const entity of entities) if (entity.type === "code") delete entity.language;
   entities.sort(
-    (a, b) => a.offset - b.offset || b.length - a.length || (PRIORITY[a.type] ?? 50) - (PRIORITY[b.type] ?? 50),
+    (a, b) =>
+      a.offset - b.offset || b.length - a.length || (PRIORITY[a.type] ?? 50) - (PRIORITY[b.type] ?? 50),
   );
   return { text: Buffer.from(result).toString("utf8"), entities };
 }
@@ -167,7 +173,8 @@ function readStartTag(
     const attributeBegin = i;
     while (!isSpace(at(i)) && at(i) !== 0x3d /* = */ && at(i) !== 0x3e) i++;
     const attribute = utf8(text, attributeBegin, i);
-    if (attribute === "") throw new ParseError(`Empty attribute name in the tag "${name}" at byte offset ${beginPos}`);
+    if (attribute === "")
+      throw new ParseError(`Empty attribute name in the tag "${name}" at byte offset ${beginPos}`);
     while (at(i) !== 0 && isSpace(at(i))) i++;
     if (at(i) !== 0x3d) {
       // Newer TDLib: `<blockquote expandable>` is the one attribute without a value.
@@ -188,7 +195,8 @@ function readStartTag(
       const tokenBegin = i;
       while (isAlnum(at(i)) || at(i) === 0x2e || at(i) === 0x2d) i++;
       value = asciiLower(text.toString("latin1", tokenBegin, i));
-      if (!isSpace(at(i)) && at(i) !== 0x3e) throw new ParseError(`Unexpected end of name token at byte offset ${tokenBegin}`);
+      if (!isSpace(at(i)) && at(i) !== 0x3e)
+        throw new ParseError(`Unexpected end of name token at byte offset ${tokenBegin}`);
     } else {
       const quote = at(i++);
       const bytes: number[] = [];
@@ -230,7 +238,8 @@ function readStartTag(
 
 // Stricter than Telegram (see the file comment): a link must be explicit and of a known scheme.
 function checkHref(href: string, beginPos: number): void {
-  if (href === "") throw new ParseError(`Tag "a" must have a non-empty attribute "href" at byte offset ${beginPos}`);
+  if (href === "")
+    throw new ParseError(`Tag "a" must have a non-empty attribute "href" at byte offset ${beginPos}`);
   let protocol: string;
   try {
     protocol = new URL(href).protocol;
@@ -265,12 +274,22 @@ function addEntity(entities: HtmlEntity[], open: OpenTag, length: number): void 
     else entities.push({ type: "pre", offset, length });
   } else if (open.name === "code") {
     if (sameSpan && last.type === "pre" && open.argument !== "") last.language = open.argument;
-    else entities.push({ type: "code", offset, length, ...(open.argument !== "" ? { language: open.argument } : {}) });
+    else
+      entities.push({
+        type: "code",
+        offset,
+        length,
+        ...(open.argument !== "" ? { language: open.argument } : {}),
+      });
   }
 }
 
 // TDLib's decode_html_entity, but requiring the `;` (stricter: see the file comment).
-function decodeEntity(text: Buffer, pos: number, at: (i: number) => number): { code: number; end: number } | null {
+function decodeEntity(
+  text: Buffer,
+  pos: number,
+  at: (i: number) => number,
+): { code: number; end: number } | null {
   let end = pos + 1;
   let code = 0;
   if (at(pos + 1) === 0x23 /* # */) {
@@ -299,7 +318,12 @@ function pushUtf8(out: number[], code: number): void {
   else if (code < 0x800) out.push(0xc0 | (code >> 6), 0x80 | (code & 0x3f));
   else if (code < 0x10000) out.push(0xe0 | (code >> 12), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
   else {
-    out.push(0xf0 | (code >> 18), 0x80 | ((code >> 12) & 0x3f), 0x80 | ((code >> 6) & 0x3f), 0x80 | (code & 0x3f));
+    out.push(
+      0xf0 | (code >> 18),
+      0x80 | ((code >> 12) & 0x3f),
+      0x80 | ((code >> 6) & 0x3f),
+      0x80 | (code & 0x3f),
+    );
   }
 }
 
