@@ -1,0 +1,268 @@
+import { createServer } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Update, User } from "telegraf/types";
+import { chatHandlers } from "./bot-api/chat-methods.js";
+import type { Handler, MethodContext } from "./bot-api/context.js";
+import { editHandlers } from "./bot-api/edit.js";
+import { ApiFailure, statusText } from "./bot-api/errors.js";
+import { readParams } from "./bot-api/http-body.js";
+import { RateLimiter } from "./bot-api/rate-limiter.js";
+import { sendHandlers } from "./bot-api/send.js";
+import { ChatStore } from "./bot-api/state.js";
+import type { ChatInfo } from "./bot-api/state.js";
+import type { ApiCall, DoubleStats, InjectedError, Limits, Params, SentMessage } from "./bot-api/types.js";
+import { ClientGone, UpdateFeed } from "./bot-api/update-feed.js";
+
+export type { ApiCall, DoubleStats, Entity, InjectedError, Limits, Params, SentKind, SentMessage } from "./bot-api/types.js";
+export type { ChatInfo } from "./bot-api/state.js";
+
+/** A fake Telegram Bot API server for end-to-end tests (see test/support/bot-api-double.test.ts). */
+export interface BotApiDouble {
+  /** "http://127.0.0.1:PORT", for `new Telegraf(token, { telegram: { apiRoot } })`. */
+  apiRoot: string;
+  token: string;
+  botUser: User;
+  /** Every answered call, in answer order. */
+  calls: ApiCall[];
+  /** Messages the bot sent successfully (to one chat, or all), in order; edits and deletions show in place. */
+  sent(chatId?: number | string): SentMessage[];
+  /** Queues an update for getUpdates (or the webhook) and learns its chats, messages and query ids. */
+  pushUpdate(update: Update): void;
+  /** Resolves with the first past or future call matching predicate; rejects after timeoutMs (default 5000). */
+  waitFor(predicate: (call: ApiCall) => boolean, timeoutMs?: number): Promise<ApiCall>;
+  /** Sends to chatId fail with 403 (blocked by the user / kicked from the group, or the given description). */
+  blockChat(chatId: number | string, description?: string): void;
+  unblockChat(chatId: number | string): void;
+  /** Calls naming oldId fail with 400 and parameters.migrate_to_chat_id = newId. */
+  migrateChat(oldId: number, newId: number): void;
+  /** The next n calls of method (or "*" for any method) fail with this error. */
+  failNext(method: string, n: number, error: InjectedError): void;
+  /** Calls for a chat (or all calls when chatId is absent) answer with a 5xx until called with null. */
+  setDown(downFor: { chatId?: number | string; status: number; description?: string } | null): void;
+  /** Admins for getChatMember / getChatAdministrators; the first one is the chat's creator. */
+  setChatAdmins(chatId: number | string, userIds: number[]): void;
+  /** Declares a chat's type and names (e.g. a channel), instead of the type inferred from the id. */
+  registerChat(chat: ChatInfo): void;
+  setLimits(limits: Partial<Limits>): void;
+  stats(): DoubleStats;
+  /** The pending webhook, as getWebhookInfo would show it (url "" when polling). */
+  webhookUrl(): string;
+  close(): Promise<void>;
+}
+
+/** Options for startBotApiDouble. */
+export interface BotApiDoubleOptions {
+  /** Token the double accepts (default "123456789:TEST-newsdesk-token"). */
+  token?: string;
+  /** Overrides for getMe (default id 123456789, username "newsdesk_test_bot"). */
+  botUser?: Partial<User>;
+  /** Rate limits (default Telegram's: 30/s, 1/s per private chat with a burst of 3, 20/min per group). */
+  limits?: Partial<Limits>;
+  /** Clock in ms used for rate limits, message dates and ApiCall.at (default Date.now). */
+  now?: () => number;
+  /** Pause before a failed webhook delivery is retried (default 100 ms). */
+  webhookRetryMs?: number;
+}
+
+interface Waiter {
+  predicate: (call: ApiCall) => boolean;
+  resolve: (call: ApiCall) => void;
+}
+
+/** Starts the double on 127.0.0.1 at a random port. */
+export async function startBotApiDouble(opts: BotApiDoubleOptions = {}): Promise<BotApiDouble> {
+  const token = opts.token ?? "123456789:TEST-newsdesk-token";
+  const now = opts.now ?? Date.now;
+  const botUser: User = {
+    id: 123456789,
+    is_bot: true,
+    first_name: "Newsdesk Test",
+    username: "newsdesk_test_bot",
+    can_join_groups: true,
+    can_read_all_group_messages: false,
+    supports_inline_queries: true,
+    ...opts.botUser,
+  } as User;
+  const store = new ChatStore();
+  store.botId = botUser.id;
+  const ctx: MethodContext = { store, limiter: new RateLimiter(opts.limits), nowMs: now, botUser, counters: { messagesSent: 0 } };
+  const calls: ApiCall[] = [];
+  const waiters = new Set<Waiter>();
+  const failures = new Map<string, InjectedError[]>();
+  let down: { chatId?: number; status: number; description?: string } | null = null;
+  const counts = { accepted: 0, rejected: 0, rejected429: 0 };
+
+  const feed = new UpdateFeed(async (method, params) => {
+    await execute(canonical.get(method.toLowerCase()) ?? method, params, now(), new AbortController().signal);
+  }, opts.webhookRetryMs ?? 100);
+
+  const handlers: Record<string, Handler> = {
+    ...sendHandlers,
+    ...editHandlers,
+    ...chatHandlers,
+    setWebhook: (params) => feed.setWebhook(params),
+    deleteWebhook: (params) => feed.deleteWebhook(params),
+    getWebhookInfo: () => feed.webhookInfo(),
+  };
+  const canonical = new Map([...Object.keys(handlers), "getUpdates"].map((name) => [name.toLowerCase(), name]));
+
+  function record(call: ApiCall): void {
+    calls.push(call);
+    for (const waiter of waiters) {
+      if (waiter.predicate(call)) {
+        waiters.delete(waiter);
+        waiter.resolve(call);
+      }
+    }
+  }
+
+  function chatOf(raw: unknown): number | undefined {
+    try {
+      return raw === undefined ? undefined : store.resolveChatId(raw);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Runs one call through fault injection and its handler, records it, and returns the answer. */
+  async function execute(method: string, params: Params, at: number, gone: AbortSignal): Promise<{ status: number; body: unknown }> {
+    try {
+      const queued = failures.get(method)?.shift() ?? failures.get("*")?.shift();
+      if (queued) throw ApiFailure.from(queued);
+      if (down && (down.chatId === undefined || down.chatId === chatOf(params.chat_id))) {
+        throw new ApiFailure(down.status, down.description ?? statusText(down.status));
+      }
+      const handler = handlers[method];
+      const result: unknown = method === "getUpdates" ? await feed.getUpdates(params, gone) : await handler?.(params, ctx);
+      counts.accepted++;
+      record({ method, params, at, ok: true, result });
+      return { status: 200, body: { ok: true, result } };
+    } catch (error) {
+      if (error instanceof ClientGone) {
+        record({ method, params, at, ok: false, errorCode: 499, description: "client closed the request" });
+        return { status: 499, body: null };
+      }
+      const failure =
+        error instanceof ApiFailure
+          ? error
+          : new ApiFailure(500, `Internal Server Error: the double failed: ${error instanceof Error ? error.message : String(error)}`);
+      counts.rejected++;
+      if (failure.code === 429) counts.rejected429++;
+      record({ method, params, at, ok: false, errorCode: failure.code, description: failure.description });
+      const body = { ok: false, error_code: failure.code, description: failure.description, ...(failure.parameters ? { parameters: failure.parameters } : {}) };
+      return { status: failure.code, body };
+    }
+  }
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const at = now();
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const match = /^\/bot([^/]+)\/([A-Za-z]+)\/?$/.exec(url.pathname);
+    const gone = new AbortController();
+    res.on("close", () => {
+      if (!res.writableEnded) gone.abort();
+    });
+    let answer: { status: number; body: unknown };
+    if (!match || match[1] !== token) {
+      req.resume();
+      const failure = match ? new ApiFailure(401, "Unauthorized") : new ApiFailure(404, "Not Found");
+      record({ method: match?.[2] ?? url.pathname, params: {}, at, ok: false, errorCode: failure.code, description: failure.description });
+      counts.rejected++;
+      answer = { status: failure.code, body: { ok: false, error_code: failure.code, description: failure.description } };
+    } else {
+      const method = canonical.get(match[2]!.toLowerCase());
+      let params: Params = {};
+      try {
+        params = await readParams(req, url);
+        if (!method) throw new ApiFailure(404, "Not Found");
+        answer = await execute(method, params, at, gone.signal);
+      } catch (error) {
+        const failure = error instanceof ApiFailure ? error : new ApiFailure(400, "Bad Request: unreadable request body");
+        record({ method: method ?? match[2]!, params, at, ok: false, errorCode: failure.code, description: failure.description });
+        counts.rejected++;
+        answer = { status: failure.code, body: { ok: false, error_code: failure.code, description: failure.description } };
+      }
+    }
+    if (gone.signal.aborted || res.writableEnded) return;
+    const message = answer.status >= 500 ? (((answer.body as { description?: string }).description ?? "").replace(/[^\x20-\x7e]/g, "") || statusText(answer.status)) : undefined;
+    res.writeHead(answer.status, message, { "content-type": "application/json" });
+    res.end(JSON.stringify(answer.body));
+  }
+
+  const server = createServer((req, res) => {
+    serve(req, res).catch((error: unknown) => {
+      console.error("bot-api-double: unexpected failure", error);
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    apiRoot: `http://127.0.0.1:${port}`,
+    token,
+    botUser,
+    calls,
+    sent: (chatId) => (chatId === undefined ? [...store.sent] : store.sent.filter((m) => m.chatId === chatOf(chatId))),
+    pushUpdate: (update) => {
+      store.learn(update);
+      feed.push(update);
+    },
+    waitFor: (predicate, timeoutMs = 5000) => {
+      const past = calls.find(predicate);
+      if (past) return Promise.resolve(past);
+      return new Promise<ApiCall>((resolve, reject) => {
+        const waiter: Waiter = {
+          predicate,
+          resolve: (call) => {
+            clearTimeout(timer);
+            resolve(call);
+          },
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          const seen = calls.map((c) => `${c.method}${c.ok ? "" : `(${c.errorCode})`}`).join(", ");
+          reject(new Error(`waitFor: no matching call within ${timeoutMs} ms; calls so far: ${seen || "none"}`));
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    blockChat: (chatId, description) => {
+      const id = store.resolveChatId(chatId);
+      const fallback = id > 0 ? "Forbidden: bot was blocked by the user" : "Forbidden: bot was kicked from the group chat";
+      store.blocked.set(id, description ?? fallback);
+    },
+    unblockChat: (chatId) => void store.blocked.delete(store.resolveChatId(chatId)),
+    migrateChat: (oldId, newId) => {
+      store.migrated.set(oldId, newId);
+      store.registerChat({ ...store.chat(newId), type: "supergroup" });
+    },
+    failNext: (method, n, error) => {
+      const key = method === "*" ? "*" : (canonical.get(method.toLowerCase()) ?? method);
+      const queue = failures.get(key) ?? [];
+      for (let i = 0; i < n; i++) queue.push(error);
+      failures.set(key, queue);
+    },
+    setDown: (downFor) => {
+      down = downFor && {
+        status: downFor.status,
+        ...(downFor.chatId !== undefined ? { chatId: store.resolveChatId(downFor.chatId) } : {}),
+        ...(downFor.description !== undefined ? { description: downFor.description } : {}),
+      };
+    },
+    setChatAdmins: (chatId, userIds) => void store.admins.set(store.resolveChatId(chatId), [...userIds]),
+    registerChat: (chat) => store.registerChat(chat),
+    setLimits: (limits) => ctx.limiter.set(limits),
+    stats: () => ({ ...counts, messagesSent: ctx.counters.messagesSent, updatesDelivered: feed.delivered }),
+    webhookUrl: () => feed.webhook?.url ?? "",
+    close: async () => {
+      feed.close();
+      for (const waiter of waiters) waiters.delete(waiter);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+    },
+  };
+}
