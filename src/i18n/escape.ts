@@ -1,4 +1,6 @@
-/** Escapes text for Telegram HTML (& < > "): every value put into a message goes through this. */
+import { escapeHtml } from "../delivery/html.js";
+
+/** Escapes a value for Telegram HTML: every parameter put into a message goes through this. */
 export function h(value: string | number): string {
-  return String(value).replace(/[&<>"]/g, (c) => (c === "&" ? "&amp;" : c === "<" ? "&lt;" : c === ">" ? "&gt;" : "&quot;"));
+  return escapeHtml(String(value));
 }
