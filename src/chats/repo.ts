@@ -1,0 +1,206 @@
+import type Keyv from "keyv";
+import { ChatIndex, type ChatCounts } from "./chat-index.js";
+import { ChatRecordSchema, chatKey, type ChatRecord, type ChatType } from "./record.js";
+
+/** Injectable time source (ms since the epoch). */
+export interface RepoClock {
+  now(): number;
+}
+
+/** Options of the chat repository. */
+export interface ChatRepoOptions {
+  /** Default: Date.now. */
+  clock?: RepoClock;
+}
+
+/**
+ * Chat records and subscriptions, one `chat:<id>` record each in a Keyv namespace of their own,
+ * plus an in-memory index (`load()` once at start) for subscriber look-ups and counts. Every change
+ * must go through this repo so the index stays right; with several instances on Redis the index
+ * would need rebuilding or change notifications (not implemented: one process owns the chats).
+ */
+export class ChatRepo {
+  private readonly index = new ChatIndex();
+  private readonly clock: RepoClock;
+  private readonly locks = new Map<number, Promise<unknown>>();
+
+  /** Sets `throwOnErrors` on `kv` so a failing store never reads as "no such chat". */
+  constructor(
+    private readonly kv: Keyv,
+    options: ChatRepoOptions = {},
+  ) {
+    kv.throwOnErrors = true;
+    this.clock = options.clock ?? { now: () => Date.now() };
+  }
+
+  /** Builds the in-memory index from the store (needs an iterable Keyv adapter); invalid records are skipped and counted. */
+  async load(): Promise<{ loaded: number; invalid: number }> {
+    if (!this.kv.iterator) throw new Error("ChatRepo.load needs a Keyv store that can be iterated");
+    let loaded = 0;
+    let invalid = 0;
+    for await (const [key, value] of this.kv.iterator(undefined)) {
+      if (typeof key !== "string" || !key.startsWith("chat:")) continue;
+      const parsed = ChatRecordSchema.safeParse(value);
+      if (parsed.success) {
+        this.index.put(parsed.data);
+        loaded++;
+      } else {
+        invalid++;
+      }
+    }
+    return { loaded, invalid };
+  }
+
+  /** The chat's record, or undefined; throws a ZodError when the stored record is corrupt. */
+  async get(id: number): Promise<ChatRecord | undefined> {
+    const value: unknown = await this.kv.get(chatKey(id));
+    return value === undefined ? undefined : ChatRecordSchema.parse(value);
+  }
+
+  /** The chat's record, created active with no topics if new; a changed type (group → supergroup) is updated. */
+  async ensure(id: number, type: ChatType): Promise<ChatRecord> {
+    return this.locked(id, async () => {
+      const existing = await this.get(id);
+      if (existing && existing.type === type) return existing;
+      const now = this.clock.now();
+      const record: ChatRecord = existing ? { ...existing, type, updatedAt: now } : { id, type, topics: [], active: true, createdAt: now, updatedAt: now };
+      return this.write(record);
+    });
+  }
+
+  /** Applies `change` to a copy of the record and stores it; undefined when the chat is unknown. */
+  async update(id: number, change: (record: ChatRecord) => ChatRecord | void): Promise<ChatRecord | undefined> {
+    return this.locked(id, async () => {
+      const existing = await this.get(id);
+      if (!existing) return undefined;
+      const draft = structuredClone(existing);
+      const next = change(draft) ?? draft;
+      return this.write(ChatRecordSchema.parse({ ...next, id, updatedAt: this.clock.now() }));
+    });
+  }
+
+  /** Adds a topic (idempotent); undefined when the chat is unknown (call ensure first). */
+  subscribe(id: number, topicId: string): Promise<ChatRecord | undefined> {
+    return this.update(id, (r) => {
+      if (!r.topics.includes(topicId)) r.topics.push(topicId);
+    });
+  }
+
+  /** Removes one topic, or every topic with "all". */
+  unsubscribe(id: number, topicId: string): Promise<ChatRecord | undefined> {
+    return this.update(id, (r) => {
+      r.topics = topicId === "all" ? [] : r.topics.filter((t) => t !== topicId);
+    });
+  }
+
+  /** Marks the chat gone (blocked, kicked…); topics are kept so /start can reactivate it. */
+  deactivate(id: number, reason: string): Promise<ChatRecord | undefined> {
+    return this.update(id, (r) => {
+      r.active = false;
+      r.inactiveReason = reason;
+    });
+  }
+
+  /** Marks the chat active again (e.g. on /start after unblocking). */
+  reactivate(id: number): Promise<ChatRecord | undefined> {
+    return this.update(id, (r) => {
+      r.active = true;
+      delete r.inactiveReason;
+    });
+  }
+
+  /**
+   * Moves a group's settings to its new supergroup id (topics merged if the new id already has a
+   * record) and deletes the old record. Idempotent: a second call finds nothing to move.
+   */
+  async migrate(oldId: number, newId: number): Promise<ChatRecord | undefined> {
+    return this.locked(oldId, () =>
+      this.locked(newId, async () => {
+        const old = await this.get(oldId);
+        const target = await this.get(newId);
+        if (!old) return target;
+        const now = this.clock.now();
+        const merged: ChatRecord = {
+          ...old,
+          ...(target ?? {}),
+          id: newId,
+          type: "supergroup",
+          topics: [...new Set([...old.topics, ...(target?.topics ?? [])])],
+          lang: target?.lang ?? old.lang,
+          digestAt: target?.digestAt ?? old.digestAt,
+          quiet: target?.quiet ?? old.quiet,
+          active: true,
+          createdAt: Math.min(old.createdAt, target?.createdAt ?? Infinity),
+          updatedAt: now,
+        };
+        delete merged.inactiveReason;
+        const written = await this.write(merged);
+        await this.kv.delete(chatKey(oldId));
+        this.index.remove(oldId);
+        return written;
+      }),
+    );
+  }
+
+  /** Deletes everything kept about the chat (/forget); true if there was a record. */
+  async delete(id: number): Promise<boolean> {
+    return this.locked(id, async () => {
+      const existed = (await this.kv.get(chatKey(id))) !== undefined;
+      await this.kv.delete(chatKey(id));
+      this.index.remove(id);
+      return existed;
+    });
+  }
+
+  /** Every chat record, read from the store in batches of 500 (unreadable ones skipped). */
+  async *list(): AsyncIterable<ChatRecord> {
+    const ids = this.index.ids();
+    for (let i = 0; i < ids.length; i += 500) {
+      const values = await this.kv.getMany(ids.slice(i, i + 500).map(chatKey));
+      for (const value of values) {
+        const parsed = ChatRecordSchema.safeParse(value);
+        if (parsed.success) yield parsed.data;
+      }
+    }
+  }
+
+  /** Active chats subscribed to any of the topics, each once; `instantOnly` leaves out chats on a daily digest (default false). */
+  subscribersFor(topicIds: readonly string[], options: { instantOnly?: boolean } = {}): Promise<number[]> {
+    return Promise.resolve(this.index.subscribers(topicIds, options.instantOnly ?? false));
+  }
+
+  /** Active chats whose daily digest is at local time `hhmm` ("08:00"). */
+  digestChatsAt(hhmm: string): number[] {
+    return this.index.digestAt(hhmm);
+  }
+
+  /** true/false for a known chat, undefined for one never seen (from memory, no store read). */
+  isActive(id: number): boolean | undefined {
+    return this.index.isActive(id);
+  }
+
+  /** Totals for /stats. */
+  counts(): ChatCounts {
+    return this.index.counts();
+  }
+
+  private async write(record: ChatRecord): Promise<ChatRecord> {
+    const ok = await this.kv.set(chatKey(record.id), record);
+    if (ok === false) throw new Error(`store did not accept chat ${record.id}`);
+    this.index.put(record);
+    return record;
+  }
+
+  /** Serialises read-modify-write per chat id within this process. */
+  private async locked<T>(id: number, work: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(id) ?? Promise.resolve();
+    const run = previous.then(work, work);
+    const tail = run.catch(() => undefined);
+    this.locks.set(id, tail);
+    try {
+      return await run;
+    } finally {
+      if (this.locks.get(id) === tail) this.locks.delete(id);
+    }
+  }
+}

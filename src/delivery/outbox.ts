@@ -1,0 +1,344 @@
+import { randomUUID } from "node:crypto";
+import type Keyv from "keyv";
+import { z } from "zod";
+import { DeadLetters, type DeadLetter } from "./deadletter.js";
+import { FanoutJob, JobMetaSchema, jobKey, writeJob } from "./fanout.js";
+import { CoalescedWriter, mustSet, strict } from "./kv.js";
+import { systemClock, type Clock } from "./time.js";
+import { DeliveryPayloadSchema, PRIORITIES, priorityRank, type Delivery, type DeliveryPayload, type Priority } from "./types.js";
+
+/**
+ * The durable outbox. Every delivery is in the store before it is attempted and leaves it only
+ * once Telegram accepted it (or it was dead-lettered / dropped). Two shapes share one queue:
+ * single messages (`msg:<seq>`, one record each) and fan-out jobs (see fanout.ts). Everything is
+ * mirrored in memory after `load()`; only this process may use the namespace (multi-instance needs
+ * the Redis-backed queue).
+ */
+const SingleSchema = z.object({
+  seq: z.number().int().nonnegative(),
+  chatId: z.number().int(),
+  priority: z.enum(PRIORITIES),
+  payload: DeliveryPayloadSchema,
+  attempts: z.number().int().nonnegative(),
+  notBefore: z.number(),
+  createdAt: z.number(),
+  lastError: z.string().optional(),
+});
+type Single = z.infer<typeof SingleSchema> & { inflight?: boolean };
+
+const msgKey = (seq: number): string => `msg:${seq}`;
+const SEQ_KEY = "msg:reserved";
+const LOW_KEY = "msg:low";
+const JOBS_KEY = "jobs";
+
+/** Options of the outbox. */
+export interface OutboxOptions {
+  /** Time source (default: the system clock). */
+  clock?: Clock;
+  /** Recipient ids per stored chunk of a fan-out snapshot (default 1000). */
+  chunkSize?: number;
+}
+
+/** A single message to enqueue. */
+export interface EnqueueInput {
+  chatId: number;
+  priority: Priority;
+  payload: DeliveryPayload;
+  /** Not before this time, ms epoch (default: now). */
+  notBeforeMs?: number;
+}
+
+/** A fan-out to enqueue. */
+export interface FanOutInput {
+  priority: Priority;
+  payload: DeliveryPayload;
+  recipients: readonly number[];
+  /** Idempotency key: while a job with this id is pending, a second fanOut with it is a no-op (default: random). */
+  id?: string;
+}
+
+/** How many seq numbers one counter write reserves: most enqueues cost a single write. */
+const SEQ_BLOCK = 256;
+
+/** Durable queue of deliveries, by priority. */
+export class Outbox {
+  private readonly kv: Keyv;
+  private readonly clock: Clock;
+  private readonly chunkSize: number;
+  private readonly singles = PRIORITIES.map(() => new Map<number, Single>());
+  private jobs: FanoutJob[] = [];
+  private readonly dead: DeadLetters;
+  private nextSeq = 0;
+  private reservedSeq = 0;
+  private durableSeq = 0;
+  private persistedLow = 0;
+  private readonly seqWriter: CoalescedWriter;
+  private readonly lowWriter: CoalescedWriter;
+  private readonly jobsWriter: CoalescedWriter;
+  private readonly listeners = new Set<() => void>();
+  private loaded = false;
+
+  /** Sets `throwOnErrors` on `kv`: a failing store must never read as "nothing pending". */
+  constructor(kv: Keyv, options: OutboxOptions = {}) {
+    this.kv = strict(kv);
+    this.clock = options.clock ?? systemClock;
+    this.chunkSize = options.chunkSize ?? 1000;
+    this.dead = new DeadLetters(this.kv);
+    this.seqWriter = new CoalescedWriter(() => mustSet(this.kv, SEQ_KEY, this.reservedSeq));
+    this.lowWriter = new CoalescedWriter(() => mustSet(this.kv, LOW_KEY, this.persistedLow));
+    this.jobsWriter = new CoalescedWriter(() => mustSet(this.kv, JOBS_KEY, this.jobs.map((j) => j.id)));
+  }
+
+  /** Reads pending work left by a previous run. Call once before anything else. */
+  async load(): Promise<{ singles: number; jobs: number; invalid: number }> {
+    let invalid = 0;
+    const seqNumber = z.number().int().nonnegative().catch(0);
+    const reserved = seqNumber.parse(await this.kv.get(SEQ_KEY));
+    const low = seqNumber.parse(await this.kv.get(LOW_KEY));
+    this.nextSeq = this.reservedSeq = this.durableSeq = reserved;
+    this.persistedLow = low;
+    for (let from = low; from < reserved; from += 500) {
+      const seqs = Array.from({ length: Math.min(500, reserved - from) }, (_, i) => from + i);
+      const values = await this.kv.getMany(seqs.map(msgKey));
+      for (const value of values) {
+        if (value === undefined || value === null) continue;
+        const parsed = SingleSchema.safeParse(value);
+        if (parsed.success) this.queueOf(parsed.data.priority).set(parsed.data.seq, parsed.data);
+        else invalid++;
+      }
+    }
+    const ids = z.array(z.string()).catch([]).parse(await this.kv.get(JOBS_KEY));
+    for (const id of ids) {
+      const parsed = JobMetaSchema.safeParse(await this.kv.get(jobKey(id)));
+      if (parsed.success) this.jobs.push(new FanoutJob(this.kv, parsed.data));
+      else invalid++;
+    }
+    await this.dead.load();
+    this.loaded = true;
+    this.changed();
+    return { singles: this.singles.reduce((n, q) => n + q.size, 0), jobs: this.jobs.length, invalid };
+  }
+
+  /** Records one message; resolves (with its sequence number) once it is durable. */
+  async enqueue(input: EnqueueInput & { attempts?: number; createdAt?: number }): Promise<number> {
+    this.assertLoaded();
+    const seq = this.nextSeq++;
+    if (seq >= this.reservedSeq) this.reservedSeq = seq + SEQ_BLOCK;
+    // The record must never be written beyond the durable counter, or a restart would not see it.
+    while (seq >= this.durableSeq) {
+      const target = this.reservedSeq;
+      await this.seqWriter.flush();
+      this.durableSeq = Math.max(this.durableSeq, target);
+    }
+    const now = this.clock.now();
+    const record: Single = SingleSchema.parse({
+      seq,
+      chatId: input.chatId,
+      priority: input.priority,
+      payload: input.payload,
+      attempts: input.attempts ?? 0,
+      notBefore: input.notBeforeMs ?? now,
+      createdAt: input.createdAt ?? now,
+    });
+    await mustSet(this.kv, msgKey(seq), record);
+    this.queueOf(record.priority).set(seq, record);
+    this.changed();
+    return seq;
+  }
+
+  /** Records a fan-out to many chats; resolves (with the job id) once it is durable. */
+  async fanOut(input: FanOutInput): Promise<string> {
+    this.assertLoaded();
+    const id = input.id ?? randomUUID();
+    if (this.jobs.some((j) => j.id === id)) return id;
+    const recipients = [...new Set(input.recipients)];
+    if (recipients.length === 0) return id;
+    const init = { id, priority: input.priority, payload: DeliveryPayloadSchema.parse(input.payload), chunkSize: this.chunkSize, createdAt: this.clock.now() };
+    const meta = await writeJob(this.kv, init, recipients);
+    this.jobs.push(new FanoutJob(this.kv, meta));
+    await this.jobsWriter.flush();
+    this.changed();
+    return id;
+  }
+
+  /**
+   * The next delivery that may go out now: highest priority first, oldest first within one,
+   * skipping chats that are not ready (`chatReadyAt` > now; Infinity = busy). `maxRank` limits the
+   * priorities considered (0 = interactive only). Otherwise the earliest time to ask again.
+   */
+  async next(chatReadyAt: (chatId: number) => number, maxRank = PRIORITIES.length - 1): Promise<Delivery | { wakeAt: number }> {
+    const now = this.clock.now();
+    let wakeAt = Infinity;
+    for (let rank = 0; rank <= maxRank; rank++) {
+      for (const single of this.singles[rank]!.values()) {
+        if (single.inflight) continue;
+        const at = Math.max(single.notBefore, chatReadyAt(single.chatId));
+        if (at <= now) {
+          single.inflight = true;
+          const { chatId, priority, payload, attempts, createdAt, seq } = single;
+          return { chatId, priority, payload, attempts, createdAt, ref: { kind: "single", seq } };
+        }
+        wakeAt = Math.min(wakeAt, at);
+      }
+      for (const job of this.jobs) {
+        if (priorityRank(job.meta.priority) !== rank || job.exhausted) continue;
+        const got = await job.next(now, chatReadyAt);
+        if ("ref" in got) return got;
+        wakeAt = Math.min(wakeAt, got.wakeAt);
+      }
+    }
+    return { wakeAt };
+  }
+
+  /** Telegram accepted it (or it no longer needs sending): forget it durably. */
+  async complete(d: Delivery): Promise<void> {
+    if (d.ref.kind === "single") {
+      const single = this.queueOf(d.priority).get(d.ref.seq);
+      await this.kv.delete(msgKey(d.ref.seq));
+      this.queueOf(d.priority).delete(d.ref.seq);
+      if (single) await this.advanceLow();
+    } else {
+      const { jobId, index } = d.ref;
+      const job = this.jobs.find((j) => j.id === jobId);
+      if (!job) return;
+      await job.markDone(index);
+      if (job.finished) await this.finishJob(job);
+    }
+    this.changed();
+  }
+
+  /**
+   * Try again at `notBeforeMs`. A counted retry (`attempts` given) is made durable: a fan-out
+   * recipient becomes a single message of its own so that its attempts survive a restart. An
+   * uncounted one (429) only waits in memory.
+   */
+  async retryLater(d: Delivery, notBeforeMs: number, counted?: { attempts: number; error: string }): Promise<void> {
+    if (d.ref.kind === "job") {
+      const { jobId, index } = d.ref;
+      const job = this.jobs.find((j) => j.id === jobId);
+      if (!job) return;
+      if (!counted) {
+        job.defer(index, d.chatId, notBeforeMs);
+      } else {
+        await this.enqueue({ chatId: d.chatId, priority: d.priority, payload: d.payload, notBeforeMs, attempts: counted.attempts, createdAt: d.createdAt });
+        await job.markDone(index);
+        if (job.finished) await this.finishJob(job);
+      }
+    } else {
+      const single = this.queueOf(d.priority).get(d.ref.seq);
+      if (!single) return;
+      const updated: Single = { ...single, chatId: d.chatId, notBefore: notBeforeMs, inflight: false };
+      if (counted) Object.assign(updated, { attempts: counted.attempts, lastError: counted.error });
+      if (counted || single.chatId !== d.chatId) await mustSet(this.kv, msgKey(single.seq), strip(updated));
+      this.queueOf(d.priority).set(single.seq, updated);
+    }
+    this.changed();
+  }
+
+  /** Gives up on a delivery: a dead-letter record is written, then the delivery is removed. */
+  async deadLetter(d: Delivery, attempts: number, error: string): Promise<void> {
+    const { chatId, priority, payload, createdAt } = d;
+    await this.dead.add({ chatId, priority, payload, attempts, error, createdAt, failedAt: this.clock.now() });
+    await this.complete(d);
+  }
+
+  /** Drops every pending delivery to a chat that is gone; returns how many. */
+  async dropChat(chatId: number): Promise<number> {
+    let dropped = 0;
+    for (const queue of this.singles) {
+      for (const single of [...queue.values()]) {
+        if (single.chatId !== chatId || single.inflight) continue;
+        await this.kv.delete(msgKey(single.seq));
+        queue.delete(single.seq);
+        dropped++;
+      }
+    }
+    for (const job of [...this.jobs]) {
+      for (const index of job.takeDeferredFor(chatId)) {
+        await job.markDone(index);
+        dropped++;
+      }
+      if (job.finished) await this.finishJob(job);
+    }
+    if (dropped > 0) this.changed();
+    return dropped;
+  }
+
+  /** Points pending deliveries for a migrated group at its new id. */
+  async retargetChat(oldChatId: number, newChatId: number): Promise<void> {
+    for (const queue of this.singles) {
+      for (const single of queue.values()) {
+        if (single.chatId !== oldChatId || single.inflight) continue;
+        single.chatId = newChatId;
+        await mustSet(this.kv, msgKey(single.seq), strip(single));
+      }
+    }
+    for (const job of this.jobs) job.retarget(oldChatId, newChatId);
+    this.changed();
+  }
+
+  /** Deliveries not yet finished (in flight included). */
+  pendingCount(): number {
+    return this.singles.reduce((n, q) => n + q.size, 0) + this.jobs.reduce((n, j) => n + j.remaining, 0);
+  }
+
+  /** Creation time (ms) of the oldest pending delivery, if any. */
+  oldestPendingAt(): number | undefined {
+    let oldest = Infinity;
+    for (const q of this.singles) for (const s of q.values()) oldest = Math.min(oldest, s.createdAt);
+    for (const j of this.jobs) oldest = Math.min(oldest, j.meta.createdAt);
+    return oldest === Infinity ? undefined : oldest;
+  }
+
+  /** Dead letters ever recorded in this store. */
+  get deadLetterTotal(): number {
+    return this.dead.total;
+  }
+
+  /** The newest dead letters, newest first (default 20). */
+  deadLetters(limit = 20): Promise<DeadLetter[]> {
+    return this.dead.list(limit);
+  }
+
+  /** Calls `listener` whenever work may have become available; returns an unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) listener();
+  }
+
+  private queueOf(priority: Priority): Map<number, Single> {
+    return this.singles[priorityRank(priority)]!;
+  }
+
+  private async finishJob(job: FanoutJob): Promise<void> {
+    if (!this.jobs.includes(job)) return;
+    this.jobs = this.jobs.filter((j) => j !== job);
+    await this.jobsWriter.flush();
+    await this.kv.deleteMany(job.keys());
+  }
+
+  /** Persists the lowest pending seq now and then, so a restart scans little. */
+  private async advanceLow(): Promise<void> {
+    let low = this.nextSeq;
+    for (const q of this.singles) {
+      const first = q.keys().next();
+      if (!first.done) low = Math.min(low, first.value);
+    }
+    if (low - this.persistedLow < SEQ_BLOCK) return;
+    this.persistedLow = low;
+    await this.lowWriter.flush();
+  }
+
+  private assertLoaded(): void {
+    if (!this.loaded) throw new Error("Outbox.load() must be called first");
+  }
+}
+
+function strip(single: Single): z.infer<typeof SingleSchema> {
+  const { inflight: _inflight, ...record } = single;
+  return record;
+}

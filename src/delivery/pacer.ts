@@ -1,0 +1,135 @@
+import type { RateLimitScope } from "./errors.js";
+import type { Clock } from "./time.js";
+
+/** Telegram's send limits, with headroom. */
+export interface PacerOptions {
+  /** Messages per rolling second in total (default 29: Telegram allows 30, one is headroom). */
+  globalPerSecond?: number;
+  /** Minimum gap between two messages to the same chat, ms (default 1000). */
+  perChatIntervalMs?: number;
+  /** Messages per rolling minute to one group or channel, i.e. a negative chat id (default 20). */
+  groupPerMinute?: number;
+  /** After a global 429 the global rate drops by one message/s, and creeps back up after this long without one (default 60000). */
+  recoverAfterMs?: number;
+}
+
+interface ChatState {
+  /** Send times, newest last; groups keep `groupPerMinute` of them, private chats one. */
+  times: number[];
+  pausedUntil: number;
+}
+
+const WINDOW_MS = 1000;
+const GROUP_WINDOW_MS = 60_000;
+
+/**
+ * Decides when the next message may go out: globally (sliding one-second window plus a small
+ * minimum gap so a burst does not arrive as one lump) and per chat. The sender asks
+ * `readyAt(chatId)`, sends when it is due and calls `take(chatId)`; a 429 calls `pause`.
+ */
+export class Pacer {
+  private readonly maxGlobal: number;
+  private readonly perChatIntervalMs: number;
+  private readonly groupPerMinute: number;
+  private readonly recoverAfterMs: number;
+  private globalLimit: number;
+  private readonly globalTimes: number[] = [];
+  private globalPausedUntil = 0;
+  private last429At = 0;
+  private readonly chats = new Map<number, ChatState>();
+  private takesSincePrune = 0;
+
+  constructor(
+    private readonly clock: Clock,
+    options: PacerOptions = {},
+  ) {
+    this.maxGlobal = Math.max(1, Math.floor(options.globalPerSecond ?? 29));
+    this.globalLimit = this.maxGlobal;
+    this.perChatIntervalMs = options.perChatIntervalMs ?? 1000;
+    this.groupPerMinute = Math.max(1, Math.floor(options.groupPerMinute ?? 20));
+    this.recoverAfterMs = options.recoverAfterMs ?? 60_000;
+  }
+
+  /** Current global messages/second (lower than configured for a while after a global 429). */
+  get globalPerSecond(): number {
+    return this.globalLimit;
+  }
+
+  /** Earliest time (ms) at which any message may go out. */
+  globalReadyAt(): number {
+    const now = this.clock.now();
+    this.recover(now);
+    let at = this.globalPausedUntil;
+    const n = this.globalTimes.length;
+    if (n >= this.globalLimit) at = Math.max(at, this.globalTimes[n - this.globalLimit]! + WINDOW_MS);
+    // Half the average spacing: smooths bursts without costing throughput.
+    if (n > 0) at = Math.max(at, this.globalTimes[n - 1]! + WINDOW_MS / this.globalLimit / 2);
+    return at;
+  }
+
+  /** Earliest time (ms) at which a message to this chat may go out, ignoring the global budget. */
+  chatReadyAt(chatId: number): number {
+    const state = this.chats.get(chatId);
+    if (!state) return 0;
+    let at = state.pausedUntil;
+    const n = state.times.length;
+    if (n > 0) at = Math.max(at, state.times[n - 1]! + this.perChatIntervalMs);
+    if (chatId < 0 && n >= this.groupPerMinute) at = Math.max(at, state.times[n - this.groupPerMinute]! + GROUP_WINDOW_MS);
+    return at;
+  }
+
+  /** Earliest time (ms) at which a message to this chat may go out. */
+  readyAt(chatId: number): number {
+    return Math.max(this.globalReadyAt(), this.chatReadyAt(chatId));
+  }
+
+  /** Records that a message to `chatId` is going out now. */
+  take(chatId: number): void {
+    const now = this.clock.now();
+    this.globalTimes.push(now);
+    if (this.globalTimes.length > this.maxGlobal * 2) this.globalTimes.splice(0, this.globalTimes.length - this.maxGlobal);
+    const state = this.chats.get(chatId) ?? { times: [], pausedUntil: 0 };
+    state.times.push(now);
+    const keep = chatId < 0 ? this.groupPerMinute : 1;
+    if (state.times.length > keep) state.times.splice(0, state.times.length - keep);
+    this.chats.set(chatId, state);
+    if (++this.takesSincePrune >= 1000) this.prune(now);
+  }
+
+  /** Honours a 429: nothing (global) or nothing to this chat (chat) goes out for `retryAfterSeconds`. */
+  pause(scope: RateLimitScope, retryAfterSeconds: number, chatId: number): void {
+    const now = this.clock.now();
+    const until = now + retryAfterSeconds * 1000;
+    if (scope === "global") {
+      this.globalPausedUntil = Math.max(this.globalPausedUntil, until);
+      // We were under the configured rate and still got told off: the real budget is smaller.
+      this.globalLimit = Math.max(1, this.globalLimit - 1);
+      this.last429At = now;
+      return;
+    }
+    const state = this.chats.get(chatId) ?? { times: [], pausedUntil: 0 };
+    state.pausedUntil = Math.max(state.pausedUntil, until);
+    this.chats.set(chatId, state);
+  }
+
+  /** Number of chats with pacing state held in memory (bounded by recent activity). */
+  get trackedChats(): number {
+    return this.chats.size;
+  }
+
+  private recover(now: number): void {
+    if (this.globalLimit < this.maxGlobal && now - this.last429At >= this.recoverAfterMs) {
+      this.globalLimit += 1;
+      this.last429At = now;
+    }
+  }
+
+  private prune(now: number): void {
+    this.takesSincePrune = 0;
+    for (const [chatId, state] of this.chats) {
+      const newest = state.times[state.times.length - 1] ?? 0;
+      const windowMs = chatId < 0 ? GROUP_WINDOW_MS : this.perChatIntervalMs;
+      if (state.pausedUntil <= now && newest + windowMs <= now) this.chats.delete(chatId);
+    }
+  }
+}

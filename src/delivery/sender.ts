@@ -1,0 +1,311 @@
+import { classifyTelegramError, type ClassifiedError } from "./errors.js";
+import type { Outbox } from "./outbox.js";
+import { Pacer } from "./pacer.js";
+import { realSleep, systemClock, type Clock, type Sleep } from "./time.js";
+import type { Delivery, RenderFn, TelegramCall, TelegramSender } from "./types.js";
+
+/** What the sender needs from the chat records (ChatRepo satisfies it). */
+export interface ChatStatus {
+  deactivate(chatId: number, reason: string): Promise<unknown>;
+  migrate(oldChatId: number, newChatId: number): Promise<unknown>;
+  /** false = known and inactive (bulk deliveries are dropped); undefined = unknown chat. */
+  isActive?(chatId: number): boolean | undefined;
+}
+
+/** Bounded retries for errors that are the message's fault. */
+export interface RetryPolicy {
+  /** Attempts before a dead letter (default 5). */
+  maxAttempts: number;
+  /** First backoff, doubled per attempt (default 2). */
+  baseDelaySeconds: number;
+  /** Backoff cap, also for transient errors (default 300). */
+  maxDelaySeconds: number;
+}
+
+/** Something worth logging; never carries message contents. */
+export interface SenderEvent {
+  type: "transient" | "bad-request" | "dead-letter" | "chat-gone" | "chat-migrated" | "rate-limited" | "store-error";
+  chatId?: number;
+  method?: string;
+  detail: string;
+}
+
+/** Dependencies and knobs of the sender. */
+export interface SenderOptions {
+  outbox: Outbox;
+  telegram: TelegramSender;
+  chats: ChatStatus;
+  /** Renders `render` payloads (required if any are enqueued). */
+  render?: RenderFn;
+  /** Default: a Pacer with Telegram's limits on `clock`. */
+  pacer?: Pacer;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Default: real timers. */
+  sleep?: Sleep;
+  /** Default { maxAttempts: 5, baseDelaySeconds: 2, maxDelaySeconds: 300 }. */
+  retry?: Partial<RetryPolicy>;
+  /** Concurrent sends (default 32: 30/s at up to ~1 s per call). */
+  maxInFlight?: number;
+  /** Slots only interactive replies may use (default 2). */
+  reservedInteractive?: number;
+  /** Called for errors and notable outcomes (default: ignore). */
+  onEvent?: (event: SenderEvent) => void;
+}
+
+/** Counters for /stats and metrics. */
+export interface DeliveryStats {
+  sent: number;
+  /** Failed attempts other than 429 (each retry counts). */
+  failed: number;
+  deadLettered: number;
+  /** Skipped: chat gone or inactive, or render said skip. */
+  dropped: number;
+  rateLimited429: number;
+  pending: number;
+  inFlight: number;
+  /** Age of the oldest pending delivery, seconds (0 when none). */
+  lagSeconds: number;
+  /** Dead letters in the store, all runs. */
+  deadLetterTotal: number;
+}
+
+/** The worker: takes deliveries from the outbox by priority and sends them within the limits. */
+export class Sender {
+  private readonly o: Required<Omit<SenderOptions, "render" | "retry">> & Pick<SenderOptions, "render">;
+  private readonly retry: RetryPolicy;
+  private readonly counters = { sent: 0, failed: 0, deadLettered: 0, dropped: 0, rateLimited429: 0 };
+  private readonly busy = new Set<number>();
+  private readonly migrated = new Map<number, number>();
+  private readonly gone = new Set<number>();
+  private readonly running = new Set<Promise<void>>();
+  private readonly stopCtl = new AbortController();
+  private wakeCtl: AbortController | undefined;
+  private dirty = true;
+  private consecutiveTransient = 0;
+  private loop: Promise<void> | undefined;
+  private unsubscribe: (() => void) | undefined;
+  private idleWaiters: (() => void)[] = [];
+
+  constructor(options: SenderOptions) {
+    const clock = options.clock ?? systemClock;
+    this.o = {
+      pacer: new Pacer(clock),
+      sleep: realSleep,
+      maxInFlight: 32,
+      reservedInteractive: 2,
+      onEvent: () => undefined,
+      ...options,
+      clock,
+    };
+    this.retry = { maxAttempts: 5, baseDelaySeconds: 2, maxDelaySeconds: 300, ...options.retry };
+  }
+
+  /** Starts the worker loop (the outbox must be loaded). */
+  start(): void {
+    if (this.loop) return;
+    this.unsubscribe = this.o.outbox.onChange(() => this.poke());
+    this.loop = this.run();
+  }
+
+  /** Stops taking new work and waits for sends in flight to finish and be recorded. */
+  async stop(): Promise<void> {
+    this.stopCtl.abort();
+    this.unsubscribe?.();
+    await this.loop;
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  /** Resolves when nothing is pending and nothing is in flight (for tests, benches, shutdown). */
+  whenIdle(): Promise<void> {
+    if (this.isIdle()) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  /** Current counters. */
+  stats(): DeliveryStats {
+    const oldest = this.o.outbox.oldestPendingAt();
+    return {
+      ...this.counters,
+      pending: this.o.outbox.pendingCount(),
+      inFlight: this.running.size,
+      lagSeconds: oldest === undefined ? 0 : Math.max(0, (this.o.clock.now() - oldest) / 1000),
+      deadLetterTotal: this.o.outbox.deadLetterTotal,
+    };
+  }
+
+  private async run(): Promise<void> {
+    const { outbox, pacer, clock } = this.o;
+    while (!this.stopCtl.signal.aborted) {
+      // Cleared before looking, so a change that lands while we look is not slept through.
+      this.dirty = false;
+      try {
+        if (this.running.size >= this.o.maxInFlight) {
+          await this.waitForChange(Infinity);
+          continue;
+        }
+        const globalAt = pacer.globalReadyAt();
+        if (globalAt > clock.now()) {
+          await this.o.sleep(globalAt - clock.now(), this.stopCtl.signal);
+          continue;
+        }
+        const bulkAllowed = this.running.size < this.o.maxInFlight - this.o.reservedInteractive;
+        const got = await outbox.next((id) => this.chatReadyAt(id), bulkAllowed ? undefined : 0);
+        if ("wakeAt" in got) {
+          this.checkIdle();
+          await this.waitForChange(got.wakeAt - clock.now());
+          continue;
+        }
+        this.dispatch(got);
+      } catch (err) {
+        // A store read failed (e.g. a snapshot chunk): nothing was taken, so try again shortly.
+        this.o.onEvent({ type: "store-error", detail: describe(err) });
+        await this.o.sleep(1000, this.stopCtl.signal);
+      }
+    }
+  }
+
+  private chatReadyAt(chatId: number): number {
+    const target = this.migrated.get(chatId) ?? chatId;
+    return this.busy.has(target) ? Infinity : this.o.pacer.chatReadyAt(target);
+  }
+
+  private dispatch(taken: Delivery): void {
+    const d = { ...taken, chatId: this.migrated.get(taken.chatId) ?? taken.chatId };
+    this.busy.add(d.chatId);
+    this.o.pacer.take(d.chatId);
+    const p = this.deliver(d).finally(() => {
+      this.busy.delete(d.chatId);
+      this.running.delete(p);
+      this.poke();
+    });
+    this.running.add(p);
+  }
+
+  private async deliver(d: Delivery): Promise<void> {
+    const { outbox, clock } = this.o;
+    const active = this.o.chats.isActive?.(d.chatId);
+    if (d.priority !== "interactive" && (active === false || (active === undefined && this.gone.has(d.chatId)))) {
+      this.counters.dropped++;
+      return this.settle(() => outbox.complete(d));
+    }
+    let call: TelegramCall | undefined;
+    try {
+      if (d.payload.kind === "call") {
+        call = { method: d.payload.method, params: d.payload.params };
+      } else {
+        if (!this.o.render) throw new Error(`no render function for payload type ${d.payload.type}`);
+        const rendered = await this.o.render(d.chatId, d.payload);
+        if (rendered.action === "skip") {
+          this.counters.dropped++;
+          return this.settle(() => outbox.complete(d));
+        }
+        if (rendered.action === "hold") {
+          return this.settle(() => outbox.retryLater(d, rendered.untilMs, { attempts: d.attempts, error: "held" }));
+        }
+        call = rendered.call;
+      }
+      await this.o.telegram.call(call.method, { ...call.params, chat_id: d.chatId });
+      this.counters.sent++;
+      this.consecutiveTransient = 0;
+      return this.settle(() => outbox.complete(d));
+    } catch (raw) {
+      return this.handleFailure(d, classifyTelegramError(raw, d.chatId), call?.method, clock.now());
+    }
+  }
+
+  private async handleFailure(d: Delivery, err: ClassifiedError, method: string | undefined, now: number): Promise<void> {
+    const { outbox, pacer, onEvent } = this.o;
+    const event = { chatId: d.chatId, method, detail: err.message };
+    switch (err.kind) {
+      case "rate-limited":
+        this.counters.rateLimited429++;
+        onEvent({ type: "rate-limited", ...event });
+        pacer.pause(err.scope, err.retryAfterSeconds, d.chatId);
+        return this.settle(() => outbox.retryLater(d, now + err.retryAfterSeconds * 1000));
+      case "chat-gone":
+        this.counters.dropped++;
+        this.gone.add(d.chatId);
+        onEvent({ type: "chat-gone", ...event });
+        await this.settle(() => this.o.chats.deactivate(d.chatId, err.reason));
+        await this.settle(() => outbox.complete(d));
+        return this.settle(() => outbox.dropChat(d.chatId));
+      case "chat-migrated":
+        onEvent({ type: "chat-migrated", ...event });
+        this.migrated.set(d.chatId, err.newChatId);
+        await this.settle(() => this.o.chats.migrate(d.chatId, err.newChatId));
+        await this.settle(() => outbox.retargetChat(d.chatId, err.newChatId));
+        return this.settle(() => outbox.retryLater({ ...d, chatId: err.newChatId }, now));
+      case "bad-request": {
+        this.counters.failed++;
+        const attempts = d.attempts + 1;
+        if (attempts >= this.retry.maxAttempts) {
+          this.counters.deadLettered++;
+          onEvent({ type: "dead-letter", ...event });
+          return this.settle(() => outbox.deadLetter(d, attempts, err.message));
+        }
+        onEvent({ type: "bad-request", ...event });
+        return this.settle(() => outbox.retryLater(d, now + this.backoffMs(attempts), { attempts, error: err.message }));
+      }
+      case "transient": {
+        this.counters.failed++;
+        onEvent({ type: "transient", ...event });
+        // Several in a row means Telegram or the network is down: probe slowly instead of
+        // churning the whole queue through retries.
+        if (++this.consecutiveTransient >= 3) pacer.pause("global", this.backoffMs(this.consecutiveTransient - 2) / 1000, d.chatId);
+        const attempts = d.attempts + 1;
+        return this.settle(() => outbox.retryLater(d, now + this.backoffMs(attempts), { attempts, error: err.message }));
+      }
+    }
+  }
+
+  private backoffMs(attempts: number): number {
+    const { baseDelaySeconds, maxDelaySeconds } = this.retry;
+    return Math.min(maxDelaySeconds, baseDelaySeconds * 2 ** Math.max(0, attempts - 1)) * 1000;
+  }
+
+  /** Retries a store step until it lands; on stop it gives up (the store still says pending). */
+  private async settle(step: () => Promise<unknown>): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await step();
+        return;
+      } catch (err) {
+        this.o.onEvent({ type: "store-error", detail: describe(err) });
+        if (this.stopCtl.signal.aborted) return;
+        await this.o.sleep(Math.min(30_000, 250 * 2 ** attempt), this.stopCtl.signal);
+      }
+    }
+  }
+
+  private poke(): void {
+    this.dirty = true;
+    this.wakeCtl?.abort();
+    this.checkIdle();
+  }
+
+  private async waitForChange(ms: number): Promise<void> {
+    if (this.dirty || this.stopCtl.signal.aborted) return;
+    const ctl = new AbortController();
+    this.wakeCtl = ctl;
+    const signal = AbortSignal.any([ctl.signal, this.stopCtl.signal]);
+    if (Number.isFinite(ms)) await this.o.sleep(Math.max(0, ms), signal);
+    else await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
+    this.wakeCtl = undefined;
+  }
+
+  private isIdle(): boolean {
+    return this.running.size === 0 && this.o.outbox.pendingCount() === 0;
+  }
+
+  private checkIdle(): void {
+    if (this.idleWaiters.length === 0 || !this.isIdle()) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const resolve of waiters) resolve();
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
