@@ -136,7 +136,7 @@ async function readCapped(
     throw new FeedError("too-large", `Content-Length ${declared} exceeds ${maxBytes} bytes`);
   }
   if (!res.body) return new Uint8Array(0);
-  const reader = res.body.getReader();
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {

@@ -45,6 +45,7 @@ function dropHidden(html: string): string {
 /** Drops control characters, U+FFFD and folds whitespace to single spaces. */
 export function cleanText(text: string): string {
   return text
+    // eslint-disable-next-line no-control-regex -- stripping control characters is the point
     .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\uFEFF]/g, "")
     .replace(/[\s\u00A0\u2028\u2029]+/g, " ")
     .trim();

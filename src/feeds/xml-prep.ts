@@ -87,6 +87,7 @@ function fromHtml(html: string): PreparedDocument {
  * HTML named entities (→ numeric references) and control characters.
  */
 export function repairXml(xml: string): string {
+  // eslint-disable-next-line no-control-regex -- characters XML 1.0 forbids
   const cleaned = xml.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "");
   let out = "";
   let i = 0;

@@ -1,0 +1,292 @@
+import type Keyv from "keyv";
+import nodeCron, { type ScheduledTask } from "node-cron";
+import type { Article } from "../articles/article.js";
+import type { ArticleArchive } from "../articles/archive.js";
+import { NewItemDetector } from "./detect.js";
+import { FeedError, silentLogger, toFeedError, type FeedErrorKind, type FeedLogger } from "./errors.js";
+import { fetchFeed, type FetchLike } from "./fetch.js";
+import { backoffMs, FeedHealthSchema, initialHealth, type FeedHealth } from "./health.js";
+import { runLimited } from "./limiter.js";
+import { WorkerFeedProcessor, type FeedProcessor } from "./parse-pool.js";
+
+/** One configured feed (`feeds[]`). */
+export interface FeedConfig {
+  id: string;
+  url: string;
+  name: string;
+  topics: string[];
+}
+
+/** The `poll` config section. */
+export interface PollConfig {
+  schedule: string;
+  timeoutSeconds: number;
+  maxFeedBytes: number;
+  concurrency: number;
+  perHostConcurrency: number;
+  maxBackoffMinutes: number;
+  alertAfterMinutes: number;
+}
+
+export interface SchedulerDeps {
+  feeds: readonly FeedConfig[];
+  poll: PollConfig;
+  /** IANA zone for the cron schedule and for feed dates without a zone. */
+  timeZone: string;
+  /** Keyv for feed state and health (namespace it, e.g. new Keyv({ namespace: "feeds" })). */
+  store: Keyv;
+  archive: ArticleArchive;
+  /** Default: a WorkerFeedProcessor (closed by stop()). */
+  processor?: FeedProcessor;
+  /** Default: global fetch. */
+  fetchImpl?: FetchLike;
+  /** Default: Date.now. */
+  now?: () => number;
+  logger?: FeedLogger;
+  /** Backoff base; default the cron interval once start() ran, else 10 minutes. */
+  pollIntervalMs?: number;
+  /** Called once per batch of new articles of a feed (never for a first poll's backlog). */
+  onNewArticles?: (feed: FeedConfig, articles: Article[]) => void | Promise<void>;
+  /** Called once when a feed has been failing for alertAfterMinutes. */
+  onFeedDown?: (feed: FeedConfig, health: FeedHealth) => void | Promise<void>;
+  /** Called when a feed that was reported down succeeds again. */
+  onFeedRecovered?: (feed: FeedConfig, health: FeedHealth) => void | Promise<void>;
+  /** Injected for tests; default node-cron's schedule. */
+  scheduleCron?: (expression: string, fn: () => Promise<void>, options: { timezone: string; noOverlap: boolean; name: string }) => ScheduledTask;
+}
+
+/** What one run did (returned by pollAll / pollDue). */
+export interface PollSummary {
+  startedAt: number;
+  finishedAt: number;
+  polled: number;
+  ok: number;
+  notModified: number;
+  failed: number;
+  /** Feeds left alone because they are backing off. */
+  skipped: number;
+  newArticles: number;
+  errors: Array<{ feedId: string; kind: FeedErrorKind; message: string }>;
+}
+
+type Outcome = { kind: "ok"; items: number; fresh: number } | { kind: "not-modified" } | { kind: "failed"; error: FeedError };
+
+const healthKey = (feedId: string): string => `feedhealth:${feedId}`;
+
+/** Polls feeds on a cron schedule with bounded concurrency, backoff, health records and alerts. */
+export class FeedScheduler {
+  private readonly detector: NewItemDetector;
+  private readonly processor: FeedProcessor;
+  private readonly ownsProcessor: boolean;
+  private readonly now: () => number;
+  private readonly log: FeedLogger;
+  private intervalMs: number;
+  private task?: ScheduledTask;
+  private running?: Promise<PollSummary>;
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.detector = new NewItemDetector(deps.store);
+    this.ownsProcessor = !deps.processor;
+    this.processor = deps.processor ?? new WorkerFeedProcessor({ jobTimeoutMs: Math.max(5_000, deps.poll.timeoutSeconds * 1000) });
+    this.now = deps.now ?? Date.now;
+    this.log = deps.logger ?? silentLogger;
+    this.intervalMs = deps.pollIntervalMs ?? 10 * 60_000;
+  }
+
+  /** Starts the cron schedule (feeds due at each tick are polled; one run at a time). */
+  start(): void {
+    if (this.task) return;
+    const schedule = this.deps.scheduleCron ?? ((expr, fn, options) => nodeCron.schedule(expr, fn, options));
+    this.task = schedule(this.deps.poll.schedule, () => this.pollDue().then(() => undefined), {
+      timezone: this.deps.timeZone,
+      noOverlap: true,
+      name: "feed-poll",
+    });
+    if (this.deps.pollIntervalMs === undefined) {
+      const [a, b] = this.task.getNextRuns?.(2) ?? [];
+      if (a && b && b.getTime() > a.getTime()) this.intervalMs = b.getTime() - a.getTime();
+    }
+  }
+
+  /** Stops the schedule, waits for a run in progress, and closes the processor it created. */
+  async stop(): Promise<void> {
+    await this.task?.stop();
+    this.task = undefined;
+    await this.running?.catch(() => undefined);
+    if (this.ownsProcessor) await this.processor.close();
+  }
+
+  /** Polls every feed now, backoff or not (for /poll); joins a run already in progress. */
+  pollAll(): Promise<PollSummary> {
+    return this.run(true);
+  }
+
+  /** Polls the feeds whose backoff has expired (what each cron tick does). */
+  pollDue(): Promise<PollSummary> {
+    return this.run(false);
+  }
+
+  /** Health of every configured feed, in config order. */
+  async health(): Promise<FeedHealth[]> {
+    return Promise.all(this.deps.feeds.map((f) => this.readHealth(f.id)));
+  }
+
+  private run(force: boolean): Promise<PollSummary> {
+    if (this.running) return this.running;
+    const promise = this.runOnce(force).finally(() => {
+      this.running = undefined;
+    });
+    this.running = promise;
+    return promise;
+  }
+
+  private async runOnce(force: boolean): Promise<PollSummary> {
+    const startedAt = this.now();
+    const summary: PollSummary = { startedAt, finishedAt: startedAt, polled: 0, ok: 0, notModified: 0, failed: 0, skipped: 0, newArticles: 0, errors: [] };
+    const due: FeedConfig[] = [];
+    for (const feed of this.deps.feeds) {
+      // 1 s of slack so a tick that fires a hair early still polls the feeds due "now".
+      if (force || (await this.readHealth(feed.id)).nextPollAt <= startedAt + 1000) due.push(feed);
+      else summary.skipped++;
+    }
+    await runLimited(
+      due,
+      (feed) => hostOf(feed.url),
+      async (feed) => {
+        const outcome = await this.pollFeed(feed, startedAt);
+        summary.polled++;
+        if (outcome.kind === "ok") {
+          summary.ok++;
+          summary.newArticles += outcome.fresh;
+        } else if (outcome.kind === "not-modified") summary.notModified++;
+        else {
+          summary.failed++;
+          summary.errors.push({ feedId: feed.id, kind: outcome.error.kind, message: outcome.error.message });
+        }
+      },
+      { concurrency: this.deps.poll.concurrency || 8, perKey: this.deps.poll.perHostConcurrency || 2 },
+    );
+    summary.finishedAt = this.now();
+    this.log.info({ ...summary, errors: summary.errors.length }, "feed poll finished");
+    return summary;
+  }
+
+  private async pollFeed(feed: FeedConfig, runStartedAt: number): Promise<Outcome> {
+    let outcome: Outcome;
+    try {
+      outcome = await this.fetchAndDetect(feed);
+    } catch (err) {
+      outcome = { kind: "failed", error: toFeedError(err) };
+    }
+    try {
+      await this.recordHealth(feed, outcome, runStartedAt);
+    } catch (err) {
+      this.log.error({ feedId: feed.id, err }, "could not store feed health");
+    }
+    return outcome;
+  }
+
+  private async fetchAndDetect(feed: FeedConfig): Promise<Outcome> {
+    const state = await this.detector.getState(feed.id);
+    const res = await fetchFeed(feed.url, {
+      timeoutMs: this.deps.poll.timeoutSeconds * 1000,
+      maxBytes: this.deps.poll.maxFeedBytes,
+      ...(state.firstPollDone && state.etag ? { etag: state.etag } : {}),
+      ...(state.firstPollDone && state.lastModified ? { lastModified: state.lastModified } : {}),
+      ...(this.deps.fetchImpl ? { fetchImpl: this.deps.fetchImpl } : {}),
+    });
+    if (res.status === "not-modified") return { kind: "not-modified" };
+    const nowMs = this.now();
+    let articles: Article[];
+    try {
+      const processed = await this.processor.process(res.bytes, {
+        feedId: feed.id,
+        feedUrl: res.url,
+        sourceName: feed.name,
+        timeZone: this.deps.timeZone,
+        nowMs,
+        maxBytes: this.deps.poll.maxFeedBytes,
+        ...(res.charset ? { httpCharset: res.charset } : {}),
+      });
+      articles = processed.articles;
+    } catch (err) {
+      // A feed with no items right now is healthy, just quiet.
+      if (err instanceof FeedError && err.kind === "empty") articles = [];
+      else throw err;
+    }
+    for (const a of articles) a.topics = [...new Set([...a.topics, ...feed.topics])];
+    const validators = { ...(res.etag ? { etag: res.etag } : {}), ...(res.lastModified ? { lastModified: res.lastModified } : {}) };
+    const { newArticles, firstPoll } = await this.detector.detect(feed.id, articles, nowMs, validators);
+    await this.deps.archive.put(firstPoll ? articles : newArticles);
+    if (firstPoll) this.log.info({ feedId: feed.id, backlog: articles.length }, "first poll: backlog archived");
+    if (newArticles.length > 0 && this.deps.onNewArticles) {
+      await this.callback("onNewArticles", feed, () => this.deps.onNewArticles!(feed, newArticles));
+    }
+    return { kind: "ok", items: articles.length, fresh: newArticles.length };
+  }
+
+  private async recordHealth(feed: FeedConfig, outcome: Outcome, runStartedAt: number): Promise<void> {
+    const prev = await this.readHealth(feed.id);
+    const nowMs = this.now();
+    const maxBackoffMs = this.deps.poll.maxBackoffMinutes * 60_000;
+    let next: FeedHealth;
+    if (outcome.kind !== "failed") {
+      next = { ...prev, status: "ok", lastPollAt: nowMs, lastSuccessAt: nowMs, consecutiveFailures: 0, downAlerted: false, nextPollAt: runStartedAt + this.intervalMs };
+      delete next.failingSince;
+      if (outcome.kind === "ok") next.items = outcome.items;
+      await this.deps.store.set(healthKey(feed.id), next);
+      if (prev.consecutiveFailures > 0) this.log.info({ feedId: feed.id, failures: prev.consecutiveFailures }, "feed ok again");
+      if (prev.downAlerted && this.deps.onFeedRecovered) await this.callback("onFeedRecovered", feed, () => this.deps.onFeedRecovered!(feed, next));
+      return;
+    }
+    const { error } = outcome;
+    const failures = prev.consecutiveFailures + 1;
+    const failingSince = prev.failingSince ?? nowMs;
+    next = {
+      ...prev,
+      status: failures > 1 ? "backoff" : "failing",
+      lastPollAt: nowMs,
+      lastErrorAt: nowMs,
+      lastErrorKind: error.kind,
+      lastErrorMessage: error.message.slice(0, 300),
+      consecutiveFailures: failures,
+      failingSince,
+      nextPollAt: runStartedAt + backoffMs(failures, this.intervalMs, maxBackoffMs),
+    };
+    if (error.status === undefined) delete next.lastErrorStatus;
+    else next.lastErrorStatus = error.status;
+    const alert = !prev.downAlerted && nowMs - failingSince >= this.deps.poll.alertAfterMinutes * 60_000;
+    if (alert) next.downAlerted = true;
+    await this.deps.store.set(healthKey(feed.id), next);
+    // Logged once per state change: first failure or a different kind of failure.
+    const changed = prev.consecutiveFailures === 0 || prev.lastErrorKind !== error.kind;
+    const fields = { feedId: feed.id, kind: error.kind, status: error.status, failures, err: error.message };
+    if (changed) this.log.warn(fields, "feed failing");
+    else this.log.debug(fields, "feed still failing");
+    if (alert) {
+      this.log.error({ feedId: feed.id, kind: error.kind, failingSinceMs: failingSince }, "feed down");
+      if (this.deps.onFeedDown) await this.callback("onFeedDown", feed, () => this.deps.onFeedDown!(feed, next));
+    }
+  }
+
+  private async readHealth(feedId: string): Promise<FeedHealth> {
+    const parsed = FeedHealthSchema.safeParse(await this.deps.store.get(healthKey(feedId)));
+    return parsed.success ? parsed.data : initialHealth(feedId, 0);
+  }
+
+  private async callback(name: string, feed: FeedConfig, fn: () => void | Promise<void>): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.log.error({ feedId: feed.id, callback: name, err }, "feed callback failed");
+    }
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
