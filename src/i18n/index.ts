@@ -1,4 +1,5 @@
 import { core } from "./core.js";
+import { tips } from "./tips.js";
 import { reading } from "./reading.js";
 import type { Lang } from "./lang.js";
 
@@ -10,8 +11,8 @@ export { LANGS, parseLang, langFromUserCode } from "./lang.js";
  * translation is a type error rather than a blank message.
  */
 const bundles = {
-  en: { ...core.en, ...reading.en },
-  "zh-CN": { ...core["zh-CN"], ...reading["zh-CN"] },
+  en: { ...core.en, ...reading.en, ...tips.en },
+  "zh-CN": { ...core["zh-CN"], ...reading["zh-CN"], ...tips["zh-CN"] },
 } satisfies Record<Lang, unknown>;
 
 export type Messages = (typeof bundles)["en"];

@@ -1,0 +1,249 @@
+import type { Logger } from "../log.js";
+import { classifyTelegramError } from "../delivery/errors.js";
+import { Pacer } from "../delivery/pacer.js";
+import type { RateLimitScope } from "../delivery/errors.js";
+import { realSleep, systemClock, type Clock, type Sleep } from "../delivery/time.js";
+import type { TipJob, TipRecord } from "./records.js";
+import { newsroomLink, type TipRepo } from "./repo.js";
+
+/** The Telegram seam: one Bot API call; failures throw telegraf's TelegramError shape or a network error. */
+export interface TipTelegram {
+  call(method: string, params: Record<string, unknown>): Promise<unknown>;
+}
+
+/** Send pacing shared with other senders to the same chat (the delivery Pacer fits). */
+export interface TipPacer {
+  readyAt(chatId: number): number;
+  take(chatId: number): void;
+  pause(scope: RateLimitScope, retryAfterSeconds: number, chatId: number): void;
+}
+
+export interface TipDispatcherOptions {
+  repo: TipRepo;
+  telegram: TipTelegram;
+  /** The newsroom chat; while undefined, tips wait in the queue. */
+  newsroomChatId: number | undefined;
+  /** HTML of a tip card (in the newsroom's language). */
+  renderCard: (tip: TipRecord) => string;
+  /** HTML of a reader's `/tip <ref> text` answer. */
+  renderAnswerText: (ref: string, text: string) => string;
+  logger: Logger;
+  clock?: Clock;
+  sleep?: Sleep;
+  /** Default: a Pacer of its own at 20 messages/minute for the group (one API call counts as one). */
+  pacer?: TipPacer;
+  /** First retry delay after a 5xx or network error; doubles up to maxDelayMs. Default 1000. */
+  baseDelayMs?: number;
+  /** Longest wait between retries. Default 60000. */
+  maxDelayMs?: number;
+  /** Attempts at a step Telegram keeps refusing (400) before it is skipped. Default 3. */
+  maxBadRequestAttempts?: number;
+  /** Told when the newsroom group became a supergroup, so the operator can update the config. */
+  onNewsroomMigrated?: (newChatId: number) => void;
+}
+
+type StepResult = "progress" | "done";
+
+/**
+ * Moves tips and reader answers into the newsroom chat, one job at a time and in order, so a card is
+ * always followed by its own copies. Every step is persisted right after Telegram accepted it; a
+ * restart repeats at most the one step that was in flight. 5xx, network errors and a missing or
+ * unreachable newsroom chat are retried forever (a tip is never dropped for them).
+ */
+export class TipDispatcher {
+  private readonly clock: Clock;
+  private readonly sleep: Sleep;
+  private readonly pacer: TipPacer;
+  private chatId: number | undefined;
+  private stopped = false;
+  private readonly stopController = new AbortController();
+  private wake = new AbortController();
+  private loopDone: Promise<void> | null = null;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly o: TipDispatcherOptions) {
+    this.clock = o.clock ?? systemClock;
+    this.sleep = o.sleep ?? realSleep;
+    this.pacer = o.pacer ?? new Pacer(this.clock, { groupPerMinute: 20 });
+    this.chatId = o.newsroomChatId;
+  }
+
+  /** Starts working through the stored queue (resumes after a restart). */
+  start(): void {
+    if (this.loopDone) return;
+    this.loopDone = this.loop().catch((err: unknown) => this.o.logger.fatal({ err }, "tip dispatcher stopped"));
+  }
+
+  /** New work was queued: stop waiting. */
+  kick(): void {
+    this.wake.abort();
+  }
+
+  /** Resolves once the queue is empty (tests, graceful stop). */
+  whenIdle(): Promise<void> {
+    return new Promise((resolve) => {
+      this.idleWaiters.push(resolve);
+      this.kick();
+    });
+  }
+
+  /** Stops after the current step; queued work stays in the store. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.stopController.abort();
+    this.wake.abort();
+    await this.loopDone;
+  }
+
+  private async pause(ms: number): Promise<void> {
+    await this.sleep(ms, AbortSignal.any([this.stopController.signal, this.wake.signal]));
+  }
+
+  private async loop(): Promise<void> {
+    let transientFailures = 0;
+    let recovered = false;
+    while (!this.stopped) {
+      if (this.wake.signal.aborted) this.wake = new AbortController();
+      try {
+        if (!recovered) {
+          for (const ref of await this.o.repo.orphanedTips()) {
+            await this.o.repo.enqueue({ ref, kind: "tip" });
+            this.o.logger.warn({ ref }, "tip was stored but not queued; queued it now");
+          }
+          recovered = true;
+        }
+        const job = (await this.o.repo.readQueue()).jobs[0];
+        if (!job) {
+          for (const resolve of this.idleWaiters.splice(0)) resolve();
+          await this.pause(60_000);
+          continue;
+        }
+        if (this.chatId === undefined) {
+          await this.pause(60_000);
+          continue;
+        }
+        const result = await this.step(job, this.chatId);
+        transientFailures = 0;
+        if (result === "done") await this.o.repo.updateQueue((q) => ({ ...q, jobs: q.jobs.filter((j) => j.id !== job.id) }));
+      } catch (err) {
+        if (this.stopped) break;
+        const delayMs = await this.onFailure(err);
+        if (delayMs === 0) continue;
+        const backoffMs = Math.min(this.o.maxDelayMs ?? 60_000, (this.o.baseDelayMs ?? 1000) * 2 ** transientFailures);
+        transientFailures++;
+        await this.sleep(delayMs > 0 ? delayMs : backoffMs, this.stopController.signal);
+      }
+    }
+  }
+
+  /** Returns the wait before the next try: > 0 a fixed wait, 0 none, < 0 the exponential backoff. */
+  private async onFailure(err: unknown): Promise<number> {
+    const chatId = this.chatId ?? 0;
+    const failure = classifyTelegramError(err, chatId);
+    const job = (await this.o.repo.readQueue().catch(() => undefined))?.jobs[0];
+    switch (failure.kind) {
+      case "rate-limited":
+        this.pacer.pause(failure.scope, failure.retryAfterSeconds, chatId);
+        this.o.logger.warn({ retryAfterSeconds: failure.retryAfterSeconds, ref: job?.ref }, "newsroom chat rate limited");
+        return failure.retryAfterSeconds * 1000;
+      case "chat-migrated":
+        this.chatId = failure.newChatId;
+        this.o.onNewsroomMigrated?.(failure.newChatId);
+        this.o.logger.warn({ newChatId: failure.newChatId }, "newsroom chat migrated; update newsroom.chatId");
+        return 0;
+      case "bad-request":
+        if (job) await this.onBadRequest(job, failure.description);
+        return 0;
+      default:
+        this.o.logger.warn({ err: failure, ref: job?.ref }, "newsroom chat unreachable; the tip waits");
+        return -1;
+    }
+  }
+
+  private async onBadRequest(job: TipJob, description: string): Promise<void> {
+    const failures = job.failures + 1;
+    const give = failures >= (this.o.maxBadRequestAttempts ?? 3);
+    this.o.logger.error({ ref: job.ref, job: job.kind, failures, description, skipped: give }, "newsroom refused a tip step");
+    if (give && job.kind === "tip") {
+      // Skip the step Telegram refuses (a copy of a message the reader deleted): the rest still goes.
+      await this.o.repo.updateTip(job.ref, (t) =>
+        t.delivery.cardMessageId === undefined
+          ? { ...t, delivery: { ...t.delivery, cardMessageId: 0 } }
+          : { ...t, delivery: { ...t.delivery, copiedBatches: t.delivery.copiedBatches + 1 } },
+      );
+    }
+    await this.o.repo.updateQueue((q) => ({
+      ...q,
+      jobs: q.jobs.flatMap((j) => (j.id !== job.id ? [j] : give && job.kind !== "tip" ? [] : [{ ...j, failures: give ? 0 : failures }])),
+    }));
+  }
+
+  private async send(chatId: number, method: string, params: Record<string, unknown>): Promise<unknown> {
+    const waitMs = this.pacer.readyAt(chatId) - this.clock.now();
+    if (waitMs > 0) await this.sleep(waitMs, this.stopController.signal);
+    if (this.stopped) throw new Error("stopping");
+    this.pacer.take(chatId);
+    return this.o.telegram.call(method, { chat_id: chatId, ...params });
+  }
+
+  /** One Telegram call of a job, persisted before returning. */
+  private async step(job: TipJob, chatId: number): Promise<StepResult> {
+    const tip = await this.o.repo.getTip(job.ref);
+    if (!tip) {
+      this.o.logger.info({ ref: job.ref, job: job.kind }, "tip gone before delivery (forgotten or expired)");
+      return "done";
+    }
+    if (job.kind === "tip") return this.tipStep(tip, chatId);
+    const replyTo = tip.delivery.cardMessageId
+      ? { reply_parameters: { message_id: tip.delivery.cardMessageId, allow_sending_without_reply: true } }
+      : {};
+    const sent =
+      job.kind === "answer"
+        ? await this.send(chatId, "copyMessage", { from_chat_id: job.fromChatId, message_id: job.messageId, ...replyTo })
+        : await this.send(chatId, "sendMessage", {
+            text: this.o.renderAnswerText(tip.ref, job.text),
+            parse_mode: "HTML",
+            link_preview_options: { is_disabled: true },
+            ...replyTo,
+          });
+    await this.o.repo.link(tip.ref, [newsroomLink(chatId, messageIdOf(sent))]);
+    this.o.logger.info({ ref: tip.ref }, "reader answer delivered to the newsroom");
+    return "done";
+  }
+
+  private async tipStep(tip: TipRecord, chatId: number): Promise<StepResult> {
+    if (tip.delivery.cardMessageId === undefined) {
+      const sent = await this.send(chatId, "sendMessage", {
+        text: this.o.renderCard(tip),
+        parse_mode: "HTML",
+        link_preview_options: { is_disabled: true },
+      });
+      const cardMessageId = messageIdOf(sent);
+      await this.o.repo.updateTip(tip.ref, (t) => ({ ...t, delivery: { ...t.delivery, cardMessageId } }));
+      await this.o.repo.link(tip.ref, [newsroomLink(chatId, cardMessageId)]);
+      return "progress";
+    }
+    const ids = tip.items.map((i) => i.id).sort((a, b) => a - b);
+    const batch = ids.slice(tip.delivery.copiedBatches * 100, (tip.delivery.copiedBatches + 1) * 100);
+    if (batch.length > 0) {
+      // copyMessages keeps albums together and takes up to 100 ids in increasing order per call.
+      const sent = await this.send(chatId, "copyMessages", { from_chat_id: tip.readerChatId, message_ids: batch });
+      const copies = Array.isArray(sent) ? sent.map(messageIdOf) : [];
+      await this.o.repo.updateTip(tip.ref, (t) => ({
+        ...t,
+        delivery: { ...t.delivery, copiedBatches: t.delivery.copiedBatches + 1 },
+      }));
+      await this.o.repo.link(tip.ref, copies.map((id) => newsroomLink(chatId, id)));
+      return "progress";
+    }
+    await this.o.repo.updateTip(tip.ref, (t) => ({ ...t, delivery: { ...t.delivery, done: true } }));
+    this.o.logger.info({ ref: tip.ref, messages: ids.length }, "tip delivered to the newsroom");
+    return "done";
+  }
+}
+
+function messageIdOf(result: unknown): number {
+  if (typeof result === "object" && result !== null && "message_id" in result && typeof result.message_id === "number")
+    return result.message_id;
+  throw new Error("Telegram answered without a message_id");
+}

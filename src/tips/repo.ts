@@ -1,0 +1,233 @@
+import type Keyv from "keyv";
+import type { z } from "zod";
+import type { Clock } from "../delivery/time.js";
+import { KeyedMutex } from "./mutex.js";
+import {
+  BlockSchema,
+  DraftSchema,
+  LinkSchema,
+  RateSchema,
+  ReaderIndexSchema,
+  TipQueueSchema,
+  TipRecordSchema,
+  type Draft,
+  type TipJob,
+  type TipQueue,
+  type TipRecord,
+} from "./records.js";
+
+/** Where namespaces come from: the app's Store, or a map of `new Keyv()` in tests. */
+export interface KeyvSource {
+  namespace(name: string): Keyv;
+}
+
+/** Link key of a message the bot sent into the newsroom chat (card or copy). */
+export const newsroomLink = (chatId: number, messageId: number): string => `n:${chatId}:${messageId}`;
+/** Link key of a newsroom reply relayed into a reader's chat. */
+export const readerLink = (chatId: number, messageId: number): string => `r:${chatId}:${messageId}`;
+
+const HOUR_MS = 3_600_000;
+const QUEUE_KEY = "queue";
+
+/**
+ * Tip storage over keyv namespaces. Every record carries `expiresAt`, checked against the injected
+ * clock on read (keyv's TTL removes the bytes later), so retention holds even before a purge runs.
+ * Read-modify-write goes through per-key locks: parallel updates (album parts) must not lose items.
+ */
+export class TipRepo {
+  private readonly lock = new KeyedMutex();
+  private readonly tips: Keyv;
+  private readonly drafts: Keyv;
+  private readonly links: Keyv;
+  private readonly readers: Keyv;
+  private readonly blocks: Keyv;
+  private readonly rates: Keyv;
+  private readonly queue: Keyv;
+
+  constructor(
+    source: KeyvSource,
+    private readonly clock: Clock,
+  ) {
+    this.tips = source.namespace("tips");
+    this.drafts = source.namespace("tip_drafts");
+    this.links = source.namespace("tip_links");
+    this.readers = source.namespace("tip_readers");
+    this.blocks = source.namespace("tip_blocks");
+    this.rates = source.namespace("tip_rates");
+    this.queue = source.namespace("tip_queue");
+  }
+
+  private async read<S extends z.ZodType>(
+    kv: Keyv,
+    key: string,
+    schema: S,
+  ): Promise<z.infer<S> | undefined> {
+    const raw: unknown = await kv.get(key);
+    if (raw === undefined) return undefined;
+    const parsed = schema.safeParse(raw);
+    // A record we cannot read is worth nothing to anyone: drop it rather than fail every update.
+    if (!parsed.success) {
+      await kv.delete(key);
+      return undefined;
+    }
+    const expiresAt = (parsed.data as { expiresAt?: unknown }).expiresAt;
+    if (typeof expiresAt === "number" && expiresAt <= this.clock.now()) {
+      await kv.delete(key);
+      return undefined;
+    }
+    return parsed.data;
+  }
+
+  private ttl(expiresAt: number): number {
+    return Math.max(1, expiresAt - this.clock.now());
+  }
+
+  // --- drafts
+
+  getDraft(chatId: number): Promise<Draft | undefined> {
+    return this.read(this.drafts, String(chatId), DraftSchema);
+  }
+
+  /** Runs `fn` on the chat's draft under a lock; a returned draft is saved, null deletes it. */
+  updateDraft<T>(chatId: number, fn: (draft: Draft | undefined) => Promise<{ draft?: Draft | null; result: T }>): Promise<T> {
+    return this.lock.run(`draft:${chatId}`, async () => {
+      const { draft, result } = await fn(await this.getDraft(chatId));
+      if (draft === null) await this.drafts.delete(String(chatId));
+      else if (draft !== undefined) await this.drafts.set(String(chatId), draft, this.ttl(draft.expiresAt));
+      return result;
+    });
+  }
+
+  // --- tips
+
+  async refExists(ref: string): Promise<boolean> {
+    return (await this.tips.has(ref));
+  }
+
+  getTip(ref: string): Promise<TipRecord | undefined> {
+    return this.read(this.tips, ref, TipRecordSchema);
+  }
+
+  /** Writes a new tip and indexes it under its reader. */
+  async createTip(tip: TipRecord): Promise<void> {
+    await this.tips.set(tip.ref, tip, this.ttl(tip.expiresAt));
+    await this.lock.run(`reader:${tip.readerChatId}`, async () => {
+      const index = await this.read(this.readers, String(tip.readerChatId), ReaderIndexSchema);
+      const refs = [...(index?.refs ?? []), tip.ref];
+      const expiresAt = Math.max(index?.expiresAt ?? 0, tip.expiresAt);
+      await this.readers.set(String(tip.readerChatId), { refs, expiresAt }, this.ttl(expiresAt));
+    });
+  }
+
+  /** Changes a tip under its lock; returns the new record, or undefined when the tip is gone. */
+  updateTip(ref: string, fn: (tip: TipRecord) => TipRecord): Promise<TipRecord | undefined> {
+    return this.lock.run(`tip:${ref}`, async () => {
+      const tip = await this.getTip(ref);
+      if (!tip) return undefined;
+      const next = fn(tip);
+      await this.tips.set(ref, next, this.ttl(next.expiresAt));
+      return next;
+    });
+  }
+
+  /** Points newsroom or reader messages at a tip; they expire with it. */
+  async link(ref: string, keys: string[]): Promise<void> {
+    if (keys.length === 0) return;
+    const tip = await this.updateTip(ref, (t) => ({ ...t, links: [...t.links, ...keys] }));
+    if (!tip) return;
+    for (const key of keys) await this.links.set(key, { ref, expiresAt: tip.expiresAt }, this.ttl(tip.expiresAt));
+  }
+
+  async linkedRef(key: string): Promise<string | undefined> {
+    return (await this.read(this.links, key, LinkSchema))?.ref;
+  }
+
+  async readerRefs(chatId: number): Promise<string[]> {
+    return (await this.read(this.readers, String(chatId), ReaderIndexSchema))?.refs ?? [];
+  }
+
+  /** Deletes the reader's tips, links, draft and queued work; returns how many tips went. */
+  async forgetReader(chatId: number): Promise<number> {
+    const refs = await this.readerRefs(chatId);
+    let count = 0;
+    for (const ref of refs) {
+      await this.lock.run(`tip:${ref}`, async () => {
+        const tip = await this.getTip(ref);
+        if (!tip) return;
+        for (const key of tip.links) await this.links.delete(key);
+        await this.tips.delete(ref);
+        count++;
+      });
+    }
+    await this.readers.delete(String(chatId));
+    await this.updateDraft(chatId, () => Promise.resolve({ draft: null, result: undefined }));
+    const gone = new Set(refs);
+    await this.updateQueue((q) => ({ ...q, jobs: q.jobs.filter((j) => !gone.has(j.ref)) }));
+    return count;
+  }
+
+  // --- blocks and rate
+
+  async getBlock(chatId: number): Promise<z.infer<typeof BlockSchema> | undefined> {
+    return this.read(this.blocks, String(chatId), BlockSchema);
+  }
+
+  async setBlock(chatId: number, block: z.infer<typeof BlockSchema> | null): Promise<void> {
+    if (block === null) await this.blocks.delete(String(chatId));
+    else await this.blocks.set(String(chatId), block);
+  }
+
+  /** Tips this reader sent in the last hour. */
+  async sentLastHour(chatId: number): Promise<number> {
+    const rate = await this.read(this.rates, String(chatId), RateSchema);
+    const since = this.clock.now() - HOUR_MS;
+    return (rate?.sentAt ?? []).filter((t) => t > since).length;
+  }
+
+  async recordSent(chatId: number): Promise<void> {
+    await this.lock.run(`rate:${chatId}`, async () => {
+      const now = this.clock.now();
+      const rate = await this.read(this.rates, String(chatId), RateSchema);
+      const sentAt = [...(rate?.sentAt ?? []).filter((t) => t > now - HOUR_MS), now];
+      await this.rates.set(String(chatId), { sentAt }, HOUR_MS);
+    });
+  }
+
+  // --- newsroom queue (one ordered list: tips are few, and order matters more than throughput)
+
+  async readQueue(): Promise<TipQueue> {
+    const raw: unknown = await this.queue.get(QUEUE_KEY);
+    const parsed = TipQueueSchema.safeParse(raw ?? { nextId: 1, jobs: [] });
+    return parsed.success ? parsed.data : { nextId: 1, jobs: [] };
+  }
+
+  updateQueue(fn: (q: TipQueue) => TipQueue): Promise<TipQueue> {
+    return this.lock.run("queue", async () => {
+      const next = fn(await this.readQueue());
+      await this.queue.set(QUEUE_KEY, next);
+      return next;
+    });
+  }
+
+  /**
+   * Tips not yet fully delivered that have no job in the queue (a crash between writing the tip
+   * and queueing it). Needs an iterable store; others return [] and rely on the queue alone.
+   */
+  async orphanedTips(): Promise<string[]> {
+    if (!this.tips.iterator) return [];
+    const queued = new Set((await this.readQueue()).jobs.map((j) => j.ref));
+    const out: string[] = [];
+    for await (const [key, value] of this.tips.iterator(undefined)) {
+      const parsed = TipRecordSchema.safeParse(value);
+      if (parsed.success && !parsed.data.delivery.done && !queued.has(String(key))) out.push(String(key));
+    }
+    return out;
+  }
+
+  /** Appends work for the newsroom chat; durable once this resolves. */
+  async enqueue(job: DistributiveOmit<TipJob, "id" | "failures">): Promise<void> {
+    await this.updateQueue((q) => ({ nextId: q.nextId + 1, jobs: [...q.jobs, { ...job, id: q.nextId, failures: 0 }] }));
+  }
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
