@@ -52,16 +52,55 @@ function adapterFor(pool: PgPool, table: string): KeyvPostgres {
       await this.query(`DELETE FROM public.${table}`);
     }
 
-    /** Keys are stored unprefixed (useKeyPrefix: false), so list the whole table. */
-    override iterator(_namespace?: string): AsyncGenerator<string[], void, unknown> {
-      return super.iterator(undefined);
+    /**
+     * Keyset pagination over the whole table (keys are stored unprefixed, useKeyPrefix: false),
+     * without the base's `LIKE` filter. Expired rows are skipped here: Keyv would otherwise
+     * delete each one during the listing, two queries a row.
+     */
+    override async *iterator(_namespace?: string): AsyncGenerator<string[], void, unknown> {
+      await this.analyzeIfNeverAnalyzed();
+      const nowMs = Date.now();
+      let after: string | undefined;
+      for (;;) {
+        const rows = (after === undefined
+          ? await this.query(`SELECT key, value FROM public.${table} ORDER BY key LIMIT $1`, [ITERATION_LIMIT])
+          : await this.query(`SELECT key, value FROM public.${table} WHERE key > $1 ORDER BY key LIMIT $2`, [
+              after,
+              ITERATION_LIMIT,
+            ])) as Array<{ key: string; value: string }>;
+        for (const { key, value } of rows) if (!isExpired(value, nowMs)) yield [key, value];
+        const last = rows.at(-1);
+        if (last === undefined || rows.length < ITERATION_LIMIT) return;
+        after = last.key;
+      }
+    }
+
+    /**
+     * A table filled since its creation has no statistics until autovacuum runs (up to a minute);
+     * the planner then sorts the whole table for every page (40 ms a page at 100k rows).
+     */
+    private async analyzeIfNeverAnalyzed(): Promise<void> {
+      const rows = (await this.query(`SELECT reltuples FROM pg_class WHERE oid = 'public.${table}'::regclass`)) as Array<{
+        reltuples: number;
+      }>;
+      if ((rows[0]?.reltuples ?? 0) < 0) await this.query(`ANALYZE public.${table}`);
     }
 
     /** The base answers EXISTS and ignores TTL; read the row and honour its `expires`. */
     override async has(key: string): Promise<boolean> {
       const raw: unknown = await this.get(key);
-      if (typeof raw !== "string") return false;
-      return !isExpired(raw, Date.now());
+      return typeof raw === "string" && !isExpired(raw, Date.now());
+    }
+
+    /** One statement instead of the base's SELECT then DELETE (a race and two round trips). */
+    override async delete(key: string): Promise<boolean> {
+      const rows = await this.query(`DELETE FROM public.${table} WHERE key = $1 RETURNING key`, [key]);
+      return rows.length > 0;
+    }
+
+    override async deleteMany(keys: string[]): Promise<boolean> {
+      const rows = await this.query(`DELETE FROM public.${table} WHERE key = ANY($1) RETURNING key`, [keys]);
+      return rows.length > 0;
     }
   }
   return new NamespacePgAdapter({
@@ -72,20 +111,29 @@ function adapterFor(pool: PgPool, table: string): KeyvPostgres {
   });
 }
 
-/** True when a keyv-serialized row (`{"value":…,"expires":ms}`) has expired. */
-function isExpired(raw: string, nowMs: number): boolean {
-  try {
-    const { expires } = JSON.parse(raw) as { expires?: unknown };
-    return typeof expires === "number" && expires <= nowMs;
-  } catch {
-    return false;
-  }
+/**
+ * keyv's serializer writes `{"value":…,"expires":ms}` with `expires` last (omitted without TTL),
+ * so a top-level expiry is exactly a trailing `"expires":digits}`; a nested one ends in `}}`.
+ */
+const TRAILING_EXPIRES = /"expires":(\d+)\}$/;
+
+/** True when a keyv-serialized row has expired (read from its tail, without parsing megabytes). */
+export function isExpired(raw: string, nowMs: number): boolean {
+  const match = TRAILING_EXPIRES.exec(raw.slice(-40));
+  return match?.[1] !== undefined && Number(match[1]) <= nowMs;
 }
 
 /** Connects to PostgreSQL (failing fast when unreachable) and returns the backend. */
 export async function openPostgres(url: string, opts: BackendOptions): Promise<Backend> {
   const pg = loadPg();
-  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: opts.connectTimeoutMs });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    connectionTimeoutMillis: opts.connectTimeoutMs,
+    // Like SQLite's synchronous=NORMAL: a crash may lose the last commits but never corrupts data.
+    // Each commit otherwise waits for a WAL flush (~3 ms here: ~300 single-key writes/s).
+    options: "-c synchronous_commit=off",
+  });
   pool.on("error", opts.onError);
   try {
     await withTimeout(pool.query("SELECT 1"), opts.connectTimeoutMs, "postgres connect");

@@ -68,7 +68,7 @@ export async function openRedis(url: string, opts: BackendOptions): Promise<Back
     await withTimeout(client.connect(), opts.connectTimeoutMs, "redis connect");
     connectedOnce = true;
   } catch (error) {
-    client.destroy();
+    if (client.isOpen) client.destroy();
     throw new StoreError("unreachable", "redis", `redis store unreachable: ${errorText(error)}`, { cause: error });
   }
 
