@@ -79,7 +79,8 @@ export function guessCjk(bytes: Uint8Array): "gb18030" | "big5" | undefined {
       i++;
     }
   }
-  if (pairs < 2 || paired < high * 0.95 || highTrail < pairs * 0.5) return undefined;
+  // Latin-1 accents mostly pair with ASCII letters (low trail bytes); CJK text has many high trails.
+  if (pairs < 2 || paired < high * 0.95 || highTrail < pairs * 0.25) return undefined;
   const candidate = lowTrail >= pairs * 0.1 ? "big5" : "gb18030";
   const text = iconv.decode(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), candidate);
   return text.includes("\uFFFD") ? undefined : candidate;
@@ -105,8 +106,10 @@ export function decodeFeedBytes(
   if (buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) return decode("utf-8", "bom");
   if (buf[0] === 0xff && buf[1] === 0xfe) return decode("utf-16le", "bom");
   if (buf[0] === 0xfe && buf[1] === 0xff) return decode("utf-16be", "bom");
-  if (buf[0] === 0x3c && buf[1] === 0x00 && buf[2] !== 0x00) return decode("utf-16le", "utf16-sniff");
-  if (buf[0] === 0x00 && buf[1] === 0x3c) return decode("utf-16be", "utf16-sniff");
+  // No BOM: ASCII characters (such as "<" or a newline) next to zero bytes mean UTF-16.
+  const ascii = (b: number | undefined): boolean => b !== undefined && b > 0 && b < 0x80;
+  if (ascii(buf[0]) && buf[1] === 0 && ascii(buf[2]) && buf[3] === 0) return decode("utf-16le", "utf16-sniff");
+  if (buf[0] === 0 && ascii(buf[1]) && buf[2] === 0 && ascii(buf[3])) return decode("utf-16be", "utf16-sniff");
 
   const http = normaliseCharset(httpCharset);
   const declared = normaliseCharset(declaredEncoding(bytes));

@@ -20,6 +20,7 @@ export interface NormaliseContext {
 }
 
 const DAY_MS = 86_400_000;
+const ENTITY_OF: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;" };
 
 /** Short, stable hash (hex sha1 prefix) used for item keys. */
 export function shortHash(text: string, length = 16): string {
@@ -57,11 +58,11 @@ function normaliseItem(item: RawItem, ctx: NormaliseContext, base: string, sourc
   let link = absoluteHttpUrl(item.link, itemBase) ?? "";
   if (!link && item.guid && /^https?:\/\//i.test(item.guid)) link = absoluteHttpUrl(item.guid, undefined) ?? "";
   const maxSummary = ctx.maxSummaryChars ?? 1000;
-  let summary = htmlToText(item.summaryHtml ?? "");
+  let summary = item.summaryText ? cleanText(item.summaryText) : htmlToText(item.summaryHtml ?? "");
   if (!summary && item.contentHtml) summary = htmlToText(item.contentHtml);
   summary = truncateWords(summary, maxSummary);
   let title = htmlToTitle(item.title ?? "");
-  if (!title) title = truncateWords(summary, 80);
+  if (!title) title = truncateWords(htmlToTitle(summary.replace(/[&<>]/g, (c) => ENTITY_OF[c]!)), 80);
   if (!title && link) title = truncateWords(link.replace(/^https?:\/\/(www\.)?/, ""), 80);
   if (!title) return undefined;
 

@@ -11,6 +11,8 @@ export interface RawItem {
   /** xml:base in effect for this item. */
   base?: string;
   summaryHtml?: string;
+  /** Plain-text summary (JSON Feed content_text / summary): never treated as HTML. */
+  summaryText?: string;
   contentHtml?: string;
   date?: string;
   author?: string;
@@ -68,9 +70,11 @@ export function textOf(value: unknown, depth = 0): string | undefined {
     return parts.length ? parts.join(" ") : undefined;
   }
   const node = value as XmlNode;
-  if (typeof node._ === "string") return node._;
-  const parts: string[] = [];
-  for (const [k, v] of Object.entries(node)) if (k !== "$") parts.push(textOf(v, depth + 1) ?? "");
+  const keys = Object.keys(node).filter((k) => k !== "$" && k !== "_");
+  if (typeof node._ === "string" && keys.length === 0) return node._;
+  // Mixed content: xml2js keeps text and child elements apart, so order is approximate.
+  const parts: string[] = typeof node._ === "string" ? [node._] : [];
+  for (const k of keys) parts.push(textOf(node[k], depth + 1) ?? "");
   const joined = parts.join(" ").trim();
   return joined || undefined;
 }
@@ -226,9 +230,8 @@ function parseJson(text: string): RawFeed {
     const link = it.url ?? it.external_url;
     if (link) item.link = link;
     const summary = it.summary ?? it.content_text;
-    if (summary) item.summaryHtml = escapeText(summary);
-    const content = it.content_html ?? (it.content_text ? escapeText(it.content_text) : undefined);
-    if (content) item.contentHtml = content;
+    if (summary) item.summaryText = summary;
+    if (it.content_html) item.contentHtml = it.content_html;
     const date = it.date_published ?? it.date_modified;
     if (date) item.date = date;
     const author = it.authors?.[0]?.name ?? it.author?.name;
@@ -238,10 +241,6 @@ function parseJson(text: string): RawFeed {
     feed.items.push(item);
   }
   return feed;
-}
-
-function escapeText(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 }
 
 /** Parses decoded feed text (RSS 0.9x/1.0/2.0, Atom, JSON Feed 1.x) into a RawFeed; throws FeedError. */

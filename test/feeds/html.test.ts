@@ -1,0 +1,50 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { decodeEntities } from "../../src/feeds/entities.js";
+import { firstImageSrc, htmlToText, htmlToTitle, repairMojibake, truncateWords } from "../../src/feeds/html.js";
+
+describe("htmlToText", () => {
+  it("drops scripts, styles, comments (also unclosed) and folds whitespace", () => {
+    expect(htmlToText("<p>a</p>\n\n<script>x<y</script><style>p{}</style><!-- c --> b<br>c")).toBe("a b c");
+    expect(htmlToText("keep <script>never closed <b>x</b>")).toBe("keep");
+    expect(htmlToText("keep <!-- never closed")).toBe("keep");
+  });
+  it("decodes named, decimal and hex entities; leaves unknown ones", () => {
+    expect(htmlToText("&eacute;&#233;&#xE9; &hellip; &mdash; &bogus; &#128;")).toBe("ééé … — &bogus; €");
+  });
+  it("strips markup that appears only after decoding (double-escaped HTML)", () => {
+    expect(htmlToText("&lt;b&gt;bold&lt;/b&gt; text")).toBe("bold text");
+  });
+  it("keeps escaped code shown inside real markup", () => {
+    expect(htmlToText("<pre>&lt;b&gt;test&lt;/b&gt;</pre>")).toBe("<b>test</b>");
+  });
+  it("keeps lone angle brackets that are not tags", () => {
+    expect(htmlToText("a < b > c <3")).toBe("a < b > c <3");
+  });
+  it("repairs UTF-8 read as windows-1252", () => {
+    expect(repairMojibake("ActualitÃ©s")).toBe("Actualités");
+    expect(htmlToText("&acirc;&#128;&brvbar;")).toBe("…");
+    expect(repairMojibake("café crème")).toBe("café crème");
+  });
+  it("never leaves markup, controls or U+FFFD in titles (property)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom("<", ">", "/", "b", "a", " ", "&", "l", "t", ";", "#", "1", "\uFFFD", "\u0001", "x") }), (s) => {
+        const t = htmlToTitle(s);
+        expect(t).not.toMatch(/<\/?[A-Za-z][^<>]*>|[\uFFFD\u0000-\u001F]/);
+      }),
+    );
+  });
+  it("is linear on pathological input", () => {
+    const evil = "<script>".repeat(20_000) + "<a ".repeat(20_000);
+    expect(typeof htmlToText(evil)).toBe("string");
+  });
+});
+
+describe("helpers", () => {
+  it("first image, truncation, entity decoding", () => {
+    expect(firstImageSrc('<p><img alt="x" src="/a.jpg?x=1&amp;y=2"><img src="b.png"></p>')).toBe("/a.jpg?x=1&y=2");
+    expect(firstImageSrc("<p>none</p>")).toBeUndefined();
+    expect(truncateWords("alpha beta gamma delta", 13)).toBe("alpha beta…");
+    expect(decodeEntities("&lt;&amp;lt;")).toBe("<&lt;");
+  });
+});
