@@ -229,7 +229,9 @@ export class Sender {
         onEvent({ type: "chat-gone", ...event });
         await this.settle(() => this.o.chats.deactivate(d.chatId, err.reason));
         await this.settle(() => outbox.complete(d));
-        return this.settle(() => outbox.dropChat(d.chatId));
+        return this.settle(async () => {
+          this.counters.dropped += await outbox.dropChat(d.chatId);
+        });
       case "chat-migrated":
         onEvent({ type: "chat-migrated", ...event });
         this.migrated.set(d.chatId, err.newChatId);
