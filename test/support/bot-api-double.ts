@@ -1,7 +1,7 @@
 import { createServer } from "node:http";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Update, User } from "telegraf/types";
+import type { Update, UserFromGetMe } from "telegraf/types";
 import { chatHandlers } from "./bot-api/chat-methods.js";
 import type { Handler, MethodContext } from "./bot-api/context.js";
 import { editHandlers } from "./bot-api/edit.js";
@@ -22,7 +22,8 @@ export interface BotApiDouble {
   /** "http://127.0.0.1:PORT", for `new Telegraf(token, { telegram: { apiRoot } })`. */
   apiRoot: string;
   token: string;
-  botUser: User;
+  /** What getMe answers (also usable as `bot.botInfo`). */
+  botUser: UserFromGetMe;
   /** Every answered call, in answer order. */
   calls: ApiCall[];
   /** Messages the bot sent successfully (to one chat, or all), in order; edits and deletions show in place. */
@@ -46,8 +47,10 @@ export interface BotApiDouble {
   registerChat(chat: ChatInfo): void;
   setLimits(limits: Partial<Limits>): void;
   stats(): DoubleStats;
-  /** The pending webhook, as getWebhookInfo would show it (url "" when polling). */
+  /** The webhook url set by the bot ("" when none). */
   webhookUrl(): string;
+  /** True while a long-polling getUpdates is held open (the bot is waiting for updates). */
+  isLongPolling(): boolean;
   close(): Promise<void>;
 }
 
@@ -56,7 +59,7 @@ export interface BotApiDoubleOptions {
   /** Token the double accepts (default "123456789:TEST-newsdesk-token"). */
   token?: string;
   /** Overrides for getMe (default id 123456789, username "newsdesk_test_bot"). */
-  botUser?: Partial<User>;
+  botUser?: Partial<Omit<UserFromGetMe, "is_bot">>;
   /** Rate limits (default Telegram's: 30/s, 1/s per private chat with a burst of 3, 20/min per group). */
   limits?: Partial<Limits>;
   /** Clock in ms used for rate limits, message dates and ApiCall.at (default Date.now). */
@@ -74,7 +77,7 @@ interface Waiter {
 export async function startBotApiDouble(opts: BotApiDoubleOptions = {}): Promise<BotApiDouble> {
   const token = opts.token ?? "123456789:TEST-newsdesk-token";
   const now = opts.now ?? Date.now;
-  const botUser: User = {
+  const botUser: UserFromGetMe = {
     id: 123456789,
     is_bot: true,
     first_name: "Newsdesk Test",
@@ -83,7 +86,7 @@ export async function startBotApiDouble(opts: BotApiDoubleOptions = {}): Promise
     can_read_all_group_messages: false,
     supports_inline_queries: true,
     ...opts.botUser,
-  } as User;
+  };
   const store = new ChatStore();
   store.botId = botUser.id;
   const ctx: MethodContext = { store, limiter: new RateLimiter(opts.limits), nowMs: now, botUser, counters: { messagesSent: 0 } };
@@ -256,6 +259,7 @@ export async function startBotApiDouble(opts: BotApiDoubleOptions = {}): Promise
     setLimits: (limits) => ctx.limiter.set(limits),
     stats: () => ({ ...counts, messagesSent: ctx.counters.messagesSent, updatesDelivered: feed.delivered }),
     webhookUrl: () => feed.webhook?.url ?? "",
+    isLongPolling: () => feed.holdingPoll,
     close: async () => {
       feed.close();
       for (const waiter of waiters) waiters.delete(waiter);

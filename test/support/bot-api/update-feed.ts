@@ -58,6 +58,11 @@ export class UpdateFeed {
     if (this.webhook) void this.pump();
   }
 
+  /** True while a getUpdates call is being held open. */
+  get holdingPoll(): boolean {
+    return this.waiter !== null;
+  }
+
   /** Pending (unconfirmed) updates. */
   get pendingCount(): number {
     return this.queue.length;
