@@ -95,8 +95,8 @@ export class WorkerFeedProcessor implements FeedProcessor {
       slot.timer = setTimeout(() => {
         void this.kill(slot, new FeedError("timeout", `parsing took longer than ${this.jobTimeoutMs} ms`)).then(() => this.pump());
       }, this.jobTimeoutMs);
-      // Copy so the caller's buffer stays usable, then transfer the copy instead of cloning it again.
-      const copy = job.bytes.slice();
+      // Copy (Buffer#slice would be a view, possibly of Node's shared pool), then transfer the copy.
+      const copy = new Uint8Array(job.bytes);
       worker.postMessage({ id: job.id, bytes: copy, ctx: job.ctx }, [copy.buffer]);
     }
   }
