@@ -96,6 +96,17 @@ export class Pacer {
     if (++this.takesSincePrune >= 1000) this.prune(now);
   }
 
+  /**
+   * Records that the send to `chatId` finished. Per-chat spacing counts from here: Telegram sees a
+   * request when it arrives, and a first request that was slow in transit (new connection) would
+   * otherwise arrive less than a second before the next one.
+   */
+  settle(chatId: number): void {
+    const state = this.chats.get(chatId);
+    const n = state?.times.length ?? 0;
+    if (state && n > 0) state.times[n - 1] = Math.max(state.times[n - 1]!, this.clock.now());
+  }
+
   /** Honours a 429: nothing (global) or nothing to this chat (chat) goes out for `retryAfterSeconds`. */
   pause(scope: RateLimitScope, retryAfterSeconds: number, chatId: number): void {
     const now = this.clock.now();

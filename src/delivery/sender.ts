@@ -175,6 +175,7 @@ export class Sender {
     this.busy.add(d.chatId);
     this.o.pacer.take(d.chatId);
     const p = this.deliver(d).finally(() => {
+      this.o.pacer.settle(d.chatId);
       this.busy.delete(d.chatId);
       this.running.delete(p);
       this.poke();

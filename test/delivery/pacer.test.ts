@@ -30,6 +30,16 @@ describe("Pacer", () => {
     expect(pacer.chatReadyAt(8)).toBe(0);
   });
 
+  it("counts a chat's spacing from when the previous send finished", () => {
+    const clock = manualClock();
+    const pacer = new Pacer(clock);
+    const start = clock.now();
+    pacer.take(7);
+    clock.set(start + 300);
+    pacer.settle(7);
+    expect(pacer.chatReadyAt(7)).toBe(start + 1300);
+  });
+
   it("keeps a group at groupPerMinute in any rolling minute", () => {
     const clock = manualClock();
     const pacer = new Pacer(clock, { groupPerMinute: 20 });
