@@ -1,0 +1,125 @@
+/**
+ * Store benchmark: writes/s (one at a time, 100 concurrent, setMany batches), reads/s, and the time
+ * to list and to clear 100k keys, for sqlite and for redis/postgres when reachable. Also sqlite
+ * with SQLite's default journal (rollback, synchronous=FULL) to show why the store turns WAL on.
+ * Run: npx tsx bench/store.ts [--keys N]   (NEWSDESK_TEST_REDIS / NEWSDESK_TEST_POSTGRES override URLs)
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import Database from "better-sqlite3";
+import Keyv from "keyv";
+import { openStore, type Store } from "../src/store/index.js";
+import { loadPg, pgTableName } from "../src/store/postgres.js";
+import { SqliteKvTable, SqliteNamespaceAdapter } from "../src/store/sqlite-adapter.js";
+
+const REDIS_URL = process.env.NEWSDESK_TEST_REDIS ?? "redis://127.0.0.1:6379";
+const POSTGRES_URL = process.env.NEWSDESK_TEST_POSTGRES ?? "postgres://postgres@127.0.0.1:5432/test";
+const PREFIX = `bench${process.pid}`;
+const SINGLE_OPS = 3000;
+
+/** A record the size of a subscriber entry. */
+const record = (i: number) => ({ chatId: -1001234567890 - i, topics: ["新能源", "旅游", "economy"], lang: "zh", since: 1718000000000 + i });
+
+function perSecond(count: number, ms: number): string {
+  return `${Math.round((count * 1000) / Math.max(ms, 1)).toLocaleString("en-US")}/s`;
+}
+
+async function timed(work: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await work();
+  return performance.now() - started;
+}
+
+/** Sequential single-key writes through one Keyv: the figure the default journal mode ruins. */
+async function singleWrites(keyv: Keyv, count = SINGLE_OPS): Promise<string> {
+  const ms = await timed(async () => {
+    for (let i = 0; i < count; i++) await keyv.set(`s${i}`, record(i));
+  });
+  return perSecond(count, ms);
+}
+
+async function benchStore(label: string, store: Store, keyCount: number): Promise<void> {
+  const keyv = store.namespace("bench");
+  await keyv.clear();
+  const single = await singleWrites(keyv);
+  const concurrentMs = await timed(async () => {
+    for (let from = 0; from < SINGLE_OPS; from += 100) {
+      await Promise.all(Array.from({ length: 100 }, (_, j) => keyv.set(`c${from + j}`, record(from + j))));
+    }
+  });
+  const readMs = await timed(async () => {
+    for (let i = 0; i < SINGLE_OPS; i++) await keyv.get(`s${i}`);
+  });
+  await keyv.clear();
+  const batchMs = await timed(async () => {
+    for (let from = 0; from < keyCount; from += 5000) {
+      const batch = Array.from({ length: Math.min(5000, keyCount - from) }, (_, j) => ({
+        key: `k${String(from + j).padStart(7, "0")}`,
+        value: record(from + j),
+      }));
+      await keyv.setMany(batch);
+    }
+  });
+  let listed = 0;
+  const listMs = await timed(async () => {
+    for await (const _entry of store.entries("bench")) listed++;
+  });
+  const clearMs = await timed(() => keyv.clear());
+  console.log(
+    `${label.padEnd(34)} writes ${single.padStart(9)} seq, ${perSecond(SINGLE_OPS, concurrentMs).padStart(9)} ×100 conc, ` +
+      `${perSecond(keyCount, batchMs).padStart(10)} setMany | reads ${perSecond(SINGLE_OPS, readMs).padStart(9)} | ` +
+      `list ${listed.toLocaleString("en-US")} keys ${(listMs / 1000).toFixed(2)} s | clear ${(clearMs / 1000).toFixed(2)} s`,
+  );
+}
+
+/** The same adapter with SQLite's defaults switched back on (what @keyv/sqlite leaves in place). */
+async function benchDefaultJournal(dir: string): Promise<void> {
+  const db = new Database(join(dir, "default-journal.sqlite"));
+  const table = new SqliteKvTable(db);
+  db.pragma("journal_mode = DELETE");
+  db.pragma("synchronous = FULL");
+  const keyv = new Keyv(new SqliteNamespaceAdapter(table, "bench", "sqlite://default"), { useKeyPrefix: false });
+  console.log(`${"sqlite, journal=DELETE sync=FULL".padEnd(34)} writes ${(await singleWrites(keyv, 300)).padStart(9)} seq`);
+  db.close();
+}
+
+async function tryOpen(url: string): Promise<Store | undefined> {
+  try {
+    return await openStore(url, { prefix: PREFIX, connectTimeoutMs: 1500 });
+  } catch (error) {
+    console.log(`${url.replace(/\/\/.*@/, "//")}: skipped (${error instanceof Error ? error.message : String(error)})`);
+    return undefined;
+  }
+}
+
+/** Prints the figures for every reachable backend. */
+export async function run(): Promise<void> {
+  const keysArg = process.argv.indexOf("--keys");
+  const keyCount = keysArg > 0 ? Number(process.argv[keysArg + 1]) : 100_000;
+  const dir = mkdtempSync(join(tmpdir(), "newsdesk-bench-"));
+  try {
+    const sqlite = await openStore(`sqlite://${join(dir, "store.sqlite")}`);
+    await benchStore("sqlite (WAL, synchronous=NORMAL)", sqlite, keyCount);
+    await sqlite.close();
+    await benchDefaultJournal(dir);
+
+    const redis = await tryOpen(REDIS_URL);
+    if (redis) {
+      await benchStore("redis", redis, keyCount);
+      await redis.close();
+    }
+    const postgres = await tryOpen(POSTGRES_URL);
+    if (postgres) {
+      await benchStore("postgres (synchronous_commit=off)", postgres, keyCount);
+      await postgres.close();
+      const pool = new (loadPg().Pool)({ connectionString: POSTGRES_URL });
+      await pool.query(`DROP TABLE IF EXISTS ${pgTableName(PREFIX, "bench")}`);
+      await pool.end();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1]?.endsWith("store.ts")) await run();
