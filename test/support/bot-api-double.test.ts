@@ -5,7 +5,7 @@ import { Telegraf, Telegram, TelegramError } from "telegraf";
 import { startBotApiDouble } from "./bot-api-double.js";
 import type { BotApiDouble } from "./bot-api-double.js";
 import { parseTelegramHtml } from "./telegram-html.js";
-import { command, messageOf, photo, privateText, user } from "./updates.js";
+import { callbackQuery, command, messageOf, photo, privateText, user } from "./updates.js";
 
 const READER = 4242;
 const GROUP = -987654;
@@ -203,6 +203,27 @@ describe("messages", () => {
     expect(double.sent(GROUP)[0]).toMatchObject({ method: "copyMessage", kind: "photo", text: "flooded street" });
   });
 
+  it("keeps message ids growing per chat when a pushed update's id was already used by the bot", async () => {
+    const reader = user({ id: READER });
+    const first = privateText(reader, "one");
+    double.pushUpdate(first);
+    const answers = [await telegram.sendMessage(READER, "a"), await telegram.sendMessage(READER, "b")];
+    const second = privateText(reader, "two");
+    const builderId = second.message.message_id;
+    double.pushUpdate(second);
+    expect(builderId).toBeLessThanOrEqual(answers[1]!.message_id);
+    expect(second.message.message_id).toBe(answers[1]!.message_id + 1);
+    await expect(telegram.copyMessage(GROUP, READER, second.message.message_id)).resolves.toBeTruthy();
+    expect(double.sent(GROUP)[0]?.text).toBe("two");
+  });
+
+  it("addresses a public channel by @username", async () => {
+    const post = await telegram.sendMessage("@newsdesk_channel", "breaking");
+    expect(post.chat).toMatchObject({ type: "channel", username: "newsdesk_channel" });
+    expect(post).not.toHaveProperty("from");
+    expect(double.sent("@newsdesk_channel").map((m) => m.chatId)).toEqual([post.chat.id]);
+  });
+
   it("checks media group sizes and inline answers", async () => {
     const one = await failure(telegram.sendMediaGroup(READER, [{ type: "photo", media: "https://example.com/1.jpg" }]));
     expect(one.code).toBe(400);
@@ -276,6 +297,8 @@ describe("updates", () => {
     const bot = new Telegraf(double.token, { telegram: { apiRoot: double.apiRoot } });
     bot.botInfo = double.botUser;
     bot.on("text", (ctx) => ctx.reply(`got ${ctx.message.text}`));
+    // telegraf answers callback queries inside the webhook response; the double must run that call
+    bot.action("ok", (ctx) => ctx.answerCbQuery("noted"));
     const hook = createServer((req, res) => void bot.webhookCallback("/hook", { secretToken: "s3cret" })(req, res));
     await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
     try {
@@ -287,6 +310,9 @@ describe("updates", () => {
       double.pushUpdate(privateText(user({ id: READER }), "via hook"));
       await double.waitFor((c) => c.method === "sendMessage");
       expect(double.sent(READER).map((m) => m.text)).toEqual(["got via hook"]);
+      double.pushUpdate(callbackQuery(user({ id: READER }), "ok", double.sent(READER)[0]!.message));
+      const answered = await double.waitFor((c) => c.method === "answerCallbackQuery");
+      expect([answered.ok, answered.params.text]).toEqual([true, "noted"]);
       await telegram.deleteWebhook();
       await expect(telegram.getUpdates(0, 100, 0, undefined)).resolves.toEqual([]);
     } finally {
