@@ -2,11 +2,14 @@
  * Store benchmark: writes/s (one at a time, 100 concurrent, setMany batches), reads/s, and the time
  * to list and to clear 100k keys, for sqlite and for redis/postgres when reachable. Also sqlite
  * with SQLite's default journal (rollback, synchronous=FULL) to show why the store turns WAL on.
- * Run: npx tsx bench/store.ts [--keys N]   (NEWSDESK_TEST_REDIS / NEWSDESK_TEST_POSTGRES override URLs)
+ * Run: npx tsx bench/store.ts [--keys N] [--traps]   (NEWSDESK_TEST_REDIS / NEWSDESK_TEST_POSTGRES override URLs)
+ * --traps also shows, with the raw @keyv/redis and @keyv/postgres adapters, the traps src/store/ works around.
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import KeyvPostgres from "@keyv/postgres";
+import KeyvRedis from "@keyv/redis";
 import Database from "better-sqlite3";
 import Keyv from "keyv";
 import { openStore, type Store } from "../src/store/index.js";
@@ -93,6 +96,40 @@ async function tryOpen(url: string): Promise<Store | undefined> {
   }
 }
 
+/** Raw-adapter behaviour that src/store/redis.ts and postgres.ts correct (see docs/store.md). */
+async function showTraps(redisUp: boolean, postgresUp: boolean): Promise<void> {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  if (postgresUp) {
+    const table = `${PREFIX}_traps`;
+    const a = new Keyv(new KeyvPostgres({ uri: POSTGRES_URL, table }), { namespace: "a_b" });
+    const b = new Keyv(new KeyvPostgres({ uri: POSTGRES_URL, table }), { namespace: "axb" });
+    await a.set("k", 1);
+    await b.set("k", 2);
+    await a.clear();
+    console.log(`trap @keyv/postgres: after namespace a_b clear(), axb.get("k") = ${String(await b.get("k"))} (was 2)`);
+    await b.set("t", 1, 20);
+    await sleep(60);
+    console.log(`trap @keyv/postgres: has() of a key whose TTL passed = ${String(await b.has("t"))}`);
+    await b.set("x", 3);
+    await a.disconnect();
+    console.log(`trap @keyv/postgres: after a.disconnect(), b.get("x") quietly = ${String(await b.get("x"))} (was 3)`);
+    const pool = new (loadPg().Pool)({ connectionString: POSTGRES_URL });
+    await pool.query(`DROP TABLE IF EXISTS ${table}`);
+    await pool.end();
+  }
+  if (redisUp) {
+    const shared = new KeyvRedis<string>(REDIS_URL);
+    const a = new Keyv(shared, { namespace: `${PREFIX}a` });
+    new Keyv(shared, { namespace: `${PREFIX}b` });
+    await a.set("k", "v");
+    const client = (await shared.getClient()) as unknown as { keys(pattern: string): Promise<string[]> };
+    console.log(`trap @keyv/redis: one adapter, two Keyvs: adapter namespace is now "${String(shared.namespace)}"`);
+    console.log(`trap @keyv/redis: key stored as ${JSON.stringify(await client.keys(`${PREFIX}*`))} (double prefix)`);
+    await a.delete("k");
+    await shared.disconnect();
+  }
+}
+
 /** Prints the figures for every reachable backend. */
 export async function run(): Promise<void> {
   const keysArg = process.argv.indexOf("--keys");
@@ -105,11 +142,12 @@ export async function run(): Promise<void> {
     await benchDefaultJournal(dir);
 
     const redis = await tryOpen(REDIS_URL);
+    const postgres = await tryOpen(POSTGRES_URL);
+    if (process.argv.includes("--traps")) await showTraps(redis !== undefined, postgres !== undefined);
     if (redis) {
       await benchStore("redis", redis, keyCount);
       await redis.close();
     }
-    const postgres = await tryOpen(POSTGRES_URL);
     if (postgres) {
       await benchStore("postgres (synchronous_commit=off)", postgres, keyCount);
       await postgres.close();
