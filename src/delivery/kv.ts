@@ -27,8 +27,9 @@ export async function mustSet(kv: Keyv, key: string, value: unknown): Promise<vo
 /** Sets many keys; one write per entry unless the adapter batches. */
 export async function mustSetMany(kv: Keyv, entries: { key: string; value: unknown }[]): Promise<void> {
   if (entries.length === 0) return;
-  const results = await kv.setMany(entries);
-  if (results.some((ok) => ok === false)) throw new StoreError(`store did not accept ${entries.length} keys`);
+  // Adapters differ: some return one boolean per entry, some nothing at all (errors then throw).
+  const results: unknown = await kv.setMany(entries);
+  if (Array.isArray(results) && results.some((ok) => ok === false)) throw new StoreError(`store did not accept ${entries.length} keys`);
 }
 
 /**

@@ -47,7 +47,7 @@ export interface SenderOptions {
   retry?: Partial<RetryPolicy>;
   /** Concurrent sends (default 32: 30/s at up to ~1 s per call). */
   maxInFlight?: number;
-  /** Slots only interactive replies may use (default 2). */
+  /** Slots only interactive replies may use (default 2; at most maxInFlight - 1). */
   reservedInteractive?: number;
   /** Called for errors and notable outcomes (default: ignore). */
   onEvent?: (event: SenderEvent) => void;
@@ -149,7 +149,8 @@ export class Sender {
           await this.o.sleep(globalAt - clock.now(), this.stopCtl.signal);
           continue;
         }
-        const bulkAllowed = this.running.size < this.o.maxInFlight - this.o.reservedInteractive;
+        const reserved = Math.min(this.o.reservedInteractive, this.o.maxInFlight - 1);
+        const bulkAllowed = this.running.size < this.o.maxInFlight - reserved;
         const got = await outbox.next((id) => this.chatReadyAt(id), bulkAllowed ? undefined : 0);
         if ("wakeAt" in got) {
           this.checkIdle();

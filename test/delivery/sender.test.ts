@@ -30,6 +30,13 @@ describe("Sender ordering and pacing", () => {
     expect(r.telegram.calls[0]!.params).toMatchObject({ chat_id: 30 });
   });
 
+  it("with fewer slots than the interactive reserve, bulk still flows", async () => {
+    const r = await rig({ sender: { maxInFlight: 1 } });
+    await r.outbox.fanOut({ priority: "bulk", payload: text("a"), recipients: [1, 2, 3] });
+    await go(r.sender).whenIdle();
+    expect(r.telegram.delivered().map((c) => c.chatId)).toEqual([1, 2, 3]);
+  });
+
   it("an interactive reply enqueued during a big fan-out goes out next", async () => {
     const r = await rig({ pacer: { globalPerSecond: 10 } });
     await r.outbox.fanOut({ priority: "bulk", payload: text("a"), recipients: Array.from({ length: 100 }, (_, i) => 1000 + i) });
