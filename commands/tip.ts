@@ -61,9 +61,14 @@ export function tipCommands(deps: TipDeps): Composer<NewsdeskContext> {
       const ref = await deps.repo.linkedRef(readerLink(ctx.chat.id, replyTo.message_id));
       if (ref) return answerTip(deps, ctx, ref, { messageId: msg.message_id });
     }
-    if (!(await deps.repo.getDraft(ctx.chat.id))) return next();
-    if (await blockedGate(deps, ctx)) return;
-    if (!(await addToDraft(deps, ctx))) return next();
+    if (await deps.repo.getDraft(ctx.chat.id)) {
+      if (await blockedGate(deps, ctx)) return;
+      if (await addToDraft(deps, ctx)) return;
+    }
+    // Sent before /done but handled after it (updates of one batch run in parallel): it belongs to that tip.
+    const mark = await deps.repo.sentMark(ctx.chat.id);
+    if (mark && msg.message_id < mark.doneMessageId) return answerTip(deps, ctx, mark.ref, { messageId: msg.message_id });
+    return next();
   });
   return c;
 }

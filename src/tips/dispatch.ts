@@ -179,7 +179,8 @@ export class TipDispatcher {
   }
 
   private async send(chatId: number, method: string, params: Record<string, unknown>): Promise<unknown> {
-    const waitMs = this.pacer.readyAt(chatId) - this.clock.now();
+    // Capped: a pacer on another clock must not park the queue for ever.
+    const waitMs = Math.min(60_000, this.pacer.readyAt(chatId) - this.clock.now());
     if (waitMs > 0) await this.sleep(waitMs, this.stopController.signal);
     if (this.stopped) throw new Error("stopping");
     this.pacer.take(chatId);

@@ -152,6 +152,7 @@ export async function finishTip(deps: TipDeps, ctx: NewsdeskContext): Promise<vo
     await deps.repo.createTip(tip);
     await deps.repo.enqueue({ ref, kind: "tip" });
     await deps.repo.recordSent(chat.id);
+    if (ctx.message) await deps.repo.markSent(chat.id, { ref, doneMessageId: ctx.message.message_id, expiresAt: now + 10 * 60_000 });
     return { draft: null, result: tip };
   });
   if (sent === "no-draft") await ctx.reply(ctx.m.tipNoDraft());

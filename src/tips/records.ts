@@ -94,3 +94,6 @@ export const LinkSchema = z.object({ ref: z.string(), expiresAt: z.number() });
 export const ReaderIndexSchema = z.object({ refs: z.array(z.string()), expiresAt: z.number() });
 export const BlockSchema = z.object({ ref: z.string(), told: z.boolean() });
 export const RateSchema = z.object({ sentAt: z.array(z.number()) });
+
+/** Set by /done: messages with lower ids that arrive later (same polling batch) belong to that tip. */
+export const SentMarkSchema = z.object({ ref: z.string(), doneMessageId: z.number().int(), expiresAt: z.number() });

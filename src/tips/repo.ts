@@ -5,6 +5,7 @@ import { KeyedMutex } from "./mutex.js";
 import {
   BlockSchema,
   DraftSchema,
+  SentMarkSchema,
   LinkSchema,
   RateSchema,
   ReaderIndexSchema,
@@ -98,6 +99,15 @@ export class TipRepo {
     });
   }
 
+  /** Remembers the /done of a chat for a few minutes (see SentMarkSchema). */
+  async markSent(chatId: number, mark: z.infer<typeof SentMarkSchema>): Promise<void> {
+    await this.drafts.set(`sent:${chatId}`, mark, this.ttl(mark.expiresAt));
+  }
+
+  sentMark(chatId: number): Promise<z.infer<typeof SentMarkSchema> | undefined> {
+    return this.read(this.drafts, `sent:${chatId}`, SentMarkSchema);
+  }
+
   // --- tips
 
   async refExists(ref: string): Promise<boolean> {
@@ -160,6 +170,7 @@ export class TipRepo {
       });
     }
     await this.readers.delete(String(chatId));
+    await this.drafts.delete(`sent:${chatId}`);
     await this.updateDraft(chatId, () => Promise.resolve({ draft: null, result: undefined }));
     const gone = new Set(refs);
     await this.updateQueue((q) => ({ ...q, jobs: q.jobs.filter((j) => !gone.has(j.ref)) }));

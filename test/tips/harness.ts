@@ -64,7 +64,7 @@ export async function runBot(
     langOf: (chatId) => langs.get(chatId),
     ...(o.clock ? { clock: o.clock } : {}),
     // Real group pacing (20/min) stays; only the 1 s minimum gap is shortened to keep tests quick.
-    pacer: new Pacer({ now: () => Date.now() }, { perChatIntervalMs: 20 }),
+    pacer: new Pacer(o.clock ?? { now: () => Date.now() }, { perChatIntervalMs: 20 }),
     baseDelayMs: 20,
     maxDelayMs: 100,
   });
@@ -79,6 +79,7 @@ export async function runBot(
   const polling = bot.launch({ dropPendingUpdates: false });
   polling.catch(() => undefined);
   line.start();
+  await until(() => double.isLongPolling());
   return {
     bot,
     line,
@@ -114,4 +115,7 @@ export async function until(condition: () => boolean | Promise<boolean>): Promis
 }
 
 /** Text of a sendMessage call (HTML source). */
-export const textOfCall = (c: ApiCall): string => String(c.params.text ?? c.params.caption ?? "");
+export const textOfCall = (c: ApiCall): string => {
+  const text = c.params.text ?? c.params.caption;
+  return typeof text === "string" ? text : "";
+};
