@@ -207,13 +207,15 @@ export const EnvSchema = z
       .string()
       .regex(/^\d+$/, "expected a port number")
       .transform(Number)
-      .refine((n) => n > 0 && n < 65536, "expected a port number")
+      .refine((n) => n >= 0 && n < 65536, "expected a port number (0 turns the HTTP server off in polling mode)")
       .optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   .superRefine((env, ctx) => {
     if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET)
       ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "required when WEBHOOK_URL is set" });
+    if (env.WEBHOOK_URL && env.PORT === 0)
+      ctx.addIssue({ code: "custom", path: ["PORT"], message: "webhook mode needs a port to listen on" });
     if (env.WEBHOOK_SECRET && !env.WEBHOOK_URL)
       ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "required when WEBHOOK_SECRET is set" });
   });

@@ -1,4 +1,4 @@
-import { Composer, Telegraf } from "telegraf";
+import { Composer, Telegraf, type Telegram } from "telegraf";
 import type { UserFromGetMe } from "telegraf/types";
 import { langFromUserCode, messages, type Lang } from "../i18n/index.js";
 import type { Logger } from "../log.js";
@@ -22,6 +22,8 @@ export interface BotDeps {
   logger: Logger;
   /** Feature composers, in order; the first to handle an update wins. */
   features: Array<Composer<NewsdeskContext>>;
+  /** Applied to each update's Telegram client (telegraf makes one per update), e.g. reply pacing. */
+  wrapTelegram?: (telegram: Telegram) => void;
   /** Called for every update after it was handled, for metrics. */
   onUpdate?: (kind: string, ok: boolean) => void;
 }
@@ -35,10 +37,12 @@ export function createBot(deps: BotDeps): Telegraf<NewsdeskContext> {
   if (deps.botInfo) bot.botInfo = deps.botInfo;
 
   bot.use(async (ctx, next) => {
+    deps.wrapTelegram?.(ctx.telegram);
     const chosen = ctx.chat ? await deps.langs.get(ctx.chat.id).catch(() => undefined) : undefined;
     ctx.lang = chosen ?? langFromUserCode(ctx.from?.language_code, deps.defaultLang);
     ctx.m = messages(ctx.lang);
-    return next();
+    await next();
+    deps.onUpdate?.(ctx.updateType, true);
   });
 
   for (const feature of deps.features) bot.use(feature);

@@ -1,0 +1,76 @@
+import type { Telegram } from "telegraf";
+import type { Pacer } from "../delivery/pacer.js";
+import { classifyTelegramError } from "../delivery/errors.js";
+import type { Clock, Sleep } from "../delivery/time.js";
+import type { Logger } from "../log.js";
+
+/** Methods that put a message in a chat and so count against Telegram's send limits. */
+const SENDING = new Set([
+  "sendMessage",
+  "sendPhoto",
+  "sendVideo",
+  "sendAudio",
+  "sendVoice",
+  "sendDocument",
+  "sendAnimation",
+  "sendSticker",
+  "sendLocation",
+  "sendVenue",
+  "sendContact",
+  "sendPoll",
+  "sendDice",
+  "sendMediaGroup",
+  "copyMessage",
+  "copyMessages",
+  "forwardMessage",
+  "forwardMessages",
+]);
+
+export interface PacedTelegramOptions {
+  pacer: Pacer;
+  clock: Clock;
+  sleep: Sleep;
+  logger: Logger;
+  /** 429s retried before the error reaches the handler. Default 3. */
+  maxRateLimitRetries?: number;
+}
+
+/**
+ * Makes a handler's own replies obey the same pacer as bulk deliveries: each send waits for its
+ * chat's and the global slot (without queueing behind bulk work, so replies go first), and a 429
+ * pauses exactly `retry_after` before the call is repeated. Bulk deliveries use their own,
+ * unwrapped Telegram client, since the sender paces them itself.
+ */
+export function pacedTelegram(telegram: Telegram, opts: PacedTelegramOptions): Telegram {
+  const original = telegram.callApi.bind(telegram);
+  const maxRetries = opts.maxRateLimitRetries ?? 3;
+  const paced = async (method: string, payload: unknown, extra?: unknown): Promise<unknown> => {
+    const chatIdRaw = (payload as { chat_id?: unknown } | undefined)?.chat_id;
+    const chatId = typeof chatIdRaw === "number" ? chatIdRaw : typeof chatIdRaw === "string" ? Number(chatIdRaw) : NaN;
+    if (!SENDING.has(method) || !Number.isFinite(chatId)) return original(method as never, payload as never, extra as never);
+    for (let attempt = 0; ; attempt++) {
+      for (;;) {
+        const wait = opts.pacer.readyAt(chatId) - opts.clock.now();
+        if (wait <= 0) break;
+        await opts.sleep(wait);
+      }
+      opts.pacer.take(chatId);
+      try {
+        const result = await original(method as never, payload as never, extra as never);
+        opts.pacer.settle(chatId);
+        return result;
+      } catch (err) {
+        opts.pacer.settle(chatId);
+        const classified = classifyTelegramError(err, chatId);
+        if (classified.kind !== "rate-limited" || attempt >= maxRetries) throw err;
+        opts.logger.warn(
+          { method, chatId, retryAfterSeconds: classified.retryAfterSeconds, scope: classified.scope },
+          "reply rate limited; waiting",
+        );
+        opts.pacer.pause(classified.scope, classified.retryAfterSeconds, chatId);
+      }
+    }
+  };
+  telegram.callApi = paced as Telegram["callApi"];
+  return telegram;
+}
