@@ -15,6 +15,8 @@ export interface TipTelegram {
 export interface TipPacer {
   readyAt(chatId: number): number;
   take(chatId: number): void;
+  /** The send finished (spacing counts from here); optional. */
+  settle?(chatId: number): void;
   pause(scope: RateLimitScope, retryAfterSeconds: number, chatId: number): void;
 }
 
@@ -184,7 +186,11 @@ export class TipDispatcher {
     if (waitMs > 0) await this.sleep(waitMs, this.stopController.signal);
     if (this.stopped) throw new Error("stopping");
     this.pacer.take(chatId);
-    return this.o.telegram.call(method, { chat_id: chatId, ...params });
+    try {
+      return await this.o.telegram.call(method, { chat_id: chatId, ...params });
+    } finally {
+      this.pacer.settle?.(chatId);
+    }
   }
 
   /** One Telegram call of a job, persisted before returning. */
