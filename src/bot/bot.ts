@@ -50,7 +50,14 @@ export function createBot(deps: BotDeps): Telegraf<NewsdeskContext> {
   // One bad update never stops the bot: log it (ids and kinds only, never content) and apologise.
   bot.catch(async (err, ctx) => {
     deps.logger.error(
-      { err, updateId: ctx.update.update_id, updateType: ctx.updateType, chatId: ctx.chat?.id },
+      // A private chat id identifies a reader (maybe a tipster): log only the chat type there.
+      {
+        err,
+        updateId: ctx.update.update_id,
+        updateType: ctx.updateType,
+        chatType: ctx.chat?.type,
+        ...(ctx.chat && ctx.chat.type !== "private" ? { chatId: ctx.chat.id } : {}),
+      },
       "update failed",
     );
     deps.onUpdate?.(ctx.updateType, false);
