@@ -1,5 +1,4 @@
 import type Keyv from "keyv";
-import { z } from "zod";
 import { ArticleSchema, type Article } from "./article.js";
 
 export interface ArchiveOptions {
@@ -12,8 +11,17 @@ export interface ArchiveOptions {
 }
 
 const INDEX_KEY = "__index:recent";
-const IndexSchema = z.array(z.tuple([z.string(), z.number(), z.number()]));
-type IndexEntry = z.infer<typeof IndexSchema>[number];
+/** [article id, publishedAt, expiresAt] */
+type IndexEntry = [string, number, number];
+
+function isIndex(value: unknown): value is IndexEntry[] {
+  if (!Array.isArray(value)) return false;
+  // A plain loop: zod over thousands of tuples costs tens of ms on the main thread.
+  for (const e of value as unknown[]) {
+    if (!Array.isArray(e) || e.length !== 3 || typeof e[0] !== "string" || typeof e[1] !== "number" || typeof e[2] !== "number") return false;
+  }
+  return true;
+}
 
 /**
  * Articles by id in a Keyv (TTL = retention), plus a bounded newest-first index so recent()
@@ -24,6 +32,8 @@ export class ArticleArchive {
   private readonly maxIndex: number;
   private readonly now: () => number;
   private writes: Promise<unknown> = Promise.resolve();
+  /** One poller writes, so put() reads the stored index once and then keeps its own copy. */
+  private index?: IndexEntry[];
 
   constructor(
     private readonly store: Keyv,
@@ -45,17 +55,43 @@ export class ArticleArchive {
   private async putNow(articles: readonly Article[]): Promise<void> {
     if (articles.length === 0) return;
     const now = this.now();
-    await Promise.all(articles.map((a) => this.store.set(a.id, a, this.ttlMs)));
+    // Batches with a yield between them: a 1500-item backlog serialised in one go stalls the bot.
+    for (let i = 0; i < articles.length; i += 50) {
+      await Promise.all(articles.slice(i, i + 50).map((a) => this.store.set(a.id, a, this.ttlMs)));
+      if (i + 50 < articles.length) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
     const fresh = new Set(articles.map((a) => a.id));
-    const index = (await this.readIndex()).filter(([id, , expiresAt]) => !fresh.has(id) && expiresAt > now);
-    for (const a of articles) index.push([a.id, a.publishedAt, now + this.ttlMs]);
-    index.sort((x, y) => y[1] - x[1]);
-    await this.store.set(INDEX_KEY, index.slice(0, this.maxIndex));
+    const kept = (await this.readIndex()).filter(([id, , expiresAt]) => !fresh.has(id) && expiresAt > now);
+    const added: IndexEntry[] = articles.map((a) => [a.id, a.publishedAt, now + this.ttlMs]);
+    added.sort((x, y) => y[1] - x[1]);
+    // Both lists are newest-first: merge instead of re-sorting thousands of entries per put.
+    const merged: IndexEntry[] = [];
+    let i = 0;
+    let j = 0;
+    while (merged.length < this.maxIndex && (i < kept.length || j < added.length)) {
+      const takeAdded = j < added.length && (i >= kept.length || added[j]![1] >= kept[i]![1]);
+      merged.push(takeAdded ? added[j++]! : kept[i++]!);
+    }
+    this.index = merged;
+    // One JSON string: keyv's default serializer is slow on thousands of small tuples.
+    await this.store.set(INDEX_KEY, JSON.stringify(this.index));
   }
 
-  private async readIndex(): Promise<IndexEntry[]> {
-    const parsed = IndexSchema.safeParse(await this.store.get(INDEX_KEY));
-    return parsed.success ? parsed.data : [];
+  /** Writers reuse their cached copy; readers (fromStore) see what any instance wrote. */
+  private async readIndex(fromStore = false): Promise<IndexEntry[]> {
+    if (this.index && !fromStore) return this.index;
+    const stored: unknown = await this.store.get(INDEX_KEY);
+    let value: unknown = stored;
+    if (typeof stored === "string") {
+      try {
+        value = JSON.parse(stored);
+      } catch {
+        value = undefined;
+      }
+    }
+    const index = isIndex(value) ? value : [];
+    if (!fromStore) this.index = index;
+    return index;
   }
 
   /** One article, or undefined when unknown, expired or unreadable. */
@@ -74,7 +110,7 @@ export class ArticleArchive {
       }
       return;
     }
-    for (const [id] of await this.readIndex()) {
+    for (const [id] of await this.readIndex(true)) {
       const article = await this.get(id);
       if (article) yield article;
     }
@@ -84,7 +120,7 @@ export class ArticleArchive {
   async recent(limit = 20): Promise<Article[]> {
     const now = this.now();
     const out: Article[] = [];
-    for (const [id, , expiresAt] of await this.readIndex()) {
+    for (const [id, , expiresAt] of await this.readIndex(true)) {
       if (out.length >= limit) break;
       if (expiresAt <= now) continue;
       const article = await this.get(id);

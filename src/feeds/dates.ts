@@ -42,18 +42,26 @@ function zoneOffsetMinutes(zone: string | undefined): number | null | undefined 
   return ZONES[z.toLowerCase()];
 }
 
+// Building a DateTimeFormat costs far more than using one.
+const FORMATS = new Map<string, Intl.DateTimeFormat>();
+
 /** Offset in minutes of an IANA zone at a UTC instant (e.g. 480 for Asia/Shanghai). */
 export function tzOffsetMinutes(timeZone: string, utcMs: number): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "numeric",
-    day: "numeric",
-    hour: "numeric",
-    minute: "numeric",
-    second: "numeric",
-  }).formatToParts(new Date(utcMs));
+  let format = FORMATS.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
+    FORMATS.set(timeZone, format);
+  }
+  const parts = format.formatToParts(new Date(utcMs));
   const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
   const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
   return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60_000);

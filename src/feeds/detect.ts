@@ -54,14 +54,19 @@ export class NewItemDetector {
 
   /** Current state (a fresh one when nothing or something unreadable is stored). */
   async getState(feedId: string): Promise<FeedState> {
-    const parsed = FeedStateSchema.safeParse(await this.store.get(stateKey(feedId)));
-    return parsed.success ? parsed.data : { firstPollDone: false, seen: [] };
+    const raw = parseStored(await this.store.get(stateKey(feedId)));
+    // The seen list can hold thousands of tuples: check it with a plain loop (zod costs ~10 ms here,
+    // on the main thread), and the small rest with the schema.
+    const seen = (raw as { seen?: unknown } | undefined)?.seen;
+    const parsed = FeedStateSchema.omit({ seen: true }).safeParse(raw);
+    if (!parsed.success || !isSeenList(seen)) return { firstPollDone: false, seen: [] };
+    return { ...parsed.data, seen };
   }
 
   /** Stores the HTTP validators after a successful fetch (also used for 304 responses). */
   async saveValidators(feedId: string, validators: { etag?: string; lastModified?: string }): Promise<void> {
     const state = await this.getState(feedId);
-    await this.store.set(stateKey(feedId), withValidators(state, validators));
+    await this.store.set(stateKey(feedId), JSON.stringify(withValidators(state, validators)));
   }
 
   /** Forgets a feed entirely (removed from config). */
@@ -107,9 +112,27 @@ export class NewItemDetector {
       }
     }
     const next = withValidators({ firstPollDone: true, seen: [...seen] }, validators);
-    await this.store.set(stateKey(feedId), next);
+    // Stored as one JSON string: keyv's default serializer walks big arrays slowly on the main thread.
+    await this.store.set(stateKey(feedId), JSON.stringify(next));
     return { newArticles, firstPoll: !state.firstPollDone };
   }
+}
+
+function parseStored(value: unknown): unknown {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return undefined;
+  }
+}
+
+function isSeenList(value: unknown): value is Array<[string, number]> {
+  if (!Array.isArray(value)) return false;
+  for (const entry of value as unknown[]) {
+    if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== "string" || typeof entry[1] !== "number") return false;
+  }
+  return true;
 }
 
 function withValidators(state: FeedState, validators: { etag?: string; lastModified?: string }): FeedState {

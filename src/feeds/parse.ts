@@ -39,6 +39,8 @@ const ITEM_FIELDS = [
   ["enclosure", "enclosures", { keepArray: true }],
   ["enc:enclosure", "encEnclosures", { keepArray: true }],
   ["link", "links", { keepArray: true }],
+  ["a10:link", "a10Links", { keepArray: true }],
+  ["atom:link", "atomLinks", { keepArray: true }],
   ["category", "categoryRaw", { keepArray: true }],
   ["guid", "guidRaw", { keepArray: true }],
   ["title", "titleRaw", { keepArray: true }],
@@ -123,6 +125,11 @@ function rssLink(it: XmlNode, format: RawFeed["format"]): string | undefined {
   for (const l of asArray(it.links)) {
     const text = typeof l === "string" ? l : attrs(l).href ?? textOf(l);
     if (text?.trim()) return text.trim();
+  }
+  // RSS items that only carry an Atom link (a10:/atom: prefixes from .NET and others).
+  for (const l of [...asArray(it.a10Links), ...asArray(it.atomLinks)]) {
+    const a = attrs(l);
+    if (a.href && (!a.rel || a.rel === "alternate")) return a.href.trim();
   }
   return undefined;
 }

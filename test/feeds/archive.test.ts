@@ -35,3 +35,15 @@ describe("ArticleArchive", () => {
     expect(await archive.recent(10)).toEqual([]);
   });
 });
+
+describe("ArticleArchive shared by two instances", () => {
+  it("a reader instance sees what the writer instance stored later", async () => {
+    const store = new Keyv();
+    const writer = new ArticleArchive(store);
+    const reader = new ArticleArchive(store);
+    await writer.put([a(1, 100)]);
+    expect((await reader.recent(5)).map((x) => x.id)).toEqual(["f:1"]);
+    await writer.put([a(2, 200)]);
+    expect((await reader.recent(5)).map((x) => x.id)).toEqual(["f:2", "f:1"]);
+  });
+});
