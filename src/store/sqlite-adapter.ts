@@ -161,6 +161,7 @@ export class SqliteNamespaceAdapter extends EventEmitter implements KeyvStoreAda
     return Promise.resolve(true);
   }
 
+  /** One transaction for the whole batch. */
   async setMany(entries: Array<{ key: string; value: string; ttl?: number }>): Promise<void> {
     this.table.setMany(
       this.ns,
