@@ -1,0 +1,315 @@
+/**
+ * Retrieval benchmark: related-article precision@3, known-item success@5 (each beside a naive
+ * baseline), and query latency / heap at 100k articles. Reads ../shared/corpus/news/.
+ * Run: npx tsx bench/search.ts [--split dev|test] [--sample N]   (node --expose-gc for heap after gc)
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import type { Article } from "../src/articles/article.js";
+import { ArticleIndex, type ArticleIndexOptions } from "../src/articles/search.js";
+import { isStopWord, normalizeText, titleKey } from "../src/articles/tokenize.js";
+
+const NEWS = resolve(import.meta.dirname, "../../shared/corpus/news");
+const MINUTE_MS = 60_000;
+const T0 = Date.UTC(2024, 0, 1);
+
+interface Labelled {
+  title: string;
+  summary: string;
+  label: string;
+}
+
+/** Deterministic PRNG (mulberry32) so every run draws the same samples. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function shuffle<T>(arr: T[], rand: () => number): T[] {
+  for (let i = arr.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [arr[i], arr[j]] = [arr[j]!, arr[i]!];
+  }
+  return arr;
+}
+
+export function loadThuc(split: string): Labelled[] {
+  const text = readFileSync(join(NEWS, "zh/thucnews-titles", `${split}.txt`), "utf8");
+  return text
+    .split("\n")
+    .filter((l) => l.includes("\t"))
+    .map((l) => {
+      const [title, label] = l.split("\t");
+      return { title: title!, summary: "", label: label!.trim() };
+    });
+}
+
+export function loadTnews(): Labelled[] {
+  return readFileSync(join(NEWS, "zh/fewclue-tnews/test_public.json"), "utf8")
+    .split("\n")
+    .filter((l) => l.trim() !== "")
+    .map((l) => {
+      const r = JSON.parse(l) as { sentence: string; label: number | string };
+      return { title: r.sentence, summary: "", label: String(r.label) };
+    });
+}
+
+export function loadBbc(): Labelled[] {
+  const root = join(NEWS, "en/bbc-mlg-ucd/bbc");
+  const out: Labelled[] = [];
+  for (const label of readdirSync(root).filter((d) => !d.includes("."))) {
+    for (const f of readdirSync(join(root, label)).sort()) {
+      // sport/199.txt carries a raw Latin-1 £; latin1 decoding of ASCII/UTF-8 would garble the
+      // rest, so decode UTF-8 and fall back to latin1 only for invalid files.
+      const buf = readFileSync(join(root, label, f));
+      let text: string;
+      try {
+        text = new TextDecoder("utf-8", { fatal: true }).decode(buf);
+      } catch {
+        text = buf.toString("latin1");
+      }
+      const [head, ...rest] = text.split("\n");
+      out.push({ title: head!.trim(), summary: rest.join(" ").replace(/\s+/g, " ").trim(), label });
+    }
+  }
+  return out;
+}
+
+function toArticles(rows: Labelled[], order: number[], prefix: string): Article[] {
+  return rows.map((r, i) => ({
+    id: `${prefix}:${i}`,
+    feedId: prefix,
+    source: prefix,
+    title: r.title,
+    link: `https://example.test/${prefix}/${i}`,
+    summary: r.summary,
+    categories: [],
+    publishedAt: T0 + order[i]! * MINUTE_MS,
+    firstSeenAt: T0 + order[i]! * MINUTE_MS,
+    topics: [],
+  }));
+}
+
+function pct(x: number): string {
+  return (100 * x).toFixed(1) + "%";
+}
+
+/** Related precision@3 two ways: "earlier" (random order, spec behaviour) and "all others". */
+export function evalRelated(
+  name: string,
+  rows: Labelled[],
+  sample: number,
+  opts: ArticleIndexOptions,
+  withBaseline = true,
+): void {
+  const rand = rng(42);
+  const order = shuffle(rows.map((_, i) => i), rand);
+  const articles = toArticles(rows, order, name);
+  const index = new ArticleIndex(opts);
+  index.addAll(articles);
+  const picks = shuffle(articles.map((_, i) => i), rng(7)).slice(0, sample);
+  const tally = { earlier: [0, 0], all: [0, 0] };
+  let ms = 0;
+  for (const i of picks) {
+    const a = articles[i]!;
+    for (const mode of ["earlier", "all"] as const) {
+      const probe = mode === "all" ? { ...a, publishedAt: Number.MAX_SAFE_INTEGER } : a;
+      const t = performance.now();
+      const rel = index.related(probe, 3);
+      ms += performance.now() - t;
+      for (const r of rel) {
+        tally[mode][1]!++;
+        if (rows[Number(r.id.split(":")[1])]!.label === rows[i]!.label) tally[mode][0]!++;
+      }
+    }
+  }
+  const base = withBaseline ? baselineRelated(rows, picks) : NaN;
+  const p = (t: number[]): string => pct(t[0]! / Math.max(1, t[1]!));
+  console.log(
+    `related p@3  ${name.padEnd(10)} n=${picks.length}/${rows.length}  ours: earlier ${p(tally.earlier)}, ` +
+      `all-others ${p(tally.all)}  |  baseline (bag-of-chars/words overlap, all-others) ${pct(base)}  ` +
+      `[${(ms / (2 * picks.length)).toFixed(2)} ms/query]`,
+  );
+}
+
+/** Naive related: most shared distinct characters (Chinese) or lower-case words (English). */
+function baselineRelated(rows: Labelled[], picks: number[]): number {
+  const bags = rows.map((r) => {
+    const text = normalizeText(`${r.title} ${r.summary.slice(0, 400)}`);
+    const cjk = /\p{Script=Han}/u.test(text);
+    return new Set(cjk ? [...text.replace(/[^\p{L}\p{N}]/gu, "")] : text.match(/[a-z0-9]+/g) ?? []);
+  });
+  let hit = 0;
+  let n = 0;
+  for (const i of picks) {
+    const q = bags[i]!;
+    const best: Array<[number, number]> = [];
+    for (let j = 0; j < rows.length; j++) {
+      if (j === i) continue;
+      let s = 0;
+      for (const x of q) if (bags[j]!.has(x)) s++;
+      if (best.length < 3 || s > best[2]![0]) {
+        best.push([s, j]);
+        best.sort((a, b) => b[0] - a[0]);
+        if (best.length > 3) best.pop();
+      }
+    }
+    for (const [, j] of best) {
+      n++;
+      if (rows[j]!.label === rows[i]!.label) hit++;
+    }
+  }
+  return hit / Math.max(1, n);
+}
+
+const segmenter = new Intl.Segmenter("zh", { granularity: "word" });
+
+/** 2–3 query words from a title: word-like segments (Chinese) or non-stop words (English). */
+function knownItemQuery(title: string, rand: () => number): string | null {
+  const norm = normalizeText(title);
+  const words = /\p{Script=Han}/u.test(norm)
+    ? [...segmenter.segment(norm)].filter((s) => s.isWordLike).map((s) => s.segment)
+    : (norm.match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => !isStopWord(w));
+  const distinct = [...new Set(words)];
+  if (distinct.length < 2) return null;
+  const n = Math.min(distinct.length, 2 + Math.floor(rand() * 2));
+  return shuffle(distinct, rand).slice(0, n).join(" ");
+}
+
+function evalKnownItem(name: string, rows: Labelled[], sample: number, opts: ArticleIndexOptions): void {
+  const rand = rng(1234);
+  const articles = toArticles(rows, shuffle(rows.map((_, i) => i), rand), name);
+  const index = new ArticleIndex(opts);
+  index.addAll(articles);
+  const keys = articles.map((a) => titleKey(a.title));
+  const lowered = articles.map((a) => normalizeText(a.title));
+  const byNewest = articles.map((_, i) => i).sort((x, y) => articles[y]!.publishedAt - articles[x]!.publishedAt);
+  let ours = 0;
+  let base = 0;
+  let n = 0;
+  for (const i of shuffle(articles.map((_, j) => j), rand).slice(0, sample)) {
+    const q = knownItemQuery(articles[i]!.title, rand);
+    if (q === null) continue;
+    n++;
+    // A hit with the same normalised title counts: identical headlines are indistinguishable.
+    const found = (ids: number[]): boolean => ids.some((j) => keys[j] === keys[i]);
+    const top = index.search(q, { limit: 5 }).hits.map((h) => Number(h.article.id.split(":")[1]));
+    if (found(top)) ours++;
+    const words = q.split(" ");
+    const sub: number[] = [];
+    for (const j of byNewest) {
+      if (words.every((w) => lowered[j]!.includes(w))) sub.push(j);
+      if (sub.length >= 5) break;
+    }
+    if (found(sub)) base++;
+  }
+  console.log(
+    `known-item@5 ${name.padEnd(10)} n=${n}  ours ${pct(ours / n)}  |  baseline (all words as substrings, newest first) ${pct(base / n)}`,
+  );
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
+}
+
+function heapMb(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    gc();
+    gc();
+  }
+  return process.memoryUsage().heapUsed / 2 ** 20;
+}
+
+/** 100k synthetic articles from the corpora: each title up to 3 times, with varied summaries. */
+function evalScale(total: number): void {
+  const rand = rng(99);
+  const pool = [...loadThuc("dev"), ...loadThuc("test"), ...loadTnews(), ...loadBbc()];
+  const byLabel = new Map<string, Labelled[]>();
+  for (const r of pool) byLabel.set(r.label, [...(byLabel.get(r.label) ?? []), r]);
+  const rows: Labelled[] = [];
+  for (let i = 0; rows.length < total; i++) {
+    const r = pool[i % pool.length]!;
+    const same = byLabel.get(r.label)!;
+    const summary =
+      r.summary !== ""
+        ? r.summary.slice(Math.floor(rand() * 200))
+        : Array.from({ length: 6 }, () => same[Math.floor(rand() * same.length)]!.title).join("。");
+    const title = i < pool.length ? r.title : `${r.title} ${same[Math.floor(rand() * same.length)]!.title.slice(0, 4)}`;
+    rows.push({ title, summary, label: r.label });
+  }
+  const articles = toArticles(rows, rows.map((_, i) => i), "syn");
+  const before = heapMb();
+  const t0 = performance.now();
+  const index = new ArticleIndex();
+  index.addAll(articles);
+  const buildMs = performance.now() - t0;
+  const after = heapMb();
+  const qrand = rng(5);
+  const queries: string[] = ["新能源", "招商引资", "股", "GDP", "iPhone 15", "election", "房价 上涨", "world cup"];
+  while (queries.length < 2000) {
+    const q = knownItemQuery(articles[Math.floor(qrand() * articles.length)]!.title, qrand);
+    if (q !== null) queries.push(q);
+  }
+  for (const q of queries.slice(0, 50)) index.search(q); // warm-up
+  const times: number[] = [];
+  for (const q of queries) {
+    const t = performance.now();
+    index.search(q, { limit: 10 });
+    times.push(performance.now() - t);
+  }
+  times.sort((a, b) => a - b);
+  const relTimes: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const a = articles[Math.floor(qrand() * articles.length)]!;
+    const t = performance.now();
+    index.related(a, 3);
+    relTimes.push(performance.now() - t);
+  }
+  relTimes.sort((a, b) => a - b);
+  console.log(
+    `scale        ${articles.length} articles: addAll ${(buildMs / 1000).toFixed(1)} s, heap +${(after - before).toFixed(0)} MB ` +
+      `(total ${after.toFixed(0)} MB${(globalThis as { gc?: unknown }).gc ? ", after gc" : ", no gc: run with node --expose-gc"})`,
+  );
+  console.log(
+    `latency      search p50 ${percentile(times, 0.5).toFixed(2)} ms, p99 ${percentile(times, 0.99).toFixed(2)} ms, ` +
+      `max ${times[times.length - 1]!.toFixed(1)} ms (${times.length} queries); related p50 ${percentile(relTimes, 0.5).toFixed(1)} ms, ` +
+      `p99 ${percentile(relTimes, 0.99).toFixed(1)} ms`,
+  );
+}
+
+function arg(name: string, fallback: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
+}
+
+/** Runs every evaluation and prints one line per figure. */
+export async function run(): Promise<void> {
+  if (!existsSync(NEWS)) {
+    console.log(`skip: corpus not found at ${NEWS} (a fresh clone has no ../shared)`);
+    return;
+  }
+  const split = arg("split", "test");
+  const sample = Number(arg("sample", "2000"));
+  const only = arg("only", "all");
+  const opts: ArticleIndexOptions = {};
+  if (only === "all" || only === "quality") {
+    const sets: Array<[string, Labelled[]]> = [
+      [`thuc-${split}`, loadThuc(split)],
+      ["tnews", loadTnews()],
+      ["bbc", loadBbc()],
+    ];
+    for (const [name, rows] of sets) evalRelated(name, rows, sample, opts);
+    for (const [name, rows] of sets) evalKnownItem(name, rows, sample, opts);
+  }
+  if (only === "all" || only === "scale") evalScale(Number(arg("articles", "100000")));
+  await Promise.resolve();
+}
+
+if (process.argv[1]?.endsWith("search.ts")) await run();
