@@ -6,8 +6,11 @@ import { startCommand } from "../commands/start.js";
 import { createBot } from "./bot/bot.js";
 import type { NewsdeskContext } from "./bot/context.js";
 import { keyvLangStore } from "./bot/lang-store.js";
+import { serveHttp } from "./http/serve.js";
+import type { HttpServer } from "./http/server.js";
 import { COMMAND_MENU } from "./i18n/commands.js";
 import type { Logger } from "./log.js";
+import { createMetrics, type Metrics } from "./metrics.js";
 import { openStore, type Store } from "./store/index.js";
 
 export interface AppDeps {
@@ -20,6 +23,8 @@ export interface AppDeps {
 export interface App {
   bot: Telegraf<NewsdeskContext>;
   store: Store;
+  /** Prometheus metrics served on /metrics; hand it to the poller, sender and tip intake. */
+  metrics: Metrics;
   /** Registers commands, then long-polls (or serves the webhook) until stop(). */
   start(): Promise<void>;
   /** Stops taking updates, finishes in-flight work, closes the store. */
@@ -31,6 +36,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
   const store = deps.store ?? (await openStore(config.storeUrl));
   const langs = keyvLangStore(store.namespace("lang"));
+  const metrics = createMetrics();
 
   const bot = createBot({
     token: config.botToken,
@@ -38,16 +44,30 @@ export async function createApp(deps: AppDeps): Promise<App> {
     defaultLang: config.locale,
     langs,
     logger,
+    onUpdate: (kind, ok) => metrics.updateHandled(kind, ok),
     features: [startCommand({ outletName: config.name }), helpCommand(), langCommand(langs)],
   });
 
   let polling: Promise<void> | null = null;
+  let http: HttpServer | null = null;
   return {
     bot,
     store,
+    metrics,
     async start() {
       await registerCommands(bot, config.locale);
       logger.info({ mode: config.mode.kind, store: store.kind, feeds: config.feeds.length }, "starting");
+      // /healthz and /metrics in both modes; in webhook mode the same server takes the updates.
+      http = await serveHttp({
+        mode: config.mode,
+        port: config.httpPort,
+        host: config.http.host,
+        store,
+        metrics,
+        logger,
+        bot,
+      });
+      if (config.mode.kind === "webhook") return;
       // launch() resolves only when polling stops; keep the promise to surface a fatal polling error.
       polling = bot.launch({ dropPendingUpdates: false }, () => {
         logger.info({ bot: bot.botInfo?.username }, "long polling started");
@@ -59,6 +79,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         bot.stop("shutdown");
         await polling.catch(() => undefined);
       }
+      await http?.close();
       await store.close();
     },
   };

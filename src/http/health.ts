@@ -60,7 +60,11 @@ export function createHealthProbe(checks: HealthChecks): () => Promise<HealthRep
       try {
         const depth = await checks.outboxDepth();
         const max = checks.maxOutboxDepth;
-        results.outbox = { ok: max === undefined || depth <= max, depth, ...(max !== undefined ? { max } : {}) };
+        results.outbox = {
+          ok: max === undefined || depth <= max,
+          depth,
+          ...(max !== undefined ? { max } : {}),
+        };
       } catch {
         results.outbox = { ok: false, error: "failed" };
       }
@@ -79,7 +83,13 @@ async function settleWithin(work: Promise<unknown>, timeoutMs: number): Promise<
     timer.unref();
   });
   try {
-    return await Promise.race([work.then(() => "ok" as const, () => "failed" as const), timeout]);
+    return await Promise.race([
+      work.then(
+        () => "ok" as const,
+        () => "failed" as const,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

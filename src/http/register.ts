@@ -1,8 +1,14 @@
+import type { Convenience } from "telegraf/types";
+
 /** The one Bot API call webhook registration needs (telegraf's `bot.telegram` fits). */
 export interface WebhookApi {
   setWebhook(
     url: string,
-    extra: { secret_token: string; allowed_updates: string[]; drop_pending_updates: boolean },
+    extra: {
+      secret_token: string;
+      allowed_updates: readonly Convenience.UpdateType[];
+      drop_pending_updates: boolean;
+    },
   ): Promise<unknown>;
 }
 
@@ -13,11 +19,15 @@ export interface RegisterWebhookOptions {
    * Update types to receive. Default [] which, unlike omitting the field, resets any earlier
    * restriction to Telegram's default (everything but chat_member and reactions), as long polling gets.
    */
-  allowedUpdates?: string[];
+  allowedUpdates?: readonly Convenience.UpdateType[];
 }
 
 /** setWebhook with the secret, keeping updates that queued while the bot was down (drop_pending_updates false). */
-export async function registerWebhook(api: WebhookApi, url: string, opts: RegisterWebhookOptions): Promise<void> {
+export async function registerWebhook(
+  api: WebhookApi,
+  url: string,
+  opts: RegisterWebhookOptions,
+): Promise<void> {
   await api.setWebhook(url, {
     secret_token: opts.secretToken,
     allowed_updates: opts.allowedUpdates ?? [],

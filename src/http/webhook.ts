@@ -66,7 +66,10 @@ export function createWebhookHandler(opts: WebhookOptions): WebhookHandler {
   const answer = (res: ServerResponse, status: number, close = false): void => {
     opts.metrics?.webhookRequest(status);
     // Closing the connection stops the client from streaming a body we decided not to read.
-    res.writeHead(status, { "content-type": "text/plain; charset=utf-8", ...(close ? { connection: "close" } : {}) });
+    res.writeHead(status, {
+      "content-type": "text/plain; charset=utf-8",
+      ...(close ? { connection: "close" } : {}),
+    });
     res.end(status === 200 ? "" : `${status}\n`);
   };
 

@@ -49,7 +49,10 @@ describe("/healthz and the store", () => {
   });
 
   it("is 503 when the store ping hangs past the timeout", async () => {
-    const { status, body } = await healthz({ pingStore: () => new Promise<void>(() => {}), storeTimeoutMs: 50 });
+    const { status, body } = await healthz({
+      pingStore: () => new Promise<void>(() => {}),
+      storeTimeoutMs: 50,
+    });
     expect(status).toBe(503);
     expect(body.checks.store).toEqual({ ok: false, error: "timeout" });
   });

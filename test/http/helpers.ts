@@ -5,7 +5,9 @@ import type { HttpLogger } from "../../src/http/webhook.js";
 export function recordingLogger(): HttpLogger & { lines: string[] } {
   const lines: string[] = [];
   const rec = (level: string) => (obj: object, msg?: string) => {
-    lines.push(JSON.stringify({ level, msg, ...obj }, (_k, v: unknown) => (v instanceof Error ? v.message : v)));
+    lines.push(
+      JSON.stringify({ level, msg, ...obj }, (_k, v: unknown) => (v instanceof Error ? v.message : v)),
+    );
   };
   return { lines, debug: rec("debug"), warn: rec("warn"), error: rec("error") };
 }

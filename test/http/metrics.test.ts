@@ -41,7 +41,9 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function scrape(metrics: Metrics): Promise<{ contentType: string | null; samples: Map<string, number> }> {
+async function scrape(
+  metrics: Metrics,
+): Promise<{ contentType: string | null; samples: Map<string, number> }> {
   if (!server) {
     server = createHttpServer({ logger: recordingLogger(), metrics: metrics.registry });
     port = await server.listen(0, "127.0.0.1");

@@ -4,7 +4,12 @@ import type { Update } from "telegraf/types";
 import { afterEach, describe, expect, it } from "vitest";
 import { KeyvDeduper, MemoryDeduper, type UpdateDeduper } from "../../src/http/dedupe.js";
 import { createHttpServer, type HttpServer } from "../../src/http/server.js";
-import { createWebhookHandler, secretMatches, SECRET_HEADER, type WebhookHandler } from "../../src/http/webhook.js";
+import {
+  createWebhookHandler,
+  secretMatches,
+  SECRET_HEADER,
+  type WebhookHandler,
+} from "../../src/http/webhook.js";
 import { createMetrics } from "../../src/metrics.js";
 import { recordingLogger, textUpdate } from "./helpers.js";
 
@@ -25,7 +30,9 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function start(opts: { deduper?: UpdateDeduper; maxBodyBytes?: number; fail?: boolean } = {}): Promise<Harness> {
+async function start(
+  opts: { deduper?: UpdateDeduper; maxBodyBytes?: number; fail?: boolean } = {},
+): Promise<Harness> {
   const handled: Update[] = [];
   const logger = recordingLogger();
   const metrics = createMetrics({ processMetrics: false });
@@ -102,7 +109,9 @@ describe("webhook idempotency", () => {
     await post(h, JSON.stringify(textUpdate(101, "next")), SECRET);
     await h.webhook.drain(1000);
     expect(h.handled.map((u) => u.update_id)).toEqual([100, 101]);
-    expect(await h.metrics.registry.getSingleMetricAsString("newsdesk_updates_duplicate_total")).toMatch(/ 2$/m);
+    expect(await h.metrics.registry.getSingleMetricAsString("newsdesk_updates_duplicate_total")).toMatch(
+      / 2$/m,
+    );
   });
 
   it("processes a repeated update_id once across a restart (keyv deduper on a shared store)", async () => {

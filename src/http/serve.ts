@@ -1,0 +1,74 @@
+import type { Update, UserFromGetMe } from "telegraf/types";
+import type Keyv from "keyv";
+import type { UpdateMode } from "../../config/load.js";
+import type { Metrics } from "../metrics.js";
+import { KeyvDeduper } from "./dedupe.js";
+import { createHealthProbe, type HealthChecks } from "./health.js";
+import { registerWebhook, webhookPath, type WebhookApi } from "./register.js";
+import { createHttpServer, type HttpServer } from "./server.js";
+import { createWebhookHandler, type HttpLogger } from "./webhook.js";
+
+/** The parts of a Telegraf bot the webhook needs (a Telegraf instance fits). */
+export interface WebhookBot {
+  botInfo?: UserFromGetMe;
+  telegram: WebhookApi & { getMe(): Promise<UserFromGetMe> };
+  handleUpdate(update: Update): Promise<unknown>;
+}
+
+export interface ServeHttpOptions {
+  mode: UpdateMode;
+  /** 0 disables the server (polling mode only; webhook mode always has a port). */
+  port: number;
+  /** Interface to bind. Default "0.0.0.0". */
+  host?: string;
+  store: { ping(): Promise<void>; namespace(name: string): Keyv };
+  metrics: Metrics;
+  logger: HttpLogger & { info(obj: object, msg?: string): void };
+  bot: WebhookBot;
+  /** Extra /healthz checks (poll age, outbox backlog) once the poller and outbox exist. */
+  health?: Omit<HealthChecks, "pingStore">;
+}
+
+/**
+ * Starts /healthz and /metrics and, in webhook mode, the webhook: the server listens before
+ * setWebhook so Telegram's first POST finds it. Returns null when the port is 0 in polling mode.
+ */
+export async function serveHttp(opts: ServeHttpOptions): Promise<HttpServer | null> {
+  const { mode, bot, logger, metrics } = opts;
+  if (mode.kind === "polling" && opts.port === 0) return null;
+
+  let webhook: Parameters<typeof createHttpServer>[0]["webhook"];
+  if (mode.kind === "webhook") {
+    // handleUpdate would otherwise call getMe lazily, once per concurrent first update.
+    bot.botInfo ??= await bot.telegram.getMe();
+    const handler = createWebhookHandler({
+      secret: mode.secret,
+      handleUpdate: (update) => bot.handleUpdate(update),
+      deduper: new KeyvDeduper(opts.store.namespace("webhook_updates")),
+      logger,
+      metrics,
+    });
+    webhook = { path: webhookPath(mode.url), handler };
+  }
+
+  const server = createHttpServer({
+    logger,
+    metrics: metrics.registry,
+    health: createHealthProbe({ ...opts.health, pingStore: () => opts.store.ping() }),
+    webhook,
+  });
+  const port = await server.listen(opts.port, opts.host ?? "0.0.0.0");
+  logger.info({ port, webhook: webhook !== undefined }, "http server listening (/healthz, /metrics)");
+
+  if (mode.kind === "webhook") {
+    try {
+      await registerWebhook(bot.telegram, mode.url, { secretToken: mode.secret });
+    } catch (err) {
+      await server.close();
+      throw err;
+    }
+    // The URL's path may itself be secret-ish; the host is enough to recognise it.
+    logger.info({ host: new URL(mode.url).host, bot: bot.botInfo?.username }, "webhook set");
+  }
+  return server;
+}
