@@ -1,5 +1,5 @@
 /** Why a store could not be used; `code` lets callers (main, /healthz) react without parsing text. */
-export type StoreErrorCode = "unreachable" | "bad-namespace" | "closed" | "already-open";
+export type StoreErrorCode = "unreachable" | "bad-namespace" | "closed";
 
 /** A store URL that cannot be used; the message names the problem and never contains a password. */
 export class StoreUrlError extends Error {
