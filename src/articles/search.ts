@@ -186,7 +186,8 @@ export class ArticleIndex {
 
   /**
    * Free-text search: every query term must match (Chinese as character bigrams, so a query word
-   * matches inside compounds); if nothing does, articles matching at least half the terms.
+   * matches inside compounds); if nothing does and the query has ≥ 3 terms, articles matching
+   * two thirds of them.
    * Relevance first, newest first among near-equals.
    */
   search(query: string, opts: SearchOptions = {}): SearchResult {
@@ -201,7 +202,9 @@ export class ArticleIndex {
     // A lone Han character matches every term starting with it (see runEndChars in tokenize).
     const groups: QueryGroup[] = terms.map((term) => ({ term, prefix: HAN_CHAR.test(term), weight: 1 }));
     let m = this.ix.score(groups, groups.length, accept);
-    if (m.docs.length === 0 && groups.length > 1) m = this.ix.score(groups, Math.ceil(groups.length / 2), accept);
+    // Fallback for long queries with a stray word: two thirds of the terms (never for ≤ 2 terms,
+    // where it would turn 旧标题 into "anything with 标题").
+    if (m.docs.length === 0 && groups.length >= 3) m = this.ix.score(groups, Math.ceil((2 * groups.length) / 3), accept);
     const raw = m.docs.map((doc, i) => ({ article: this.docs[doc]!, score: m.scores[i]! }));
     const hits = rankHits(raw, this.nearEqualRatio);
     const offset = opts.offset ?? 0;

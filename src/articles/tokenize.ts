@@ -116,3 +116,14 @@ export function shingles(text: string): Set<string> {
 export function titleKey(title: string): string {
   return normalizeText(title).replace(/[^\p{L}\p{N}]+/gu, "");
 }
+
+/** Only the Latin/digit terms of already-normalised text, in order (stemmed, stop words dropped). */
+export function latinTerms(normalized: string): string[] {
+  const out: string[] = [];
+  for (const m of normalized.matchAll(RUNS)) {
+    if (m[2] === undefined) continue;
+    const t = latinTerm(m[2]);
+    if (t !== null) out.push(t);
+  }
+  return out;
+}

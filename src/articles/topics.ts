@@ -1,26 +1,13 @@
 import type { Article } from "./article.js";
 import type { Hit } from "./rank.js";
 import type { ArticleIndex } from "./search.js";
-import { hasHan, latinTerm, normalizeText } from "./tokenize.js";
+import { hasHan, latinTerms, normalizeText } from "./tokenize.js";
 
 /** The part of a configured topic that matching needs (config's TopicSchema fits). */
 export interface TopicDef {
   id: string;
   name: string;
   keywords: readonly string[];
-}
-
-const WORDS = /[\p{L}\p{N}]+(?:['’]\p{L}+)?/gu;
-
-/** Stemmed, stop-word-free Latin terms in order (Han text is skipped: it matches by substring). */
-function latinTerms(normalized: string): string[] {
-  const out: string[] = [];
-  for (const m of normalized.matchAll(WORDS)) {
-    if (hasHan(m[0])) continue;
-    const t = latinTerm(m[0]);
-    if (t !== null) out.push(t);
-  }
-  return out;
 }
 
 /** True when `phrase` occurs as consecutive terms in `terms`. */
