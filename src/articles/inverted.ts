@@ -80,6 +80,11 @@ export class InvertedIndex {
     return this.postings.size;
   }
 
+  /** Documents (live or not yet compacted) holding a term. */
+  docFreq(term: string): number {
+    return this.postings.get(term)?.length ?? 0;
+  }
+
   /** Indexes a document; returns its number. */
   add(titleTerms: readonly string[], bodyTerms: readonly string[]): number {
     const doc = this.nextDoc++;

@@ -31,6 +31,8 @@ export interface ArticleIndexOptions {
   relatedRecencyFloor?: number;
   /** related(): query construction (title weight, summary length, term cap). */
   relatedQuery?: RelatedQueryOptions;
+  /** related(): terms in more than this share of articles are skipped, for speed (default 0.15; min 100 docs). */
+  relatedMaxDfRatio?: number;
   /** related(): first-pass matches used for pseudo-relevance feedback (default 10; 0 disables). */
   feedbackDocs?: number;
   /** related(): how many feedback terms are added and with what weight. */
@@ -77,6 +79,7 @@ export class ArticleIndex {
   private readonly docs: Array<Article | undefined> = [];
   private readonly coordination: number;
   private readonly feedbackDocs: number;
+  private readonly maxDfRatio: number;
   private readonly feedbackOpts: FeedbackOptions;
   /** Oldest → newest (byRecency reversed); null when it must be rebuilt. */
   private ordered: Article[] | null = [];
@@ -95,6 +98,7 @@ export class ArticleIndex {
     this.ix = new InvertedIndex(opts.bm25);
     this.coordination = opts.relatedCoordination ?? 1;
     this.feedbackDocs = opts.feedbackDocs ?? 10;
+    this.maxDfRatio = opts.relatedMaxDfRatio ?? 0.15;
     this.feedbackOpts = opts.feedback ?? {};
   }
 
@@ -238,7 +242,11 @@ export class ArticleIndex {
 
   /** One scoring pass of related(): earlier articles only, coordination and recency applied. */
   private relatedPass(article: Article, query: WeightedTerms): Hit[] {
-    const groups = query.terms.map((term, i) => ({ term, prefix: false, weight: query.weights[i] ?? 1 }));
+    // Very common terms add little (low idf) but dominate the cost: their posting lists are longest.
+    const maxDf = Math.max(100, this.maxDfRatio * this.ix.size);
+    const groups = query.terms
+      .map((term, i) => ({ term, prefix: false, weight: query.weights[i] ?? 1 }))
+      .filter((g) => this.ix.docFreq(g.term) <= maxDf);
     const m = this.ix.score(groups, 1, (doc) => {
       const c = this.docs[doc];
       return c !== undefined && c.id !== article.id && isEarlier(c, article);
