@@ -23,8 +23,8 @@ const WINDOW_MS = 1000;
 const GROUP_WINDOW_MS = 60_000;
 
 /**
- * Decides when the next message may go out: globally (sliding one-second window plus a small
- * minimum gap so a burst does not arrive as one lump) and per chat. The sender asks
+ * Decides when the next message may go out: globally (sliding one-second window plus even
+ * spacing, so a burst does not arrive as one lump) and per chat. The sender asks
  * `readyAt(chatId)`, sends when it is due and calls `take(chatId)`; a 429 calls `pause`.
  */
 export class Pacer {
@@ -35,6 +35,10 @@ export class Pacer {
   private globalLimit: number;
   private readonly globalTimes: number[] = [];
   private globalPausedUntil = 0;
+  /** When the next message is due on an evenly spaced schedule. */
+  private scheduledAt = 0;
+  /** Running estimate of half a call's duration, ms. */
+  private oneWayMs = 0;
   private last429At = 0;
   private readonly chats = new Map<number, ChatState>();
   private takesSincePrune = 0;
@@ -61,9 +65,12 @@ export class Pacer {
     this.recover(now);
     let at = this.globalPausedUntil;
     const n = this.globalTimes.length;
-    if (n >= this.globalLimit) at = Math.max(at, this.globalTimes[n - this.globalLimit]! + WINDOW_MS);
-    // Half the average spacing: smooths bursts without costing throughput.
-    if (n > 0) at = Math.max(at, this.globalTimes[n - 1]! + WINDOW_MS / this.globalLimit / 2);
+    // The window holds estimated arrival times; a message sent now arrives about `oneWayMs` later.
+    if (n >= this.globalLimit) at = Math.max(at, this.globalTimes[n - this.globalLimit]! + WINDOW_MS - this.oneWayMs);
+    // Even spacing (a virtual schedule with half an interval of slack, so a late timer is made up
+    // rather than lost): a burst would reach Telegram as a lump, and network jitter then pushes a
+    // 31st message into somebody's one-second window.
+    at = Math.max(at, this.scheduledAt - WINDOW_MS / this.globalLimit / 2);
     return at;
   }
 
@@ -83,10 +90,13 @@ export class Pacer {
     return Math.max(this.globalReadyAt(), this.chatReadyAt(chatId));
   }
 
-  /** Records that a message to `chatId` is going out now. */
-  take(chatId: number): void {
+  /** Records that a message to `chatId` is going out now; hand the result back to `settle`. */
+  take(chatId: number): { takenAt: number; arrivalAt: number } {
     const now = this.clock.now();
-    this.globalTimes.push(now);
+    this.scheduledAt = Math.max(this.scheduledAt, now) + WINDOW_MS / this.globalLimit;
+    const arrivalAt = now + this.oneWayMs;
+    this.globalTimes.push(arrivalAt);
+    this.globalTimes.sort((a, b) => a - b);
     if (this.globalTimes.length > this.maxGlobal * 2) this.globalTimes.splice(0, this.globalTimes.length - this.maxGlobal);
     const state = this.chats.get(chatId) ?? { times: [], pausedUntil: 0 };
     state.times.push(now);
@@ -94,6 +104,7 @@ export class Pacer {
     if (state.times.length > keep) state.times.splice(0, state.times.length - keep);
     this.chats.set(chatId, state);
     if (++this.takesSincePrune >= 1000) this.prune(now);
+    return { takenAt: now, arrivalAt };
   }
 
   /**
@@ -101,10 +112,21 @@ export class Pacer {
    * request when it arrives, and a first request that was slow in transit (new connection) would
    * otherwise arrive less than a second before the next one.
    */
-  settle(chatId: number): void {
+  settle(chatId: number, token?: { takenAt: number; arrivalAt: number }): void {
+    const now = this.clock.now();
     const state = this.chats.get(chatId);
     const n = state?.times.length ?? 0;
-    if (state && n > 0) state.times[n - 1] = Math.max(state.times[n - 1]!, this.clock.now());
+    if (state && n > 0) state.times[n - 1] = Math.max(state.times[n - 1]!, now);
+    if (token === undefined) return;
+    // Globally the window holds arrival times, taken as halfway through the call: slow first
+    // requests (new connections) then push the window on instead of letting the next second's
+    // messages pile onto them. The running estimate keeps the steady state at full rate.
+    const oneWayMs = (now - token.takenAt) / 2;
+    this.oneWayMs = this.oneWayMs * 0.8 + oneWayMs * 0.2;
+    const i = this.globalTimes.lastIndexOf(token.arrivalAt);
+    if (i < 0) return;
+    this.globalTimes[i] = token.takenAt + oneWayMs;
+    this.globalTimes.sort((a, b) => a - b);
   }
 
   /** Honours a 429: nothing (global) or nothing to this chat (chat) goes out for `retryAfterSeconds`. */

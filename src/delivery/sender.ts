@@ -174,9 +174,9 @@ export class Sender {
   private dispatch(taken: Delivery): void {
     const d = { ...taken, chatId: this.migrated.get(taken.chatId) ?? taken.chatId };
     this.busy.add(d.chatId);
-    this.o.pacer.take(d.chatId);
+    const takenAt = this.o.pacer.take(d.chatId);
     const p = this.deliver(d).finally(() => {
-      this.o.pacer.settle(d.chatId);
+      this.o.pacer.settle(d.chatId, takenAt);
       this.busy.delete(d.chatId);
       this.running.delete(p);
       this.poke();

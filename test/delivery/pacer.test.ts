@@ -40,6 +40,17 @@ describe("Pacer", () => {
     expect(pacer.chatReadyAt(7)).toBe(start + 1300);
   });
 
+  it("a slow call pushes the global window on: it is counted as arriving halfway through", () => {
+    const clock = manualClock();
+    const pacer = new Pacer(clock, { globalPerSecond: 1 });
+    const start = clock.now();
+    const token = pacer.take(1);
+    clock.set(start + 400);
+    pacer.settle(1, token);
+    // arrival taken as start+200; a new message would arrive ~40 ms (running estimate) after it leaves
+    expect(pacer.globalReadyAt()).toBe(start + 200 + 1000 - 40);
+  });
+
   it("keeps a group at groupPerMinute in any rolling minute", () => {
     const clock = manualClock();
     const pacer = new Pacer(clock, { groupPerMinute: 20 });
