@@ -1,63 +1,286 @@
-import type { Telegraf } from "telegraf";
+import { Telegram, type Telegraf } from "telegraf";
 import type { AppConfig } from "../config/load.js";
 import { helpCommand } from "../commands/help.js";
 import { langCommand } from "../commands/lang.js";
+import { newsroomCommands } from "../commands/newsroom.js";
+import { plainTextSearch, queryCommands } from "../commands/queries.js";
+import { settingsCommands } from "../commands/settings.js";
 import { startCommand } from "../commands/start.js";
-import { createBot } from "./bot/bot.js";
+import { subscribeTo, subscriptionCommands } from "../commands/subscriptions.js";
+import { ArticleArchive } from "./articles/archive.js";
+import { ArticleIndex } from "./articles/search.js";
+import { createBot, type LangStore } from "./bot/bot.js";
 import type { NewsdeskContext } from "./bot/context.js";
-import { keyvLangStore } from "./bot/lang-store.js";
+import { pacedTelegram } from "./bot/paced-telegram.js";
+import type { ChatType } from "./chats/record.js";
+import { ChatRepo } from "./chats/repo.js";
+import { Outbox } from "./delivery/outbox.js";
+import { Pacer } from "./delivery/pacer.js";
+import { Sender } from "./delivery/sender.js";
+import { telegrafSender } from "./delivery/telegraf.js";
+import { realSleep, systemClock, type Clock, type Sleep } from "./delivery/time.js";
+import type { TelegramSender } from "./delivery/types.js";
+import { DigestRunner } from "./distribution/digest.js";
+import { Distribution } from "./distribution/distribution.js";
+import { FeedScheduler } from "./feeds/scheduler.js";
 import { serveHttp } from "./http/serve.js";
 import type { HttpServer } from "./http/server.js";
 import { COMMAND_MENU } from "./i18n/commands.js";
+import { messages } from "./i18n/index.js";
 import type { Logger } from "./log.js";
-import { createMetrics, type Metrics } from "./metrics.js";
+import { createMetrics, sendResultOf, type Metrics } from "./metrics.js";
+import { formatDateTime } from "./delivery/text.js";
 import { openStore, type Store } from "./store/index.js";
+import { createTipLine } from "./tips/index.js";
 
 export interface AppDeps {
   config: AppConfig;
   logger: Logger;
   /** An already open store (tests); otherwise opened from `config.storeUrl`. */
   store?: Store;
+  /** Time and sleep (tests inject fakes). Default: the real ones. */
+  clock?: Clock;
+  sleep?: Sleep;
+  /** Called when the app cannot go on (polling refused for good); main exits. */
+  onFatal?: (err: unknown) => void;
 }
 
 export interface App {
   bot: Telegraf<NewsdeskContext>;
   store: Store;
-  /** Prometheus metrics served on /metrics; hand it to the poller, sender and tip intake. */
+  /** Prometheus metrics served on /metrics. */
   metrics: Metrics;
+  scheduler: FeedScheduler;
+  sender: Sender;
   /** Registers commands, then long-polls (or serves the webhook) until stop(). */
   start(): Promise<void>;
   /** Stops taking updates, finishes in-flight work, closes the store. */
   stop(): Promise<void>;
 }
 
+const DIGEST_TICK_MS = 30_000;
+
 /** The composition root: builds the real application, for `npm start` and for end-to-end tests alike. */
 export async function createApp(deps: AppDeps): Promise<App> {
   const { config, logger } = deps;
-  const store = deps.store ?? (await openStore(config.storeUrl));
-  const langs = keyvLangStore(store.namespace("lang"));
+  const clock = deps.clock ?? systemClock;
+  const sleep = deps.sleep ?? realSleep;
+  const now = () => clock.now();
+  const store = deps.store ?? (await openStore(config.storeUrl, { onError: (err) => logger.error({ err }, "store error") }));
   const metrics = createMetrics();
 
+  const chats = new ChatRepo(store.namespace("chats"), { clock });
+  const langs: LangStore = {
+    get: async (id) => (await chats.get(id))?.lang,
+    set: async (chat, lang) => {
+      await chats.ensure(chat.id, chat.type as ChatType);
+      await chats.update(chat.id, (r) => {
+        r.lang = lang;
+      });
+    },
+  };
+  const pacer = new Pacer(clock, {
+    globalPerSecond: config.delivery.maxMessagesPerSecond,
+    perChatIntervalMs: 1000 / config.delivery.privateChatPerSecond,
+    groupPerMinute: config.delivery.groupPerMinute,
+  });
+  const outbox = new Outbox(store.namespace("outbox"), { clock });
+  const archive = new ArticleArchive(store.namespace("articles"), { retentionDays: config.archive.retentionDays, now });
+  const index = new ArticleIndex();
+  const distribution = new Distribution({
+    topics: config.topics,
+    timeZone: config.timezone,
+    defaultLang: config.locale,
+    relatedCount: config.delivery.relatedCount,
+    summaryChars: config.delivery.summaryChars,
+    archive,
+    index,
+    chats,
+    outbox,
+    handedOff: store.namespace("handed_off"),
+    logger,
+    now,
+  });
+
+  // Bulk deliveries use their own client: the sender paces them itself.
+  const bulkTelegram = new Telegram(config.botToken, { apiRoot: config.apiRoot });
+  const sender = new Sender({
+    outbox,
+    telegram: metered(distribution.watchPhotos(telegrafSender(bulkTelegram)), metrics),
+    chats,
+    render: distribution.render,
+    pacer,
+    clock,
+    sleep,
+    retry: config.delivery.retry,
+    onEvent: (e) =>
+      (e.type === "transient" || e.type === "store-error" || e.type === "dead-letter" ? logger.warn : logger.info).call(
+        logger,
+        { event: e.type, method: e.method, chatType: e.chatId === undefined ? undefined : e.chatId > 0 ? "private" : "group", detail: e.detail },
+        "delivery event",
+      ),
+  });
+  metrics.setOutboxDepthSource(() => outbox.pendingCount());
+
+  const newsroomLang = config.locale;
+  const notifyNewsroom = async (text: string) => {
+    if (config.newsroom.chatId === undefined) return;
+    await outbox.enqueue({
+      chatId: config.newsroom.chatId,
+      priority: "broadcast",
+      payload: { kind: "call", method: "sendMessage", params: { text, parse_mode: "HTML" } },
+    });
+  };
+  const feeds = config.feeds.map((f) => ({ id: f.id, url: f.url, name: f.name ?? "", topics: f.topics }));
+  const feedName = (id: string) => config.feeds.find((f) => f.id === id)?.name ?? id;
+  const scheduler = new FeedScheduler({
+    feeds,
+    poll: config.poll,
+    timeZone: config.timezone,
+    store: store.namespace("feeds"),
+    archive,
+    now,
+    logger,
+    onPolled: (_id, result) => metrics.feedPolled(result),
+    onRunFinished: (s) =>
+      metrics.pollRoundFinished((s.finishedAt - s.startedAt) / 1000, s.polled === 0 || s.failed < s.polled),
+    classify: (feed, articles) => distribution.classify(articles, feed.topics),
+    onNewArticles: async (_feed, articles) => {
+      await distribution.distribute(articles);
+    },
+    onFeedDown: (feed, health) =>
+      notifyNewsroom(
+        messages(newsroomLang).feedDown({
+          feed: feedName(feed.id),
+          since: formatDateTime(health.failingSince ?? now(), config.timezone, newsroomLang),
+          kind: health.lastErrorKind ?? "error",
+          failures: health.consecutiveFailures,
+        }),
+      ),
+    onFeedRecovered: (feed) => notifyNewsroom(messages(newsroomLang).feedRecovered({ feed: feedName(feed.id) })),
+  });
+  const digests = new DigestRunner({
+    chats,
+    index,
+    outbox,
+    state: store.namespace("digests"),
+    timeZone: config.timezone,
+    defaultLang: config.locale,
+    logger,
+    now,
+  });
+
+  const botRef: { bot?: Telegraf<NewsdeskContext> } = {};
+  const tipLine = createTipLine({
+    store,
+    telegram: telegrafSender(bulkTelegram),
+    limits: config.tips,
+    newsroom: config.newsroom,
+    newsroomLang,
+    timezone: config.timezone,
+    logger,
+    langOf: (id) => langs.get(id),
+    onForget: async (chatId) => {
+      await chats.delete(chatId);
+    },
+    clock,
+    sleep,
+    pacer,
+  });
+
+  const subscriptionDeps = { chats, topics: config.topics };
+  const queryDeps = { index, topics: config.topics, timeZone: config.timezone, queries: store.namespace<string>("queries") };
   const bot = createBot({
     token: config.botToken,
     apiRoot: config.apiRoot,
     defaultLang: config.locale,
     langs,
     logger,
+    wrapTelegram: (t) => pacedTelegram(t, { pacer, clock, sleep, logger }),
     onUpdate: (kind, ok) => metrics.updateHandled(kind, ok),
-    features: [startCommand({ outletName: config.name }), helpCommand(), langCommand(langs)],
+    features: [
+      tipLine.staff,
+      newsroomCommands({
+        policy: { newsroomChatId: config.newsroom.chatId, admins: config.newsroom.admins },
+        topics: config.topics,
+        feeds: config.feeds,
+        chats,
+        index,
+        outbox,
+        deliveryStats: () => sender.stats(),
+        tipCounts: () => tipCountsByStatus(store),
+        feedHealth: () => scheduler.health(),
+        pollAll: () => scheduler.pollAll(),
+        broadcasts: store.namespace("broadcasts"),
+        channelId: () => distribution.channelId,
+        timeZone: config.timezone,
+        logger,
+        now,
+      }),
+      startCommand({
+        outletName: config.name,
+        onTip: tipLine.startTip,
+        onSubscribe: (ctx, topic) => subscribeTo(subscriptionDeps, ctx, topic),
+        onStarted: async (ctx) => {
+          if (!ctx.chat) return;
+          const record = await chats.ensure(ctx.chat.id, ctx.chat.type as ChatType);
+          if (!record.active) await chats.reactivate(record.id);
+        },
+      }),
+      tipLine.commands,
+      helpCommand(),
+      langCommand(langs),
+      subscriptionCommands(subscriptionDeps),
+      settingsCommands({
+        chats,
+        timeZone: config.timezone,
+        markDigestDone: (id, date) => digests.markDone(id, date),
+        now,
+      }),
+      queryCommands(queryDeps),
+      plainTextSearch(queryDeps),
+    ],
   });
+  botRef.bot = bot;
 
   let polling: Promise<void> | null = null;
   let http: HttpServer | null = null;
+  let digestTimer: NodeJS.Timeout | undefined;
+  const stopCtl = new AbortController();
   return {
     bot,
     store,
     metrics,
+    scheduler,
+    sender,
     async start() {
-      await registerCommands(bot, config.locale);
-      logger.info({ mode: config.mode.kind, store: store.kind, feeds: config.feeds.length }, "starting");
+      const loadedChats = await chats.load();
+      const loadedOutbox = await outbox.load();
+      let articles = 0;
+      const cutoff = now() - config.archive.retentionDays * 86_400_000;
+      for await (const a of archive.all()) {
+        if (a.firstSeenAt >= cutoff) {
+          index.add(a);
+          articles++;
+        }
+      }
+      logger.info(
+        { mode: config.mode.kind, store: store.kind, feeds: feeds.length, chats: loadedChats.loaded, pending: loadedOutbox, articles },
+        "starting",
+      );
+      distribution.channelId = await resolveChannel(config, bulkTelegram, logger);
+      sender.start();
+      tipLine.start();
+      scheduler.start();
+      digestTimer = setInterval(() => {
+        index.prune(now() - config.archive.retentionDays * 86_400_000);
+        digests.tick().catch((err: unknown) => logger.error({ err }, "digest tick failed"));
+      }, DIGEST_TICK_MS);
+      digestTimer.unref();
+
       // /healthz and /metrics in both modes; in webhook mode the same server takes the updates.
+      await waitForTelegram(bot, logger, sleep, stopCtl.signal);
+      registerCommands(bot, config.locale).catch((err: unknown) => logger.warn({ err }, "setMyCommands failed"));
       http = await serveHttp({
         mode: config.mode,
         port: config.httpPort,
@@ -66,23 +289,93 @@ export async function createApp(deps: AppDeps): Promise<App> {
         metrics,
         logger,
         bot,
+        health: {
+          lastPollSuccessAtMs: feeds.length > 0 ? () => metrics.lastSuccessfulPollAtMs() : undefined,
+          maxPollAgeMs: 3 * 3600_000,
+          outboxDepth: () => outbox.pendingCount(),
+        },
       });
       if (config.mode.kind === "webhook") return;
-      // launch() resolves only when polling stops; keep the promise to surface a fatal polling error.
+      // launch() resolves only when polling stops; it also deletes a stale webhook first.
       polling = bot.launch({ dropPendingUpdates: false }, () => {
         logger.info({ bot: bot.botInfo?.username }, "long polling started");
       });
-      polling.catch((err: unknown) => logger.fatal({ err }, "polling stopped with an error"));
+      polling.catch((err: unknown) => {
+        logger.fatal({ err }, "polling stopped with an error");
+        deps.onFatal?.(err);
+      });
     },
     async stop() {
+      stopCtl.abort();
       if (polling) {
         bot.stop("shutdown");
         await polling.catch(() => undefined);
       }
+      clearInterval(digestTimer);
+      await scheduler.stop();
+      await sender.stop();
+      await tipLine.stop();
       await http?.close();
       await store.close();
     },
   };
+}
+
+/** Counts each sent message by result for /metrics. */
+function metered(telegram: TelegramSender, metrics: Metrics): TelegramSender {
+  return {
+    call: async (method, payload) => {
+      try {
+        const result = await telegram.call(method, payload);
+        metrics.messageSent("ok");
+        return result;
+      } catch (err) {
+        metrics.messageSent(sendResultOf(err));
+        throw err;
+      }
+    },
+  };
+}
+
+/** getMe until Telegram answers (it may be briefly unreachable at boot); the token is never logged. */
+async function waitForTelegram(
+  bot: Telegraf<NewsdeskContext>,
+  logger: Logger,
+  sleep: Sleep,
+  signal: AbortSignal,
+): Promise<void> {
+  for (let delayMs = 1000; !signal.aborted; delayMs = Math.min(delayMs * 2, 60_000)) {
+    try {
+      bot.botInfo = await bot.telegram.getMe();
+      return;
+    } catch (err) {
+      const code = (err as { response?: { error_code?: number } }).response?.error_code;
+      if (code === 401 || code === 404) throw new Error("Telegram refused the bot token (401/404): check BOT_TOKEN");
+      logger.warn({ err, retryInMs: delayMs }, "Telegram unreachable; retrying");
+      await sleep(delayMs, signal);
+    }
+  }
+}
+
+/** `channel.chatId` may be "@name": Telegram tells the numeric id. */
+async function resolveChannel(config: AppConfig, telegram: Telegram, logger: Logger): Promise<number | undefined> {
+  const id = config.channel?.chatId;
+  if (id === undefined || typeof id === "number") return id;
+  try {
+    return (await telegram.getChat(id)).id;
+  } catch (err) {
+    logger.error({ err, channel: id }, "cannot resolve the channel; articles will not be posted there");
+    return undefined;
+  }
+}
+
+async function tipCountsByStatus(store: Store): Promise<Record<string, number>> {
+  const counts: Record<string, number> = {};
+  for await (const [, value] of store.entries<{ status?: string }>("tips")) {
+    const s = value?.status ?? "unknown";
+    counts[s] = (counts[s] ?? 0) + 1;
+  }
+  return counts;
 }
 
 /** setMyCommands for the default language and for each language code. */

@@ -17,9 +17,9 @@ async function main(): Promise<void> {
   });
   for (const w of loaded.warnings) logger.warn(w);
 
-  const app = await createApp({ config, logger });
   let stopping = false;
-  const stop = (signal: string) => {
+  const app = await createApp({ config, logger, onFatal: () => stop("fatal", 1) });
+  function stop(signal: string, code = 0) {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, "stopping");
@@ -33,13 +33,13 @@ async function main(): Promise<void> {
       .stop()
       .then(() => {
         logger.info("stopped");
-        process.exit(0);
+        process.exit(code);
       })
       .catch((err: unknown) => {
         logger.error({ err }, "error while stopping");
         process.exit(1);
       });
-  };
+  }
   process.once("SIGINT", () => stop("SIGINT"));
   process.once("SIGTERM", () => stop("SIGTERM"));
   process.on("unhandledRejection", (err) => logger.error({ err }, "unhandled rejection"));

@@ -206,6 +206,8 @@ export interface ListFormatOptions {
   header?: string;
   /** Budget for the plain text in UTF-16 units; default 4096. */
   maxUnits?: number;
+  /** Number of the first line, e.g. 6 on a second page of five; default 1. */
+  startNumber?: number;
 }
 
 /**
@@ -226,7 +228,7 @@ export function formatArticleList(articles: Article[], opts: ListFormatOptions):
       .filter((s) => s !== "")
       .join(" ");
     const suffix = tail === "" ? "" : ` · ${tail}`;
-    const number = `${n + 1}. `;
+    const number = `${n + (opts.startNumber ?? 1)}. `;
     const cost = (out.length > 0 ? 1 : 0) + number.length + title.length + suffix.length;
     if (used + cost > maxUnits) continue;
     const url = safeHttpUrl(a.link);

@@ -45,6 +45,12 @@ export interface SchedulerDeps {
   logger?: FeedLogger;
   /** Backoff base; default the cron interval once start() ran, else 10 minutes. */
   pollIntervalMs?: number;
+  /** Each feed's outcome, for metrics. */
+  onPolled?: (feedId: string, result: "ok" | "not-modified" | FeedErrorKind) => void;
+  /** Each finished run, for metrics and health. */
+  onRunFinished?: (summary: PollSummary) => void;
+  /** Adds topics (keyword matches) to a feed's articles before they are archived. */
+  classify?: (feed: FeedConfig, articles: Article[]) => Article[];
   /** Called once per batch of new articles of a feed (never for a first poll's backlog). */
   onNewArticles?: (feed: FeedConfig, articles: Article[]) => void | Promise<void>;
   /** Called once when a feed has been failing for alertAfterMinutes. */
@@ -155,6 +161,7 @@ export class FeedScheduler {
       async (feed) => {
         const outcome = await this.pollFeed(feed, startedAt);
         summary.polled++;
+        this.deps.onPolled?.(feed.id, outcome.kind === "failed" ? outcome.error.kind : outcome.kind);
         if (outcome.kind === "ok") {
           summary.ok++;
           summary.newArticles += outcome.fresh;
@@ -168,6 +175,7 @@ export class FeedScheduler {
     );
     summary.finishedAt = this.now();
     this.log.info({ ...summary, errors: summary.errors.length }, "feed poll finished");
+    this.deps.onRunFinished?.(summary);
     return summary;
   }
 
@@ -215,6 +223,7 @@ export class FeedScheduler {
       else throw err;
     }
     for (const a of articles) a.topics = [...new Set([...a.topics, ...feed.topics])];
+    if (this.deps.classify) articles = this.deps.classify(feed, articles);
     const validators = { ...(res.etag ? { etag: res.etag } : {}), ...(res.lastModified ? { lastModified: res.lastModified } : {}) };
     const { newArticles, firstPoll } = await this.detector.detect(feed.id, articles, nowMs, validators);
     await this.deps.archive.put(firstPoll ? articles : newArticles);

@@ -1,5 +1,6 @@
 import { core } from "./core.js";
 import { tips } from "./tips.js";
+import { newsroom } from "./newsroom.js";
 import { reading } from "./reading.js";
 import type { Lang } from "./lang.js";
 
@@ -11,8 +12,8 @@ export { LANGS, parseLang, langFromUserCode } from "./lang.js";
  * translation is a type error rather than a blank message.
  */
 const bundles = {
-  en: { ...core.en, ...reading.en, ...tips.en },
-  "zh-CN": { ...core["zh-CN"], ...reading["zh-CN"], ...tips["zh-CN"] },
+  en: { ...core.en, ...reading.en, ...tips.en, ...newsroom.en },
+  "zh-CN": { ...core["zh-CN"], ...reading["zh-CN"], ...tips["zh-CN"], ...newsroom["zh-CN"] },
 } satisfies Record<Lang, unknown>;
 
 export type Messages = (typeof bundles)["en"];

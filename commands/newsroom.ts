@@ -1,0 +1,202 @@
+import { randomBytes } from "node:crypto";
+import type Keyv from "keyv";
+import { Composer, Markup, type MiddlewareFn } from "telegraf";
+import { z } from "zod";
+import type { TopicConfig } from "../config/schema.js";
+import type { ArticleIndex } from "../src/articles/search.js";
+import type { NewsdeskContext } from "../src/bot/context.js";
+import { staffVerdict, type StaffPolicy } from "../src/bot/staff.js";
+import type { ChatRepo } from "../src/chats/repo.js";
+import { escapeHtml } from "../src/delivery/html.js";
+import type { Outbox } from "../src/delivery/outbox.js";
+import type { DeliveryStats } from "../src/delivery/sender.js";
+import { formatDateTime } from "../src/delivery/text.js";
+import type { FeedHealth } from "../src/feeds/health.js";
+import type { PollSummary } from "../src/feeds/scheduler.js";
+import type { Logger } from "../src/log.js";
+import { localTime } from "../src/schedule/local-time.js";
+
+export interface NewsroomDeps {
+  policy: StaffPolicy;
+  topics: readonly TopicConfig[];
+  feeds: ReadonlyArray<{ id: string; name?: string | undefined }>;
+  chats: ChatRepo;
+  index: ArticleIndex;
+  outbox: Outbox;
+  deliveryStats: () => DeliveryStats;
+  tipCounts: () => Promise<Record<string, number>>;
+  feedHealth: () => Promise<FeedHealth[]>;
+  pollAll: () => Promise<PollSummary>;
+  /** Pending broadcasts awaiting the confirm button. */
+  broadcasts: Keyv<{ text: string; by: number }>;
+  channelId: () => number | undefined;
+  timeZone: string;
+  logger: Logger;
+  now: () => number;
+}
+
+const COMMANDS = ["stats", "feeds", "poll", "broadcast"];
+/** `bc:<id>:<y|n>` on the broadcast confirmation buttons. */
+const ConfirmSchema = z.string().regex(/^bc:([A-Za-z0-9_-]{8,16}):([yn])$/);
+const BROADCAST_TTL_MS = 10 * 60_000;
+const MAX_BROADCAST_CHARS = 3500;
+
+/** `/stats`, `/feeds`, `/poll`, `/broadcast` for staff; anyone else gets a polite refusal and a log line. */
+export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> {
+  const c = new Composer<NewsdeskContext>();
+  const staffOnly: MiddlewareFn<NewsdeskContext> = async (ctx, next) => {
+    const verdict = staffVerdict(ctx, deps.policy);
+    if (verdict.staff) return next();
+    deps.logger.warn({ updateType: ctx.updateType, reason: verdict.reason, chatType: ctx.chat?.type }, "staff command refused");
+    if (ctx.callbackQuery) await ctx.answerCbQuery(ctx.m.staffOnly(), { show_alert: true });
+    else if (ctx.chat && ctx.chat.type !== "channel") await ctx.reply(ctx.m.staffOnly());
+  };
+  const when = (ts: number | undefined, lang: NewsdeskContext["lang"], never: string) =>
+    ts ? formatDateTime(ts, deps.timeZone, lang) : never;
+
+  c.command(COMMANDS, staffOnly);
+  c.action(/^bc:/, staffOnly);
+
+  c.command("stats", async (ctx) => {
+    const counts = deps.chats.counts();
+    const d = deps.deliveryStats();
+    const today = localTime(deps.now(), deps.timeZone).date;
+    const articlesToday = deps.index
+      .latest({ limit: 1000 })
+      .filter((a) => localTime(a.firstSeenAt, deps.timeZone).date === today).length;
+    const tips = await deps.tipCounts();
+    const dead = await deps.outbox.deadLetters(3);
+    const lines = [
+      ctx.m.statsTitle(),
+      ctx.m.statsSubscribers({ active: counts.active, inactive: counts.inactive }),
+      ...deps.topics.map((t) => ctx.m.statsTopic({ topic: t.name, count: counts.byTopic[t.id] ?? 0 })),
+      ctx.m.statsArticles({ today: articlesToday, indexed: deps.index.size }),
+      ctx.m.statsDeliveries({
+        pending: d.pending,
+        sent: d.sent,
+        failed: d.failed,
+        dead: d.deadLetterTotal,
+        lag: Math.round(d.lagSeconds),
+        rateLimited: d.rateLimited429,
+      }),
+      ...dead.map((x) => ctx.m.statsDeadLetter({ chatId: x.chatId, error: x.error.slice(0, 120) })),
+      ctx.m.statsTips({ byStatus: Object.entries(tips).map(([s, n]) => `${s} ${n}`).join(", ") }),
+    ];
+    await ctx.reply(lines.join("\n"), { parse_mode: "HTML" });
+  });
+
+  c.command("feeds", async (ctx) => {
+    const health = await deps.feedHealth();
+    if (health.length === 0) {
+      await ctx.reply(ctx.m.feedsEmpty());
+      return;
+    }
+    const names = new Map(deps.feeds.map((f) => [f.id, f.name ?? f.id]));
+    const never = ctx.m.never();
+    const lines = health.map((f) =>
+      ctx.m.feedLine({
+        icon: f.status === "ok" ? "🟢" : f.status === "backoff" ? "🟠" : "🔴",
+        feed: names.get(f.feedId) ?? f.feedId,
+        lastOk: when(f.lastSuccessAt, ctx.lang, never),
+        items: f.items,
+        next: when(f.nextPollAt, ctx.lang, never),
+        error:
+          f.consecutiveFailures > 0 && f.lastErrorKind
+            ? `${f.lastErrorKind}${f.lastErrorStatus ? ` ${f.lastErrorStatus}` : ""} ×${f.consecutiveFailures}`
+            : "",
+      }),
+    );
+    // Long lists are split so each message stays under Telegram's limit.
+    let chunk = ctx.m.feedsTitle({ count: health.length });
+    for (const line of lines) {
+      if (chunk.length + line.length + 1 > 3500) {
+        await ctx.reply(chunk, { parse_mode: "HTML" });
+        chunk = "";
+      }
+      chunk += (chunk ? "\n" : "") + line;
+    }
+    if (chunk) await ctx.reply(chunk, { parse_mode: "HTML" });
+  });
+
+  c.command("poll", async (ctx) => {
+    await ctx.reply(ctx.m.pollStarted());
+    const s = await deps.pollAll();
+    await ctx.reply(
+      ctx.m.pollDone({
+        polled: s.polled,
+        ok: s.ok,
+        notModified: s.notModified,
+        failed: s.failed,
+        fresh: s.newArticles,
+        seconds: ((s.finishedAt - s.startedAt) / 1000).toFixed(1),
+      }),
+    );
+  });
+
+  c.command("broadcast", async (ctx) => {
+    const text = ctx.payload.trim();
+    if (!text) {
+      await ctx.reply(ctx.m.broadcastUsage());
+      return;
+    }
+    const id = randomBytes(6).toString("base64url");
+    await deps.broadcasts.set(id, { text: text.slice(0, MAX_BROADCAST_CHARS), by: ctx.from?.id ?? 0 }, BROADCAST_TTL_MS);
+    const count = recipientCount(deps);
+    await ctx.reply(ctx.m.broadcastConfirm({ count, preview: escapeHtml(text.slice(0, MAX_BROADCAST_CHARS)) }), {
+      parse_mode: "HTML",
+      reply_markup: Markup.inlineKeyboard([
+        Markup.button.callback(ctx.m.broadcastYes(), `bc:${id}:y`),
+        Markup.button.callback(ctx.m.broadcastNo(), `bc:${id}:n`),
+      ]).reply_markup,
+    });
+  });
+
+  c.action(/^bc:/, async (ctx) => {
+    const parsed = ConfirmSchema.safeParse("data" in ctx.callbackQuery ? ctx.callbackQuery.data : undefined);
+    const [, id, answer] = parsed.success ? (/^bc:([^:]+):([yn])$/.exec(parsed.data) ?? []) : [];
+    const pending = id ? await deps.broadcasts.get(id) : undefined;
+    if (!id || !pending) {
+      await ctx.answerCbQuery(ctx.m.broadcastExpired(), { show_alert: true });
+      return;
+    }
+    // Deleting first makes a double tap send once.
+    if (!(await deps.broadcasts.delete(id))) {
+      await ctx.answerCbQuery(ctx.m.broadcastExpired(), { show_alert: true });
+      return;
+    }
+    if (answer === "n") {
+      await ctx.answerCbQuery();
+      await ctx.editMessageText(ctx.m.broadcastCancelled()).catch(() => undefined);
+      return;
+    }
+    const recipients = await activeRecipients(deps);
+    await deps.outbox.fanOut({
+      id: `broadcast:${id}`,
+      priority: "broadcast",
+      payload: {
+        kind: "call",
+        method: "sendMessage",
+        params: { text: `🔴 ${escapeHtml(pending.text)}`, parse_mode: "HTML", link_preview_options: { is_disabled: false } },
+      },
+      recipients,
+    });
+    deps.logger.info({ recipients: recipients.length }, "broadcast queued");
+    await ctx.answerCbQuery();
+    await ctx.editMessageText(ctx.m.broadcastQueued({ count: recipients.length })).catch(() => undefined);
+  });
+
+  return c;
+}
+
+function recipientCount(deps: NewsroomDeps): number {
+  return deps.chats.counts().active + (deps.channelId() !== undefined ? 1 : 0);
+}
+
+/** Every active chat (subscribed or not: breaking news goes to everyone who talks to the bot) and the channel. */
+async function activeRecipients(deps: NewsroomDeps): Promise<number[]> {
+  const ids: number[] = [];
+  for await (const chat of deps.chats.list()) if (chat.active && chat.type !== "channel") ids.push(chat.id);
+  const channel = deps.channelId();
+  if (channel !== undefined) ids.push(channel);
+  return ids;
+}

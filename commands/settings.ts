@@ -1,0 +1,76 @@
+import { Composer } from "telegraf";
+import { canManageChat } from "../src/bot/admin.js";
+import type { NewsdeskContext } from "../src/bot/context.js";
+import type { ChatType } from "../src/chats/record.js";
+import type { ChatRepo } from "../src/chats/repo.js";
+import { formatHhMm, localTime, parseHhMm, parseQuiet } from "../src/schedule/local-time.js";
+
+export interface SettingsDeps {
+  chats: ChatRepo;
+  timeZone: string;
+  /** Remembers that today's digest is done when a reader picks a time already past today. */
+  markDigestDone: (chatId: number, localDate: string) => Promise<void>;
+  now: () => number;
+}
+
+const OFF = /^(off|关|关闭|取消|none)$/i;
+
+/** `/digest HH:MM|off` and `/quiet HH-HH|off` (group admins only in groups). */
+export function settingsCommands(deps: SettingsDeps): Composer<NewsdeskContext> {
+  const c = new Composer<NewsdeskContext>();
+
+  c.command("digest", async (ctx) => {
+    const arg = ctx.payload.trim();
+    const minutes = parseHhMm(arg);
+    if (!OFF.test(arg) && minutes === null) {
+      await ctx.reply(ctx.m.digestUsage());
+      return;
+    }
+    if (!(await canManageChat(ctx))) {
+      await ctx.reply(ctx.m.groupAdminsOnly());
+      return;
+    }
+    await deps.chats.ensure(ctx.chat.id, ctx.chat.type as ChatType);
+    if (minutes === null) {
+      await deps.chats.update(ctx.chat.id, (r) => {
+        delete r.digestAt;
+      });
+      await ctx.reply(ctx.m.digestOff());
+      return;
+    }
+    const time = formatHhMm(minutes);
+    const local = localTime(deps.now(), deps.timeZone);
+    // A time already past today starts tomorrow, not with an immediate digest.
+    if (local.minutes >= minutes) await deps.markDigestDone(ctx.chat.id, local.date);
+    await deps.chats.update(ctx.chat.id, (r) => {
+      r.digestAt = time;
+    });
+    await ctx.reply(ctx.m.digestSet({ time, tz: deps.timeZone }), { parse_mode: "HTML" });
+  });
+
+  c.command("quiet", async (ctx) => {
+    const arg = ctx.payload.trim();
+    const quiet = OFF.test(arg) ? null : parseQuiet(arg);
+    if (!OFF.test(arg) && !quiet) {
+      await ctx.reply(ctx.m.quietUsage());
+      return;
+    }
+    if (!(await canManageChat(ctx))) {
+      await ctx.reply(ctx.m.groupAdminsOnly());
+      return;
+    }
+    await deps.chats.ensure(ctx.chat.id, ctx.chat.type as ChatType);
+    await deps.chats.update(ctx.chat.id, (r) => {
+      if (quiet) r.quiet = quiet;
+      else delete r.quiet;
+    });
+    await ctx.reply(
+      quiet
+        ? ctx.m.quietSet({ from: formatHhMm(quiet.fromHour * 60), to: formatHhMm(quiet.toHour * 60), tz: deps.timeZone })
+        : ctx.m.quietOff(),
+      { parse_mode: "HTML" },
+    );
+  });
+
+  return c;
+}

@@ -1,0 +1,120 @@
+import { Composer, Markup } from "telegraf";
+import type { InlineKeyboardMarkup } from "telegraf/types";
+import { z } from "zod";
+import type { TopicConfig } from "../config/schema.js";
+import { resolveTopic } from "../src/articles/topics.js";
+import { canManageChat } from "../src/bot/admin.js";
+import type { NewsdeskContext } from "../src/bot/context.js";
+import type { ChatRepo } from "../src/chats/repo.js";
+import type { ChatType } from "../src/chats/record.js";
+
+export interface SubscriptionDeps {
+  chats: ChatRepo;
+  topics: readonly TopicConfig[];
+}
+
+/** Callback data of a topic toggle button: `t:<topicId>` (≤ 64 bytes, checked on the way back in). */
+const ToggleSchema = z.string().regex(/^t:([a-z0-9][a-z0-9_-]{0,31})$/);
+
+function keyboard(topics: readonly TopicConfig[], subscribed: readonly string[], ctx: NewsdeskContext): InlineKeyboardMarkup {
+  const buttons = topics.map((t) =>
+    Markup.button.callback(ctx.m.topicButton({ name: t.name, on: subscribed.includes(t.id) }), `t:${t.id}`),
+  );
+  const rows = [];
+  for (let i = 0; i < buttons.length; i += 2) rows.push(buttons.slice(i, i + 2));
+  return { inline_keyboard: rows };
+}
+
+async function ensureChat(deps: SubscriptionDeps, ctx: NewsdeskContext) {
+  const chat = ctx.chat!;
+  return deps.chats.ensure(chat.id, chat.type as ChatType);
+}
+
+/** Subscribes the current chat to a topic given by id or name; used by /subscribe and `/start sub_<topic>`. */
+export async function subscribeTo(deps: SubscriptionDeps, ctx: NewsdeskContext, input: string): Promise<void> {
+  const topic = resolveTopic(input, deps.topics);
+  if (!topic) {
+    await ctx.reply(ctx.m.unknownTopic({ topic: input }), { parse_mode: "HTML" });
+    return;
+  }
+  if (!(await canManageChat(ctx))) {
+    await ctx.reply(ctx.m.groupAdminsOnly());
+    return;
+  }
+  const before = await ensureChat(deps, ctx);
+  if (before.topics.includes(topic.id) && before.active) {
+    await ctx.reply(ctx.m.alreadySubscribed({ topic: topic.name }), { parse_mode: "HTML" });
+    return;
+  }
+  await deps.chats.subscribe(before.id, topic.id);
+  if (!before.active) await deps.chats.reactivate(before.id);
+  await ctx.reply(ctx.m.subscribed({ topic: topic.name }), { parse_mode: "HTML" });
+}
+
+/** `/topics` with toggle buttons, `/subscribe <topic>`, `/unsubscribe <topic|all>`. */
+export function subscriptionCommands(deps: SubscriptionDeps): Composer<NewsdeskContext> {
+  const c = new Composer<NewsdeskContext>();
+
+  c.command("topics", async (ctx) => {
+    const record = await deps.chats.get(ctx.chat.id);
+    await ctx.reply(ctx.m.topicsHeader({ count: deps.topics.length }), {
+      parse_mode: "HTML",
+      reply_markup: deps.topics.length > 0 ? keyboard(deps.topics, record?.topics ?? [], ctx) : undefined,
+    });
+  });
+
+  c.command("subscribe", async (ctx) => {
+    const arg = ctx.payload.trim();
+    if (!arg) {
+      await ctx.reply(ctx.m.subscribeUsage());
+      return;
+    }
+    await subscribeTo(deps, ctx, arg);
+  });
+
+  c.command("unsubscribe", async (ctx) => {
+    const arg = ctx.payload.trim();
+    if (!arg) {
+      await ctx.reply(ctx.m.unsubscribeUsage());
+      return;
+    }
+    const all = arg.toLowerCase() === "all" || arg === "全部";
+    const topic = all ? undefined : resolveTopic(arg, deps.topics);
+    if (!all && !topic) {
+      await ctx.reply(ctx.m.unknownTopic({ topic: arg }), { parse_mode: "HTML" });
+      return;
+    }
+    if (!(await canManageChat(ctx))) {
+      await ctx.reply(ctx.m.groupAdminsOnly());
+      return;
+    }
+    const record = await deps.chats.get(ctx.chat.id);
+    if (topic && !record?.topics.includes(topic.id)) {
+      await ctx.reply(ctx.m.notSubscribed({ topic: topic.name }), { parse_mode: "HTML" });
+      return;
+    }
+    if (record) await deps.chats.unsubscribe(record.id, topic?.id ?? "all");
+    await ctx.reply(topic ? ctx.m.unsubscribed({ topic: topic.name }) : ctx.m.unsubscribedAll(), { parse_mode: "HTML" });
+  });
+
+  c.action(/^t:/, async (ctx) => {
+    const data = ToggleSchema.safeParse("data" in ctx.callbackQuery ? ctx.callbackQuery.data : undefined);
+    const topic = data.success ? deps.topics.find((t) => t.id === data.data.slice(2)) : undefined;
+    if (!topic || !ctx.chat) {
+      await ctx.answerCbQuery(ctx.m.unknownTopic({ topic: "?" }).replace(/<[^>]+>/g, ""));
+      return;
+    }
+    if (!(await canManageChat(ctx))) {
+      await ctx.answerCbQuery(ctx.m.groupAdminsOnly(), { show_alert: true });
+      return;
+    }
+    const before = await ensureChat(deps, ctx);
+    const on = !before.topics.includes(topic.id);
+    const after = on ? await deps.chats.subscribe(before.id, topic.id) : await deps.chats.unsubscribe(before.id, topic.id);
+    if (on && !before.active) await deps.chats.reactivate(before.id);
+    await ctx.answerCbQuery(on ? ctx.m.toggledOn({ topic: topic.name }) : ctx.m.toggledOff({ topic: topic.name }));
+    await ctx.editMessageReplyMarkup(keyboard(deps.topics, after?.topics ?? [], ctx)).catch(() => undefined);
+  });
+
+  return c;
+}
