@@ -49,6 +49,8 @@ export interface SenderOptions {
   maxInFlight?: number;
   /** Slots only interactive replies may use (default 2; at most maxInFlight - 1). */
   reservedInteractive?: number;
+  /** Chats whose deliveries must never be dropped (the newsroom: tips wait until it is reachable again); "gone" is retried like a transient error (default: none). */
+  neverDrop?: (chatId: number) => boolean;
   /** Called for errors and notable outcomes (default: ignore). */
   onEvent?: (event: SenderEvent) => void;
 }
@@ -95,6 +97,7 @@ export class Sender {
       maxInFlight: 32,
       reservedInteractive: 2,
       onEvent: () => undefined,
+      neverDrop: () => false,
       ...options,
       clock,
     };
@@ -226,6 +229,12 @@ export class Sender {
         pacer.pause(err.scope, err.retryAfterSeconds, d.chatId);
         return this.settle(() => outbox.retryLater(d, now + err.retryAfterSeconds * 1000));
       case "chat-gone":
+        if (this.o.neverDrop(d.chatId)) {
+          this.counters.failed++;
+          onEvent({ type: "chat-gone", ...event });
+          const attempts = d.attempts + 1;
+          return this.settle(() => outbox.retryLater(d, now + this.backoffMs(attempts), { attempts, error: err.message }));
+        }
         this.counters.dropped++;
         this.gone.add(d.chatId);
         onEvent({ type: "chat-gone", ...event });

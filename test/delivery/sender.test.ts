@@ -106,6 +106,19 @@ describe("Sender error handling", () => {
     expect(r.sender.stats()).toMatchObject({ sent: 2, dropped: 3, pending: 0 });
   });
 
+  it("the newsroom chat is never dropped: tips wait while it is unreachable", async () => {
+    const newsroom = -1009;
+    const r = await rig({ sender: { neverDrop: (id) => id === newsroom } });
+    await r.chats.ensure(newsroom, "supergroup");
+    const kicked = { code: 403, description: "Forbidden: bot was kicked from the supergroup chat" };
+    r.telegram.failNext(newsroom, kicked, kicked, kicked);
+    await r.outbox.enqueue({ chatId: newsroom, priority: "interactive", payload: text("tip card T-7K3Q") });
+    await go(r.sender).whenIdle();
+    expect(r.telegram.calls.filter((c) => c.chatId === newsroom).map((c) => c.ok)).toEqual([false, false, false, true]);
+    expect(r.chats.isActive(newsroom)).toBe(true);
+    expect(r.sender.stats()).toMatchObject({ sent: 1, dropped: 0, deadLettered: 0 });
+  });
+
   it("migrate_to_chat_id: settings move to the new id and the message is delivered there", async () => {
     const r = await rig();
     await r.chats.ensure(-555, "group");
