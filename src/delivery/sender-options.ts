@@ -1,0 +1,72 @@
+import type { Outbox } from "./outbox.js";
+import type { Pacer } from "./pacer.js";
+import type { Clock, Sleep } from "./time.js";
+import type { RenderFn, TelegramSender } from "./types.js";
+
+/** What the sender needs from the chat records (ChatRepo satisfies it). */
+export interface ChatStatus {
+  deactivate(chatId: number, reason: string): Promise<unknown>;
+  migrate(oldChatId: number, newChatId: number): Promise<unknown>;
+  /** false = known and inactive (bulk deliveries are dropped); undefined = unknown chat. */
+  isActive?(chatId: number): boolean | undefined;
+}
+
+/** Bounded retries for errors that are the message's fault. */
+export interface RetryPolicy {
+  /** Attempts before a dead letter (default 5). */
+  maxAttempts: number;
+  /** First backoff, doubled per attempt (default 2). */
+  baseDelaySeconds: number;
+  /** Backoff cap, also for transient errors (default 300). */
+  maxDelaySeconds: number;
+}
+
+/** Something worth logging; never carries message contents. */
+export interface SenderEvent {
+  type: "transient" | "bad-request" | "dead-letter" | "chat-gone" | "chat-migrated" | "rate-limited" | "store-error";
+  chatId?: number;
+  method?: string;
+  detail: string;
+}
+
+/** Dependencies and knobs of the sender. */
+export interface SenderOptions {
+  outbox: Outbox;
+  telegram: TelegramSender;
+  chats: ChatStatus;
+  /** Renders `render` payloads (required if any are enqueued). */
+  render?: RenderFn;
+  /** Default: a Pacer with Telegram's limits on `clock`. */
+  pacer?: Pacer;
+  /** Default: the system clock. */
+  clock?: Clock;
+  /** Default: real timers. */
+  sleep?: Sleep;
+  /** Default { maxAttempts: 5, baseDelaySeconds: 2, maxDelaySeconds: 300 }. */
+  retry?: Partial<RetryPolicy>;
+  /** Concurrent sends (default 32: 30/s at up to ~1 s per call). */
+  maxInFlight?: number;
+  /** Slots only interactive replies may use (default 2; at most maxInFlight - 1). */
+  reservedInteractive?: number;
+  /** Chats whose deliveries must never be dropped (the newsroom: tips wait until it is reachable again); "gone" is retried like a transient error (default: none). */
+  neverDrop?: (chatId: number) => boolean;
+  /** Called for errors and notable outcomes (default: ignore). */
+  onEvent?: (event: SenderEvent) => void;
+}
+
+/** Counters for /stats and metrics. */
+export interface DeliveryStats {
+  sent: number;
+  /** Failed attempts other than 429 (each retry counts). */
+  failed: number;
+  deadLettered: number;
+  /** Skipped: chat gone or inactive, or render said skip. */
+  dropped: number;
+  rateLimited429: number;
+  pending: number;
+  inFlight: number;
+  /** Age of the oldest pending delivery, seconds (0 when none). */
+  lagSeconds: number;
+  /** Dead letters in the store, all runs. */
+  deadLetterTotal: number;
+}
