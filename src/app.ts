@@ -141,6 +141,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
     archive,
     now,
     logger,
+    onArchived: (articles) => {
+      for (const a of articles) if (!index.has(a.id)) index.add(a);
+    },
     onPolled: (_id, result) => metrics.feedPolled(result),
     onRunFinished: (s) =>
       metrics.pollRoundFinished((s.finishedAt - s.startedAt) / 1000, s.polled === 0 || s.failed < s.polled),

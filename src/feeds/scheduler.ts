@@ -45,6 +45,8 @@ export interface SchedulerDeps {
   logger?: FeedLogger;
   /** Backoff base; default the cron interval once start() ran, else 10 minutes. */
   pollIntervalMs?: number;
+  /** Articles just archived (a first poll's backlog, or new ones), e.g. for the search index. */
+  onArchived?: (articles: Article[]) => void;
   /** Each feed's outcome, for metrics. */
   onPolled?: (feedId: string, result: "ok" | "not-modified" | FeedErrorKind) => void;
   /** Each finished run, for metrics and health. */
@@ -226,7 +228,9 @@ export class FeedScheduler {
     if (this.deps.classify) articles = this.deps.classify(feed, articles);
     const validators = { ...(res.etag ? { etag: res.etag } : {}), ...(res.lastModified ? { lastModified: res.lastModified } : {}) };
     const { newArticles, firstPoll } = await this.detector.detect(feed.id, articles, nowMs, validators);
-    await this.deps.archive.put(firstPoll ? articles : newArticles);
+    const archived = firstPoll ? articles : newArticles;
+    await this.deps.archive.put(archived);
+    if (archived.length > 0) this.deps.onArchived?.(archived);
     if (firstPoll) this.log.info({ feedId: feed.id, backlog: articles.length }, "first poll: backlog archived");
     if (newArticles.length > 0 && this.deps.onNewArticles) {
       await this.callback("onNewArticles", feed, () => this.deps.onNewArticles!(feed, newArticles));

@@ -1,0 +1,151 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { loadConfig } from "../../config/load.js";
+import { createApp, type App } from "../../src/app.js";
+import { openStore } from "../../src/store/index.js";
+import { startBotApiDouble, type BotApiDouble } from "../support/bot-api-double.js";
+import { startFeedServer, type FeedItem, type FeedServer } from "../support/feed-server.js";
+import { command, group, groupCommand, user } from "../support/updates.js";
+
+const TOKEN = "777001:AAMainLoopTestTokenXYZ_0123456789";
+const NEWSROOM = -1009000;
+
+function item(n: number, title: string, description: string, hoursAgo = 1): FeedItem {
+  return {
+    guid: `g-${n}`,
+    title,
+    link: `https://news.example.com/a/${n}.html`,
+    description,
+    pubDate: new Date(Date.now() - hoursAgo * 3600_000),
+  };
+}
+
+async function until(cond: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error("condition not met in time");
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describe("main loop: feed → new article → formatted message in a subscriber's chat", () => {
+  let double: BotApiDouble;
+  let feed: FeedServer;
+  let dir: string;
+  let app: App;
+
+  beforeEach(async () => {
+    double = await startBotApiDouble({ token: TOKEN });
+    feed = await startFeedServer([
+      item(1, "威海新能源产业集群剑指营收200亿", "作为全省唯一集齐核风光储新能源类型的地级市，威海能源总装机容量为786万千瓦。", 30),
+      item(2, "威海再入选春节旅游两大热门榜单", "继获评春节全国十大热门黑马目的地第二名后，威海又入选热门目的地。", 20),
+    ]);
+    dir = mkdtempSync(join(tmpdir(), "newsdesk-loop-"));
+    const yaml = [
+      "name: 测试日报",
+      "poll: { schedule: '0 0 1 1 *' }",
+      `feeds: [{ id: local, url: '${feed.url()}', name: 威海日报 }]`,
+      "topics:",
+      "  - { id: energy, name: 新能源, keywords: [新能源, 光伏, solar] }",
+      "  - { id: travel, name: 旅游, keywords: [旅游] }",
+      `newsroom: { chatId: ${NEWSROOM}, admins: [] }`,
+      "http: { port: 0 }",
+    ].join("\n");
+    const loaded = loadConfig(
+      { BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: double.apiRoot, NEWSDESK_CONFIG: "c.yaml" },
+      () => yaml,
+    );
+    if (!loaded.ok) throw new Error(loaded.problems.join("\n"));
+    const store = await openStore(`sqlite://${join(dir, "s.sqlite")}`);
+    app = await createApp({ config: loaded.config, logger: pino({ level: "silent" }), store });
+    await app.start();
+    await until(() => double.isLongPolling());
+  });
+
+  afterEach(async () => {
+    await app.stop();
+    await double.close();
+    await feed.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("delivers a new matching article once, with related links, and leaves other topics alone", async () => {
+    const reader = user({ id: 6001, first_name: "Li", language_code: "zh-hans" });
+    const other = user({ id: 6002, first_name: "Wang", language_code: "en" });
+    double.pushUpdate(command(reader, "/subscribe 新能源"));
+    double.pushUpdate(command(other, "/subscribe travel"));
+    await until(() => double.sent(6001).length === 1 && double.sent(6002).length === 1);
+    expect(double.sent(6001)[0]!.text).toContain("已关注新能源");
+    expect(double.sent(6002)[0]!.text).toContain("Following 旅游");
+
+    // First poll of a new feed archives its backlog and sends nothing.
+    const first = await app.scheduler.pollAll();
+    expect(first.ok).toBe(1);
+    expect(first.newArticles).toBe(0);
+
+    feed.items.unshift(item(3, "威海光伏新能源项目开工 <第一期>", "高区新能源汽车电子项目今天开工。投资 & 建设同步推进。", 0));
+    const second = await app.scheduler.pollAll();
+    expect(second.newArticles).toBe(1);
+    await until(() => double.sent(6001).length === 2);
+    const msg = double.sent(6001)[1]!;
+    expect(msg.text).toContain("威海光伏新能源项目开工 <第一期>");
+    expect(msg.text).toContain("投资 & 建设");
+    expect(msg.text).toContain("相关阅读");
+    expect(msg.text).toContain("威海新能源产业集群剑指营收200亿");
+    expect(msg.text).toContain("#新能源");
+    expect(msg.entities.some((e) => e.type === "text_link" && e.url === "https://news.example.com/a/3.html")).toBe(true);
+
+    // The same feed again, reordered and re-dated: nothing new.
+    feed.items.reverse();
+    feed.items[0]!.pubDate = new Date();
+    const third = await app.scheduler.pollAll();
+    expect(third.newArticles).toBe(0);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(double.sent(6001)).toHaveLength(2);
+    expect(double.sent(6002)).toHaveLength(1);
+  });
+
+  it("answers topic queries and /latest from the archive, in the reader's language", async () => {
+    await app.scheduler.pollAll();
+    const reader = user({ id: 6003, first_name: "Ann", language_code: "en" });
+    double.pushUpdate(command(reader, "/search 旅游"));
+    await until(() => double.sent(6003).length === 1);
+    expect(double.sent(6003)[0]!.text).toContain("威海再入选春节旅游两大热门榜单");
+    double.pushUpdate(command(reader, "/latest"));
+    await until(() => double.sent(6003).length === 2);
+    const latest = double.sent(6003)[1]!.text;
+    expect(latest).toContain("Latest articles");
+    expect(latest.indexOf("旅游两大")).toBeLessThan(latest.indexOf("新能源产业")); // newer first
+    double.pushUpdate(command(reader, "/search 不存在的话题"));
+    await until(() => double.sent(6003).length === 3);
+    expect(double.sent(6003)[2]!.text).toContain("/topics");
+  });
+
+  it("lets only group admins change a group's subscriptions", async () => {
+    const g = group({ id: -4001, title: "Readers" });
+    const admin = user({ id: 7001, first_name: "Admin" });
+    const member = user({ id: 7002, first_name: "Member" });
+    double.setChatAdmins(-4001, [7001]);
+    double.pushUpdate(groupCommand(g, member, "/subscribe@newsdesk_test_bot 新能源"));
+    await until(() => double.sent(-4001).length === 1);
+    expect(double.sent(-4001)[0]!.text).toContain("只有群管理员");
+    double.pushUpdate(groupCommand(g, admin, "/subscribe@newsdesk_test_bot 新能源"));
+    await until(() => double.sent(-4001).length === 2, 15_000);
+    expect(double.sent(-4001)[1]!.text).toContain("已关注新能源");
+  });
+
+  it("tells the newsroom once when a feed keeps failing", async () => {
+    await app.scheduler.pollAll();
+    feed.failWith = 500;
+    // alertAfterMinutes defaults to 60: the first failures alone do not alert.
+    await app.scheduler.pollAll();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(double.sent(NEWSROOM)).toHaveLength(0);
+    const health = await app.scheduler.health();
+    expect(health[0]?.status).not.toBe("ok");
+    expect(health[0]?.lastErrorKind).toBe("http-status");
+  });
+});
