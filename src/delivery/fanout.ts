@@ -146,6 +146,11 @@ export class FanoutJob {
     return hit;
   }
 
+  /** Whether the recipient is already marked finished in memory (maybe not yet durably). */
+  isMarked(index: number): boolean {
+    return index < this.cursor || this.done.has(index);
+  }
+
   /** Marks a recipient finished and resolves once that is durable. */
   async markDone(index: number): Promise<void> {
     this.inflight.delete(index);

@@ -76,6 +76,7 @@ export class Outbox {
   private readonly lowWriter: CoalescedWriter;
   private readonly jobsWriter: CoalescedWriter;
   private readonly listeners = new Set<() => void>();
+  private readonly deadRecorded = new Set<string>();
   private loaded = false;
 
   /** Sets `throwOnErrors` on `kv`: a failing store must never read as "nothing pending". */
@@ -220,7 +221,10 @@ export class Outbox {
       if (!counted) {
         job.defer(index, d.chatId, notBeforeMs);
       } else {
-        await this.enqueue({ chatId: d.chatId, priority: d.priority, payload: d.payload, notBeforeMs, attempts: counted.attempts, createdAt: d.createdAt });
+        // A retried step (store hiccup after the enqueue) must not spill the recipient twice.
+        if (!job.isMarked(index)) {
+          await this.enqueue({ chatId: d.chatId, priority: d.priority, payload: d.payload, notBeforeMs, attempts: counted.attempts, createdAt: d.createdAt });
+        }
         await job.markDone(index);
         if (job.finished) await this.finishJob(job);
       }
@@ -238,8 +242,14 @@ export class Outbox {
   /** Gives up on a delivery: a dead-letter record is written, then the delivery is removed. */
   async deadLetter(d: Delivery, attempts: number, error: string): Promise<void> {
     const { chatId, priority, payload, createdAt } = d;
-    await this.dead.add({ chatId, priority, payload, attempts, error, createdAt, failedAt: this.clock.now() });
+    const key = d.ref.kind === "single" ? `s${d.ref.seq}` : `j${d.ref.jobId}:${d.ref.index}`;
+    // Retried after a store hiccup in complete(): record the dead letter once.
+    if (!this.deadRecorded.has(key)) {
+      await this.dead.add({ chatId, priority, payload, attempts, error, createdAt, failedAt: this.clock.now() });
+      this.deadRecorded.add(key);
+    }
     await this.complete(d);
+    this.deadRecorded.delete(key);
   }
 
   /** Drops every pending delivery to a chat that is gone; returns how many. */

@@ -120,8 +120,10 @@ export class FakeTelegram implements TelegramSender {
 export class CountingMap extends Map<string, unknown> {
   writes = 0;
   failWrites = false;
+  /** Fail only writes to keys matching this. */
+  failKeys: RegExp | undefined;
   override set(key: string, value: unknown): this {
-    if (this.failWrites) throw new Error("disk I/O error");
+    if (this.failWrites || this.failKeys?.test(key)) throw new Error("disk I/O error");
     this.writes++;
     return super.set(key, value);
   }

@@ -208,6 +208,22 @@ describe("Sender error handling", () => {
     expect(r.telegram.delivered(1).length).toBeGreaterThanOrEqual(1);
   });
 
+  it("a store hiccup while a failed fan-out recipient is moved to its own retry does not duplicate it", async () => {
+    const { countingKeyv } = await import("./fakes.js");
+    const { kv, map } = countingKeyv();
+    const r = await rig({ kv });
+    await r.outbox.fanOut({ priority: "bulk", payload: text("a"), recipients: [1, 2], id: "j" });
+    r.telegram.failNext(1, { code: 502, description: "Bad Gateway" });
+    map.failKeys = /^keyv:job:j$/;
+    go(r.sender);
+    await r.time.sleep(3000);
+    expect(r.events.some((e) => e.type === "store-error")).toBe(true);
+    map.failKeys = undefined;
+    await r.sender.whenIdle();
+    expect(r.telegram.delivered().map((c) => c.chatId).sort()).toEqual([1, 2]);
+    expect(r.telegram.calls.filter((c) => c.chatId === 1)).toHaveLength(2);
+  });
+
   it("stop() waits for sends in flight and records them", async () => {
     const r = await rig({ pacer: { globalPerSecond: 5 } });
     await r.outbox.fanOut({ priority: "bulk", payload: text("a"), recipients: Array.from({ length: 20 }, (_, i) => i + 1) });
