@@ -1,7 +1,6 @@
 import { Composer } from "telegraf";
 import { canManageChat } from "../src/bot/admin.js";
 import type { NewsdeskContext } from "../src/bot/context.js";
-import type { ChatType } from "../src/chats/record.js";
 import type { ChatRepo } from "../src/chats/repo.js";
 import { formatHhMm, localTime, parseHhMm, parseQuiet } from "../src/schedule/local-time.js";
 
@@ -30,7 +29,7 @@ export function settingsCommands(deps: SettingsDeps): Composer<NewsdeskContext> 
       await ctx.reply(ctx.m.groupAdminsOnly());
       return;
     }
-    await deps.chats.ensure(ctx.chat.id, ctx.chat.type as ChatType);
+    await deps.chats.ensure(ctx.chat.id, ctx.chat.type);
     if (minutes === null) {
       await deps.chats.update(ctx.chat.id, (r) => {
         delete r.digestAt;
@@ -59,7 +58,7 @@ export function settingsCommands(deps: SettingsDeps): Composer<NewsdeskContext> 
       await ctx.reply(ctx.m.groupAdminsOnly());
       return;
     }
-    await deps.chats.ensure(ctx.chat.id, ctx.chat.type as ChatType);
+    await deps.chats.ensure(ctx.chat.id, ctx.chat.type);
     await deps.chats.update(ctx.chat.id, (r) => {
       if (quiet) r.quiet = quiet;
       else delete r.quiet;

@@ -6,7 +6,6 @@ import { resolveTopic } from "../src/articles/topics.js";
 import { canManageChat } from "../src/bot/admin.js";
 import type { NewsdeskContext } from "../src/bot/context.js";
 import type { ChatRepo } from "../src/chats/repo.js";
-import type { ChatType } from "../src/chats/record.js";
 
 export interface SubscriptionDeps {
   chats: ChatRepo;
@@ -27,7 +26,7 @@ function keyboard(topics: readonly TopicConfig[], subscribed: readonly string[],
 
 async function ensureChat(deps: SubscriptionDeps, ctx: NewsdeskContext) {
   const chat = ctx.chat!;
-  return deps.chats.ensure(chat.id, chat.type as ChatType);
+  return deps.chats.ensure(chat.id, chat.type);
 }
 
 /** Subscribes the current chat to a topic given by id or name; used by /subscribe and `/start sub_<topic>`. */

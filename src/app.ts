@@ -226,7 +226,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         onSubscribe: (ctx, topic) => subscribeTo(subscriptionDeps, ctx, topic),
         onStarted: async (ctx) => {
           if (!ctx.chat) return;
-          const record = await chats.ensure(ctx.chat.id, ctx.chat.type as ChatType);
+          const record = await chats.ensure(ctx.chat.id, ctx.chat.type);
           if (!record.active) await chats.reactivate(record.id);
         },
       }),

@@ -1,4 +1,5 @@
-import { Composer, Telegraf, type Telegram } from "telegraf";
+import type { Composer} from "telegraf";
+import { Telegraf, type Telegram } from "telegraf";
 import type { UserFromGetMe } from "telegraf/types";
 import { langFromUserCode, messages, type Lang } from "../i18n/index.js";
 import type { Logger } from "../log.js";
