@@ -56,6 +56,8 @@ export interface App {
   start(): Promise<void>;
   /** Stops taking updates, finishes in-flight work, closes the store. */
   stop(): Promise<void>;
+  /** Runs one digest round now (a timer does it every 30 s); returns the digests enqueued. For tests. */
+  tickDigests(): Promise<number>;
 }
 
 const DIGEST_TICK_MS = 30_000;
@@ -256,6 +258,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     metrics,
     scheduler,
     sender,
+    tickDigests: () => digests.tick(),
     async start() {
       const loadedChats = await chats.load();
       const loadedOutbox = await outbox.load();
