@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Newsdesk image: build with `docker build -t newsdesk .`; see docs/deploy.md for running it.
+# Newsdesk image: build with `docker build -t newsdesk .`; see README.md, "Deploying" for running it.
 # No secret is baked in: BOT_TOKEN, WEBHOOK_SECRET and store passwords come from the environment
 # at run time, the config file is mounted at /config, the SQLite store lives in the /app/data volume.
 
@@ -47,7 +47,7 @@ USER node
 VOLUME ["/app/data"]
 # /healthz and /metrics (polling mode), or the webhook as well (webhook mode). PORT changes it.
 EXPOSE 8080
-# No curl in the slim image; node's fetch does it. Keep PORT and http.port in step (docs/deploy.md).
+# No curl in the slim image; node's fetch does it. Keep PORT and http.port in step (README.md, "Deploying").
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 CMD ["node", "dist/src/main.js"]
