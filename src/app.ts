@@ -173,6 +173,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     defaultLang: config.locale,
     logger,
     now,
+    wasDistributed: (id) => distribution.wasDistributed(id),
   });
 
   const botRef: { bot?: Telegraf<NewsdeskContext> } = {};

@@ -21,6 +21,8 @@ export interface DigestOptions {
   now: () => number;
   /** Articles in one digest. Default 15. */
   maxArticles?: number;
+  /** Whether an article was new (distributed), not a new feed's backlog. Default: every article is. */
+  wasDistributed?: (articleId: string) => Promise<boolean>;
 }
 
 const DAY_MS = 86_400_000;
@@ -66,7 +68,7 @@ export class DigestRunner {
     const chat = await this.o.chats.get(chatId);
     if (!chat?.active || !chat.digestAt || chat.topics.length === 0) return false;
     const since = Math.max(last?.at ?? 0, now - DAY_MS);
-    const articles = this.articlesSince(chat.topics, since);
+    const articles = await this.articlesSince(chat.topics, since);
     await this.markDone(chatId, today);
     if (articles.length === 0) return false;
     const lang = chat.lang ?? this.o.defaultLang;
@@ -89,10 +91,17 @@ export class DigestRunner {
     return true;
   }
 
-  private articlesSince(topics: readonly string[], since: number): Article[] {
+  private async articlesSince(topics: readonly string[], since: number): Promise<Article[]> {
     const byId = new Map<string, Article>();
     for (const topicId of topics)
       for (const a of this.o.index.latest({ topicId, limit: 50 })) if (a.firstSeenAt >= since) byId.set(a.id, a);
-    return [...byId.values()].sort((a, b) => b.publishedAt - a.publishedAt).slice(0, this.o.maxArticles ?? 15);
+    // A newly added feed's backlog is archived, never pushed: a digest leaves it out too.
+    const all = [...byId.values()];
+    const isNew = this.o.wasDistributed;
+    const keep = isNew ? await Promise.all(all.map((a) => isNew(a.id))) : all.map(() => true);
+    return all
+      .filter((_, i) => keep[i])
+      .sort((a, b) => b.publishedAt - a.publishedAt)
+      .slice(0, this.o.maxArticles ?? 15);
   }
 }

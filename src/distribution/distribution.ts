@@ -75,6 +75,11 @@ export class Distribution {
     return jobs;
   }
 
+  /** True when the article went through distribute() (new, not a first poll's backlog); remembered 7 days. */
+  async wasDistributed(articleId: string): Promise<boolean> {
+    return (await this.o.handedOff.get(articleId)) !== undefined;
+  }
+
   /** The sender's render callback. */
   readonly render = async (chatId: number, payload: Extract<DeliveryPayload, { kind: "render" }>): Promise<RenderResult> => {
     if (payload.type !== "article") return { action: "skip", reason: `unknown render type ${payload.type}` };
