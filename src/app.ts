@@ -115,6 +115,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
     clock,
     sleep,
     retry: config.delivery.retry,
+    // A 403 from the newsroom chat (bot removed by mistake) must not drop waiting tips or alerts.
+    neverDrop: (id) => id === config.newsroom.chatId,
     onEvent: (e) =>
       (e.type === "transient" || e.type === "store-error" || e.type === "dead-letter" ? logger.warn : logger.info).call(
         logger,

@@ -89,6 +89,22 @@ export class NewItemDetector {
     nowMs: number,
     validators: { etag?: string; lastModified?: string } = {},
   ): Promise<Detection> {
+    const { newArticles, firstPoll, commit } = await this.prepare(feedId, articles, nowMs, validators);
+    await commit();
+    return { newArticles, firstPoll };
+  }
+
+  /**
+   * Like detect(), but the new state is written only by `commit()`: the caller hands the new
+   * articles on first, so a crash or a failed hand-off before the commit makes them new again on
+   * the next poll instead of losing them.
+   */
+  async prepare(
+    feedId: string,
+    articles: readonly Article[],
+    nowMs: number,
+    validators: { etag?: string; lastModified?: string } = {},
+  ): Promise<Detection & { commit: () => Promise<void> }> {
     const state = await this.getState(feedId);
     const seen = new Map(state.seen);
     const newArticles: Article[] = [];
@@ -112,9 +128,14 @@ export class NewItemDetector {
       }
     }
     const next = withValidators({ firstPollDone: true, seen: [...seen] }, validators);
-    // Stored as one JSON string: keyv's default serializer walks big arrays slowly on the main thread.
-    await this.store.set(stateKey(feedId), JSON.stringify(next));
-    return { newArticles, firstPoll: !state.firstPollDone };
+    return {
+      newArticles,
+      firstPoll: !state.firstPollDone,
+      // Stored as one JSON string: keyv's default serializer walks big arrays slowly on the main thread.
+      commit: async () => {
+        await this.store.set(stateKey(feedId), JSON.stringify(next));
+      },
+    };
   }
 }
 

@@ -227,14 +227,23 @@ export class FeedScheduler {
     for (const a of articles) a.topics = [...new Set([...a.topics, ...feed.topics])];
     if (this.deps.classify) articles = this.deps.classify(feed, articles);
     const validators = { ...(res.etag ? { etag: res.etag } : {}), ...(res.lastModified ? { lastModified: res.lastModified } : {}) };
-    const { newArticles, firstPoll } = await this.detector.detect(feed.id, articles, nowMs, validators);
+    const { newArticles, firstPoll, commit } = await this.detector.prepare(feed.id, articles, nowMs, validators);
     const archived = firstPoll ? articles : newArticles;
     await this.deps.archive.put(archived);
     if (archived.length > 0) this.deps.onArchived?.(archived);
     if (firstPoll) this.log.info({ feedId: feed.id, backlog: articles.length }, "first poll: backlog archived");
+    // The seen-set is saved only after the hand-off succeeded: a failure (store down) or a crash in
+    // between makes these articles new again next time; the hand-off itself is idempotent.
+    let handedOff = true;
     if (newArticles.length > 0 && this.deps.onNewArticles) {
-      await this.callback("onNewArticles", feed, () => this.deps.onNewArticles!(feed, newArticles));
+      try {
+        await this.deps.onNewArticles(feed, newArticles);
+      } catch (err) {
+        handedOff = false;
+        this.log.error({ feedId: feed.id, err, articles: newArticles.length }, "hand-off of new articles failed; they stay new");
+      }
     }
+    if (handedOff) await commit();
     return { kind: "ok", items: articles.length, fresh: newArticles.length };
   }
 

@@ -174,20 +174,27 @@ describe("FeedScheduler", () => {
     await t.scheduler.stop();
   });
 
-  it("a throwing callback is logged, not fatal", async () => {
+  it("a failed hand-off is logged, not fatal, and its articles stay new until one succeeds", async () => {
     const errors: string[] = [];
     const logger = { info: () => undefined, debug: () => undefined, warn: () => undefined, error: (_o: object, m?: string) => void errors.push(m ?? "") };
+    let failing = true;
+    const handed: string[] = [];
     const t = setup([{ id: "news", url: server.url("/news"), name: "N", topics: [] }], {
       logger,
-      onNewArticles: () => {
-        throw new Error("boom");
+      onNewArticles: (_feed: unknown, articles: Array<{ title: string }>) => {
+        if (failing) throw new Error("boom");
+        handed.push(...articles.map((a) => a.title));
       },
     });
     items = [{ title: "Story one", link: "https://n.example/1" }];
     await t.scheduler.pollAll();
     items.push({ title: "Story two", link: "https://n.example/2" });
     expect(await t.scheduler.pollAll()).toMatchObject({ ok: 1, newArticles: 1 });
-    expect(errors).toContain("feed callback failed");
+    expect(errors).toContain("hand-off of new articles failed; they stay new");
+    failing = false;
+    expect(await t.scheduler.pollAll()).toMatchObject({ ok: 1, newArticles: 1 });
+    expect(handed).toEqual(["Story two"]);
+    expect(await t.scheduler.pollAll()).toMatchObject({ ok: 1, newArticles: 0 });
     await t.scheduler.stop();
   });
 });
