@@ -142,7 +142,7 @@ export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> 
     const id = randomBytes(6).toString("base64url");
     await deps.broadcasts.set(id, { text: text.slice(0, MAX_BROADCAST_CHARS), by: ctx.from?.id ?? 0 }, BROADCAST_TTL_MS);
     const count = recipientCount(deps);
-    await ctx.reply(ctx.m.broadcastConfirm({ count, preview: escapeHtml(text.slice(0, MAX_BROADCAST_CHARS)) }), {
+    await ctx.reply(ctx.m.broadcastConfirm({ count, preview: text.slice(0, MAX_BROADCAST_CHARS) }), {
       parse_mode: "HTML",
       reply_markup: Markup.inlineKeyboard([
         Markup.button.callback(ctx.m.broadcastYes(), `bc:${id}:y`),

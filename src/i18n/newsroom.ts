@@ -17,14 +17,14 @@ const en = {
   feedsTitle: (p: { count: number }) => `<b>Feeds</b> (${p.count})`,
   feedsEmpty: () => "No feeds are configured.",
   feedLine: (p: { icon: string; feed: string; lastOk: string; items: number; next: string; error: string }) =>
-    `${p.icon} <b>${h(p.feed)}</b>: last ok ${h(p.lastOk)}, ${p.items} items, next ${h(p.next)}${p.error ? `\n   last error: ${h(p.error)}` : ""}`,
+    `${h(p.icon)} <b>${h(p.feed)}</b>: last ok ${h(p.lastOk)}, ${p.items} items, next ${h(p.next)}${p.error ? `\n   last error: ${h(p.error)}` : ""}`,
   never: () => "never",
   pollStarted: () => "Polling all feeds now…",
   pollDone: (p: { polled: number; ok: number; notModified: number; failed: number; fresh: number; seconds: string }) =>
     `Polled ${p.polled} feeds in ${h(p.seconds)} s: ${p.ok} ok, ${p.notModified} unchanged, ${p.failed} failed; ${p.fresh} new articles.`,
   broadcastUsage: () => "Usage: /broadcast text of the breaking news",
   broadcastConfirm: (p: { count: number; preview: string }) =>
-    `Send this breaking news to <b>${p.count}</b> chats now (ignoring digests and quiet hours)?\n\n${p.preview}`,
+    `Send this breaking news to <b>${p.count}</b> chats now (ignoring digests and quiet hours)?\n\n${h(p.preview)}`,
   broadcastYes: () => "Send now",
   broadcastNo: () => "Cancel",
   broadcastQueued: (p: { count: number }) => `Breaking news queued for ${p.count} chats, ahead of other deliveries.`,
@@ -50,13 +50,13 @@ const zhCN: NewsroomMessages = {
   feedsTitle: (p) => `<b>信息源</b>（${p.count} 个）`,
   feedsEmpty: () => "还没有配置信息源。",
   feedLine: (p) =>
-    `${p.icon} <b>${h(p.feed)}</b>：上次成功 ${h(p.lastOk)}，${p.items} 条，下次 ${h(p.next)}${p.error ? `\n   最近错误：${h(p.error)}` : ""}`,
+    `${h(p.icon)} <b>${h(p.feed)}</b>：上次成功 ${h(p.lastOk)}，${p.items} 条，下次 ${h(p.next)}${p.error ? `\n   最近错误：${h(p.error)}` : ""}`,
   never: () => "从未",
   pollStarted: () => "正在抓取全部信息源…",
   pollDone: (p) =>
     `已抓取 ${p.polled} 个信息源，用时 ${h(p.seconds)} 秒：成功 ${p.ok}，未更新 ${p.notModified}，失败 ${p.failed}；新文章 ${p.fresh} 篇。`,
   broadcastUsage: () => "用法：/broadcast 突发新闻内容",
-  broadcastConfirm: (p) => `现在把这条突发新闻发给 <b>${p.count}</b> 个聊天（忽略每日摘要和免打扰）？\n\n${p.preview}`,
+  broadcastConfirm: (p) => `现在把这条突发新闻发给 <b>${p.count}</b> 个聊天（忽略每日摘要和免打扰）？\n\n${h(p.preview)}`,
   broadcastYes: () => "立即发送",
   broadcastNo: () => "取消",
   broadcastQueued: (p) => `突发新闻已排队发往 ${p.count} 个聊天，优先于其他推送。`,
