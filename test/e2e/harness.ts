@@ -1,0 +1,174 @@
+/**
+ * Shared set-up for application-level end-to-end tests: the real app from createApp, the Bot API
+ * double, a local feed server, a SQLite store in a temp dir, and a clock tests can jump forward.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { loadConfig } from "../../config/load.js";
+import { createApp, type App } from "../../src/app.js";
+import type { Clock, Sleep } from "../../src/delivery/time.js";
+import { openStore } from "../../src/store/index.js";
+import { startBotApiDouble, type ApiCall, type BotApiDouble } from "../support/bot-api-double.js";
+import { startFeedServer, type FeedItem, type FeedServer } from "../support/feed-server.js";
+
+export const TOKEN = "777002:AAE2eHarnessTokenXYZ_0123456789";
+
+/**
+ * Real time plus an offset that tests move forward (never back). `sleep` waits on this clock, so a
+ * jump wakes every sleeper whose deadline has passed: an 8-hour quiet-hours hold ends at once.
+ */
+export class JumpClock implements Clock {
+  private offsetMs: number;
+  private readonly wakers = new Set<() => void>();
+
+  constructor(startMs: number) {
+    this.offsetMs = startMs - Date.now();
+  }
+
+  readonly now = (): number => Date.now() + this.offsetMs;
+
+  /** Moves the clock to `epochMs` (ignored when that is in the past). */
+  set(epochMs: number): void {
+    this.offsetMs = Math.max(this.offsetMs, epochMs - Date.now());
+    for (const wake of [...this.wakers]) wake();
+  }
+
+  advance(ms: number): void {
+    this.set(this.now() + ms);
+  }
+
+  readonly sleep: Sleep = (ms, signal) =>
+    new Promise<void>((resolve) => {
+      const target = this.now() + Math.max(0, ms);
+      let timer: NodeJS.Timeout | undefined;
+      const done = (): void => {
+        clearTimeout(timer);
+        this.wakers.delete(check);
+        signal?.removeEventListener("abort", done);
+        resolve();
+      };
+      const check = (): void => {
+        clearTimeout(timer);
+        const left = target - this.now();
+        if (left <= 0 || signal?.aborted) return done();
+        timer = setTimeout(check, Math.min(left, 60_000));
+      };
+      this.wakers.add(check);
+      signal?.addEventListener("abort", done, { once: true });
+      check();
+    });
+}
+
+/** Epoch ms of a wall-clock time in Asia/Shanghai (UTC+8, no DST). */
+export function shanghai(isoLocal: string): number {
+  return Date.parse(`${isoLocal}+08:00`);
+}
+
+export async function until(cond: () => boolean, timeoutMs = 10_000, what = "condition"): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!cond()) {
+    if (Date.now() > deadline) throw new Error(`${what} not met in time`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+export const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+export interface HarnessOptions {
+  /** Clock start, epoch ms (default: now). */
+  startAt?: number;
+  /** Items the feed serves at first. */
+  items?: (clock: JumpClock) => FeedItem[];
+  newsroomChatId?: number;
+  admins?: number[];
+  /** Extra top-level YAML lines (e.g. a channel). */
+  extraYaml?: string[];
+  /** The `delivery:` section as flow YAML. */
+  delivery?: string;
+  /** The `poll:` section as flow YAML (the schedule never fires on its own). */
+  poll?: string;
+}
+
+export interface Harness {
+  app: App;
+  double: BotApiDouble;
+  feed: FeedServer;
+  clock: JumpClock;
+  /** Log lines (JSON) the app wrote at info level and above. */
+  logs: string[];
+  /** A feed item dated `minutesAgo` before the test clock. */
+  item(n: number, title: string, description: string, minutesAgo?: number, imageUrl?: string): FeedItem;
+  /** Successful sendMessage/sendPhoto calls to a chat whose first line (the headline) contains `needle`. */
+  deliveries(chatId: number, needle: string): ApiCall[];
+  close(): Promise<void>;
+}
+
+/** The text or caption of a send call ("" when neither). */
+export function textOf(call: ApiCall): string {
+  const t = call.params.text ?? call.params.caption;
+  return typeof t === "string" ? t : "";
+}
+
+export const TOPICS_YAML = [
+  "topics:",
+  "  - { id: energy, name: 新能源, keywords: [新能源, 光伏, solar] }",
+  "  - { id: travel, name: 旅游, keywords: [旅游, travel] }",
+];
+
+/** Starts the double, the feed server and the app (long polling against the double). */
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
+  const clock = new JumpClock(opts.startAt ?? Date.now());
+  const double = await startBotApiDouble({ token: TOKEN });
+  const item = (n: number, title: string, description: string, minutesAgo = 5, imageUrl?: string): FeedItem => ({
+    guid: `g-${n}`,
+    title,
+    link: `https://news.example.com/a/${n}.html`,
+    description,
+    pubDate: new Date(clock.now() - minutesAgo * 60_000),
+    ...(imageUrl ? { imageUrl } : {}),
+  });
+  const feed = await startFeedServer(opts.items?.(clock) ?? []);
+  const dir = mkdtempSync(join(tmpdir(), "newsdesk-e2e-"));
+  const yaml = [
+    "name: 测试日报",
+    `poll: ${opts.poll ?? "{ schedule: '0 0 1 1 *' }"}`,
+    `feeds: [{ id: local, url: '${feed.url()}', name: 威海日报 }]`,
+    ...TOPICS_YAML,
+    `newsroom: { chatId: ${opts.newsroomChatId ?? -1_002_999_000_001}, admins: [${(opts.admins ?? []).join(", ")}] }`,
+    `delivery: ${opts.delivery ?? "{ retry: { baseDelaySeconds: 0.2, maxDelaySeconds: 1 } }"}`,
+    "http: { port: 0 }",
+    ...(opts.extraYaml ?? []),
+  ].join("\n");
+  const loaded = loadConfig({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: double.apiRoot, NEWSDESK_CONFIG: "c.yaml" }, () => yaml);
+  if (!loaded.ok) throw new Error(loaded.problems.join("\n"));
+  const logs: string[] = [];
+  const logger = pino({ level: "info" }, { write: (line: string) => void logs.push(line) });
+  const store = await openStore(`sqlite://${join(dir, "s.sqlite")}`);
+  const app = await createApp({ config: loaded.config, logger, store, clock, sleep: clock.sleep });
+  await app.start();
+  await until(() => double.isLongPolling(), 10_000, "long polling");
+  return {
+    app,
+    double,
+    feed,
+    clock,
+    logs,
+    item,
+    deliveries: (chatId, needle) =>
+      double.calls.filter(
+        (c) =>
+          c.ok &&
+          (c.method === "sendMessage" || c.method === "sendPhoto") &&
+          Number(c.params.chat_id) === chatId &&
+          (textOf(c).split("\n")[0] ?? "").includes(needle),
+      ),
+    close: async () => {
+      await app.stop();
+      await double.close();
+      await feed.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
