@@ -1,6 +1,6 @@
 import { Telegram, type Telegraf } from "telegraf";
 import type { AppConfig } from "../config/load.js";
-import { helpCommand } from "../commands/help.js";
+import { fallback, helpCommand } from "../commands/help.js";
 import { langCommand } from "../commands/lang.js";
 import { newsroomCommands } from "../commands/newsroom.js";
 import { plainTextSearch, queryCommands } from "../commands/queries.js";
@@ -247,6 +247,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       }),
       queryCommands(queryDeps),
       plainTextSearch(queryDeps),
+      fallback(),
     ],
   });
   botRef.bot = bot;

@@ -31,6 +31,7 @@ const en = {
   unknownCommand: () => "I don't know that command. /help lists what I can do.",
   unknownStartPayload: () => "That link is not valid (any more). /help lists what I can do.",
   notInGroup: () => "Please use this command in a private chat with me.",
+  mediaHint: () => "To send this to our newsroom as a tip, start with /tip. To find articles, send me words.",
 };
 
 export type CoreMessages = typeof en;
@@ -65,6 +66,7 @@ const zhCN: CoreMessages = {
   unknownCommand: () => "我不认识这个命令。发送 /help 查看可用命令。",
   unknownStartPayload: () => "这个链接无效或已过期。发送 /help 查看可用命令。",
   notInGroup: () => "请在与我的私聊中使用这个命令。",
+  mediaHint: () => "如需把它作为报料发给编辑部，请先发送 /tip。想找文章，直接发关键词给我。",
 };
 
 export const core = { en, "zh-CN": zhCN } as const;

@@ -8,7 +8,7 @@ import { createApp, type App } from "../../src/app.js";
 import { openStore } from "../../src/store/index.js";
 import { startBotApiDouble, type BotApiDouble } from "../support/bot-api-double.js";
 import { startFeedServer, type FeedItem, type FeedServer } from "../support/feed-server.js";
-import { command, group, groupCommand, user } from "../support/updates.js";
+import { command, group, groupCommand, photo, user } from "../support/updates.js";
 
 const TOKEN = "777001:AAMainLoopTestTokenXYZ_0123456789";
 const NEWSROOM = -1009000;
@@ -122,6 +122,16 @@ describe("main loop: feed → new article → formatted message in a subscriber'
     double.pushUpdate(command(reader, "/search 不存在的话题"));
     await until(() => double.sent(6003).length === 3);
     expect(double.sent(6003)[2]!.text).toContain("/topics");
+  });
+
+  it("answers an unknown command and a stray photo with a hint, in the reader's language", async () => {
+    const reader = user({ id: 6004, first_name: "Zoe", language_code: "en" });
+    double.pushUpdate(command(reader, "/frobnicate"));
+    await until(() => double.sent(6004).length === 1);
+    expect(double.sent(6004)[0]!.text).toContain("/help lists what I can do");
+    double.pushUpdate(photo(reader, "look"));
+    await until(() => double.sent(6004).length === 2, 5000);
+    expect(double.sent(6004)[1]!.text).toContain("/tip");
   });
 
   it("lets only group admins change a group's subscriptions", async () => {
