@@ -2,7 +2,7 @@ import type { Update, UserFromGetMe } from "telegraf/types";
 import type Keyv from "keyv";
 import type { UpdateMode } from "../../config/load.js";
 import type { Metrics } from "../metrics.js";
-import { KeyvDeduper } from "./dedupe.js";
+import { KeyvDeduper, type UpdateDeduper } from "./dedupe.js";
 import { createHealthProbe, type HealthChecks } from "./health.js";
 import { registerWebhook, webhookPath, type WebhookApi } from "./register.js";
 import { createHttpServer, type HttpServer } from "./server.js";
@@ -25,6 +25,8 @@ export interface ServeHttpOptions {
   metrics: Metrics;
   logger: HttpLogger & { info(obj: object, msg?: string): void };
   bot: WebhookBot;
+  /** Claims each update_id once; default a KeyvDeduper on the store (several instances on Redis pass an atomic SET NX one). */
+  deduper?: UpdateDeduper;
   /** Extra /healthz checks (poll age, outbox backlog) once the poller and outbox exist. */
   health?: Omit<HealthChecks, "pingStore">;
 }
@@ -44,7 +46,7 @@ export async function serveHttp(opts: ServeHttpOptions): Promise<HttpServer | nu
     const handler = createWebhookHandler({
       secret: mode.secret,
       handleUpdate: (update) => bot.handleUpdate(update),
-      deduper: new KeyvDeduper(opts.store.namespace("webhook_updates")),
+      deduper: opts.deduper ?? new KeyvDeduper(opts.store.namespace("webhook_updates")),
       logger,
       metrics,
     });

@@ -1,0 +1,40 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { RedisUpdateDeduper, UPDATE_CLAIM_TTL_MS } from "../../src/cluster/claims.js";
+import { closeRedis, type RedisClient } from "../../src/cluster/redis.js";
+import { connect, dropPrefix, freshPrefix, redisReachable } from "./redis.js";
+
+const up = await redisReachable();
+
+describe.skipIf(!up)("RedisUpdateDeduper (skipped: no Redis on 127.0.0.1:6379)", () => {
+  let a: RedisClient;
+  let b: RedisClient;
+  let prefix: string;
+
+  beforeEach(async () => {
+    a = await connect();
+    b = await connect();
+    prefix = freshPrefix();
+  });
+  afterEach(async () => {
+    await dropPrefix(a, prefix);
+    await closeRedis(a);
+    await closeRedis(b);
+  });
+
+  it("lets exactly one of two instances claim each update_id, even when they race", async () => {
+    const one = new RedisUpdateDeduper(a, prefix);
+    const two = new RedisUpdateDeduper(b, prefix);
+    const ids = Array.from({ length: 200 }, (_, i) => 5000 + i);
+    const results = await Promise.all(ids.flatMap((id) => [one.claim(id), two.claim(id)]));
+    for (let i = 0; i < ids.length; i++) expect([results[2 * i], results[2 * i + 1]].filter(Boolean)).toHaveLength(1);
+    expect(await one.claim(5000)).toBe(false);
+    expect(await two.claim(5000)).toBe(false);
+  });
+
+  it("stores upd:<id> with a 24-hour expiry", async () => {
+    expect(await new RedisUpdateDeduper(a, prefix).claim(77)).toBe(true);
+    const ttl = await a.pTTL(`${prefix}upd:77`);
+    expect(ttl).toBeGreaterThan(UPDATE_CLAIM_TTL_MS - 60_000);
+    expect(ttl).toBeLessThanOrEqual(UPDATE_CLAIM_TTL_MS);
+  });
+});
