@@ -1,5 +1,6 @@
 import type { Message } from "telegraf/types";
 import { TIP_KINDS, type TipItem, type TipKind } from "./records.js";
+import { formatHhMm, localTime } from "../schedule/local-time.js";
 
 /** What a reader's message carries, or null for kinds a tip does not take (stickers, polls, dice…). */
 export function tipKindOf(msg: Message): TipKind | null {
@@ -36,15 +37,6 @@ export function takesCaption(msg: Message): boolean {
 
 /** `2024-02-20 14:03 Asia/Shanghai`: the time as the newsroom reads it. */
 export function newsroomTime(ms: number, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat("en-CA", {
-    timeZone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    hourCycle: "h23",
-  }).formatToParts(new Date(ms));
-  const get = (type: string): string => parts.find((p) => p.type === type)?.value ?? "";
-  return `${get("year")}-${get("month")}-${get("day")} ${get("hour")}:${get("minute")} ${timeZone}`;
+  const t = localTime(ms, timeZone);
+  return `${t.date} ${formatHhMm(t.minutes)} ${timeZone}`;
 }
