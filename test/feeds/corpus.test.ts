@@ -24,7 +24,7 @@ function httpCharsetOf(bytes: Buffer): string | undefined {
 
 type Outcome = { ok: ProcessedFeed } | { error: unknown };
 
-describe.skipIf(!existsSync(CORPUS))("shared feed corpus (skipped: ../shared/corpus/feeds not present)", () => {
+describe.skipIf(!existsSync(CORPUS))("shared feed corpus (skipped when ../shared/corpus/feeds is absent)", () => {
   const files = existsSync(CORPUS) ? walk(CORPUS).sort() : [];
   // Workers bound time (job timeout) and memory (heap cap) for every file, hostile ones included.
   const pool = new WorkerFeedProcessor({ workers: 4, jobTimeoutMs: 20_000, maxHeapMb: 256 });
