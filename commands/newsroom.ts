@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type Keyv from "keyv";
 import { Composer, Markup, type MiddlewareFn } from "telegraf";
+import type { Update } from "telegraf/types";
 import { z } from "zod";
 import type { TopicConfig } from "../config/schema.js";
 import type { ArticleIndex } from "../src/articles/search.js";
@@ -35,7 +36,8 @@ export interface NewsroomDeps {
   now: () => number;
 }
 
-const COMMANDS = ["stats", "feeds", "poll", "broadcast"];
+const COMMANDS = ["stats", "feeds", "poll", "broadcast"] as const;
+type StaffCommand = (ctx: NewsdeskContext & { payload: string }) => Promise<void>;
 /** `bc:<id>:<y|n>` on the broadcast confirmation buttons. */
 const ConfirmSchema = z.string().regex(/^bc:([A-Za-z0-9_-]{8,16}):([yn])$/);
 const BROADCAST_TTL_MS = 10 * 60_000;
@@ -54,10 +56,9 @@ export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> 
   const when = (ts: number | undefined, lang: NewsdeskContext["lang"], never: string) =>
     ts ? formatDateTime(ts, deps.timeZone, lang) : never;
 
-  c.command(COMMANDS, staffOnly);
   c.action(/^bc:/, staffOnly);
 
-  c.command("stats", async (ctx) => {
+  const stats: StaffCommand = async (ctx) => {
     const counts = deps.chats.counts();
     const d = deps.deliveryStats();
     const today = localTime(deps.now(), deps.timeZone).date;
@@ -83,9 +84,9 @@ export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> 
       ctx.m.statsTips({ byStatus: Object.entries(tips).map(([s, n]) => `${s} ${n}`).join(", ") }),
     ];
     await ctx.reply(lines.join("\n"), { parse_mode: "HTML" });
-  });
+  };
 
-  c.command("feeds", async (ctx) => {
+  const feeds: StaffCommand = async (ctx) => {
     const health = await deps.feedHealth();
     if (health.length === 0) {
       await ctx.reply(ctx.m.feedsEmpty());
@@ -116,9 +117,9 @@ export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> 
       chunk += (chunk ? "\n" : "") + line;
     }
     if (chunk) await ctx.reply(chunk, { parse_mode: "HTML" });
-  });
+  };
 
-  c.command("poll", async (ctx) => {
+  const poll: StaffCommand = async (ctx) => {
     await ctx.reply(ctx.m.pollStarted());
     const s = await deps.pollAll();
     await ctx.reply(
@@ -131,9 +132,9 @@ export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> 
         seconds: ((s.finishedAt - s.startedAt) / 1000).toFixed(1),
       }),
     );
-  });
+  };
 
-  c.command("broadcast", async (ctx) => {
+  const broadcast: StaffCommand = async (ctx) => {
     const text = ctx.payload.trim();
     if (!text) {
       await ctx.reply(ctx.m.broadcastUsage());
@@ -149,6 +150,15 @@ export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> 
         Markup.button.callback(ctx.m.broadcastNo(), `bc:${id}:n`),
       ]).reply_markup,
     });
+  };
+
+  const handlers: Record<(typeof COMMANDS)[number], StaffCommand> = { stats, feeds, poll, broadcast };
+  for (const name of COMMANDS) c.command(name, staffOnly, (ctx) => handlers[name](ctx));
+  // telegraf's command() matches `message` updates only; a newsroom channel posts its commands as channel_post.
+  c.on("channel_post", async (ctx, next) => {
+    const cmd = channelCommand(ctx.channelPost, ctx.me);
+    if (!cmd) return next();
+    await staffOnly(ctx, () => handlers[cmd.name](Object.assign(ctx, { payload: cmd.payload })));
   });
 
   c.action(/^bc:/, async (ctx) => {
@@ -199,4 +209,15 @@ async function activeRecipients(deps: NewsroomDeps): Promise<number[]> {
   const channel = deps.channelId();
   if (channel !== undefined) ids.push(channel);
   return ids;
+}
+
+/** A staff command at the start of a channel post ("/stats" or "/stats@thisbot"), else undefined. */
+function channelCommand(post: Update.ChannelPostUpdate["channel_post"], botUsername: string) {
+  if (!("text" in post)) return undefined;
+  const entity = post.entities?.[0];
+  if (entity?.type !== "bot_command" || entity.offset !== 0) return undefined;
+  const [name, to] = post.text.slice(1, entity.length).split("@");
+  if (to && to.toLowerCase() !== botUsername.toLowerCase()) return undefined;
+  const known = COMMANDS.find((c) => c === name);
+  return known ? { name: known, payload: post.text.slice(entity.length + 1) } : undefined;
 }
