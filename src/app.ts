@@ -14,12 +14,13 @@ import type { NewsdeskContext } from "./bot/context.js";
 import { pacedTelegram } from "./bot/paced-telegram.js";
 import type { ChatType } from "./chats/record.js";
 import { ChatRepo } from "./chats/repo.js";
+import { Cluster, clusterSettingsFromEnv } from "./cluster/index.js";
 import { Outbox } from "./delivery/outbox.js";
 import { Pacer } from "./delivery/pacer.js";
 import { Sender } from "./delivery/sender.js";
 import { telegrafSender } from "./delivery/telegraf.js";
 import { realSleep, systemClock, type Clock, type Sleep } from "./delivery/time.js";
-import type { TelegramSender } from "./delivery/types.js";
+import type { RenderResult, TelegramSender } from "./delivery/types.js";
 import { DigestRunner } from "./distribution/digest.js";
 import { Distribution } from "./distribution/distribution.js";
 import { FeedScheduler } from "./feeds/scheduler.js";
@@ -31,7 +32,7 @@ import type { Logger } from "./log.js";
 import { createMetrics, sendResultOf, type Metrics } from "./metrics.js";
 import { formatDateTime } from "./delivery/text.js";
 import { openStore, type Store } from "./store/index.js";
-import { createTipLine } from "./tips/index.js";
+import { createTipLine, type TipLineOptions } from "./tips/index.js";
 
 export interface AppDeps {
   config: AppConfig;
@@ -70,8 +71,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const now = () => clock.now();
   const store = deps.store ?? (await openStore(config.storeUrl, { onError: (err) => logger.error({ err }, "store error") }));
   const metrics = createMetrics();
+  // Several instances on one Redis (docs/cluster.md): update claims, one poller, a shared outbox.
+  const cluster = store.kind === "redis" ? await Cluster.open(config.storeUrl, clusterSettingsFromEnv(process.env), logger) : undefined;
 
-  const chats = new ChatRepo(store.namespace("chats"), { clock });
+  const chats = new ChatRepo(store.namespace("chats"), { clock, onChanged: (id) => cluster?.chatChanged(id) });
   const langs: LangStore = {
     get: async (id) => (await chats.get(id))?.lang,
     set: async (chat, lang) => {
@@ -86,7 +89,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
     perChatIntervalMs: 1000 / config.delivery.privateChatPerSecond,
     groupPerMinute: config.delivery.groupPerMinute,
   });
-  const outbox = new Outbox(store.namespace("outbox"), { clock });
+  const outbox: Outbox = cluster
+    ? cluster.createOutbox({
+        kv: store.namespace("outbox"),
+        telegram: { call: (method, payload) => bulkSender.call(method, payload) },
+        chats,
+        render: (chatId, payload): Promise<RenderResult> => distribution.render(chatId, payload),
+        globalPerSecond: config.delivery.maxMessagesPerSecond,
+        perChatIntervalMs: 1000 / config.delivery.privateChatPerSecond,
+        groupPerMinute: config.delivery.groupPerMinute,
+        retry: config.delivery.retry,
+        neverDrop: (id) => id === config.newsroom.chatId,
+        onEvent: (e) => logger.info({ event: e.type, method: e.method, detail: e.detail }, "delivery event"),
+        clock,
+      })
+    : new Outbox(store.namespace("outbox"), { clock });
   const archive = new ArticleArchive(store.namespace("articles"), { retentionDays: config.archive.retentionDays, now });
   const index = new ArticleIndex();
   const distribution = new Distribution({
@@ -106,9 +123,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   // Bulk deliveries use their own client: the sender paces them itself.
   const bulkTelegram = new Telegram(config.botToken, { apiRoot: config.apiRoot });
+  const bulkSender = metered(distribution.watchPhotos(telegrafSender(bulkTelegram)), metrics);
   const sender = new Sender({
     outbox,
-    telegram: metered(distribution.watchPhotos(telegrafSender(bulkTelegram)), metrics),
+    telegram: bulkSender,
     chats,
     render: distribution.render,
     pacer,
@@ -145,8 +163,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
     archive,
     now,
     logger,
+    // Every instance keeps its cron; node-cron's run coordinator lets only the lease holder poll.
+    ...(cluster ? { scheduleCron: cluster.scheduleCron } : {}),
     onArchived: (articles) => {
       for (const a of articles) if (!index.has(a.id)) index.add(a);
+      cluster?.articlesArchived(articles);
     },
     onPolled: (_id, result) => metrics.feedPolled(result),
     onRunFinished: (s) =>
@@ -178,8 +199,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     wasDistributed: (id) => distribution.wasDistributed(id),
   });
 
-  const botRef: { bot?: Telegraf<NewsdeskContext> } = {};
-  const tipLine = createTipLine({
+  const tipOptions: TipLineOptions = {
     store,
     telegram: telegrafSender(bulkTelegram),
     limits: config.tips,
@@ -194,7 +214,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     clock,
     sleep,
     pacer,
-  });
+  };
+  const tipLine = createTipLine(tipOptions);
+  cluster?.shareTips(tipLine.dispatcher, () => createTipLine(tipOptions).dispatcher);
+  cluster?.follow({ chats, index, archive });
 
   const subscriptionDeps = { chats, topics: config.topics };
   const queryDeps = { index, topics: config.topics, timeZone: config.timezone, queries: store.namespace<string>("queries") };
@@ -215,7 +238,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         chats,
         index,
         outbox,
-        deliveryStats: () => sender.stats(),
+        deliveryStats: () => cluster?.deliveryStats() ?? sender.stats(),
         tipCounts: () => tipCountsByStatus(store),
         feedHealth: () => scheduler.health(),
         pollAll: () => scheduler.pollAll(),
@@ -250,7 +273,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       fallback(),
     ],
   });
-  botRef.bot = bot;
+  // The bot's own client (getMe, setMyCommands, polling) waits out 429s like the handlers' clients.
+  pacedTelegram(bot.telegram, { pacer, clock, sleep, logger });
 
   let polling: Promise<void> | null = null;
   let http: HttpServer | null = null;
@@ -279,12 +303,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
         "starting",
       );
       distribution.channelId = await resolveChannel(config, bulkTelegram, logger);
-      sender.start();
-      tipLine.start();
+      // With a cluster, the shared queue's worker replaces the sender and tips run on the leader only.
+      if (cluster) await cluster.start();
+      else {
+        sender.start();
+        tipLine.start();
+      }
       scheduler.start();
       digestTimer = setInterval(() => {
         index.prune(now() - config.archive.retentionDays * 86_400_000);
-        digests.tick().catch((err: unknown) => logger.error({ err }, "digest tick failed"));
+        if (!cluster || cluster.isLeader) digests.tick().catch((err: unknown) => logger.error({ err }, "digest tick failed"));
       }, DIGEST_TICK_MS);
       digestTimer.unref();
 
@@ -299,6 +327,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         metrics,
         logger,
         bot,
+        ...(cluster ? { deduper: cluster.deduper } : {}),
         health: {
           lastPollSuccessAtMs: feeds.length > 0 ? () => metrics.lastSuccessfulPollAtMs() : undefined,
           maxPollAgeMs: 3 * 3600_000,
@@ -326,6 +355,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await sender.stop();
       await tipLine.stop();
       await http?.close();
+      await cluster?.stop();
       await store.close();
     },
   };

@@ -47,7 +47,20 @@ export function pacedTelegram(telegram: Telegram, opts: PacedTelegramOptions): T
   const paced = async (method: string, payload: unknown, extra?: unknown): Promise<unknown> => {
     const chatIdRaw = (payload as { chat_id?: unknown } | undefined)?.chat_id;
     const chatId = typeof chatIdRaw === "number" ? chatIdRaw : typeof chatIdRaw === "string" ? Number(chatIdRaw) : NaN;
-    if (!SENDING.has(method) || !Number.isFinite(chatId)) return original(method as never, payload as never, extra as never);
+    if (!SENDING.has(method) || !Number.isFinite(chatId)) {
+      // Other methods (getMe, setMyCommands, answerCallbackQuery…) are not paced, but a 429 still
+      // means "wait retry_after, then try again", not failure.
+      for (let attempt = 0; ; attempt++) {
+        try {
+          return await original(method as never, payload as never, extra as never);
+        } catch (err) {
+          const classified = classifyTelegramError(err, 0);
+          if (classified.kind !== "rate-limited" || attempt >= maxRetries) throw err;
+          opts.logger.warn({ method, retryAfterSeconds: classified.retryAfterSeconds }, "call rate limited; waiting");
+          await opts.sleep(classified.retryAfterSeconds * 1000);
+        }
+      }
+    }
     for (let attempt = 0; ; attempt++) {
       for (;;) {
         const wait = opts.pacer.readyAt(chatId) - opts.clock.now();
