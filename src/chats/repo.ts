@@ -11,17 +11,20 @@ export interface RepoClock {
 export interface ChatRepoOptions {
   /** Default: Date.now. */
   clock?: RepoClock;
+  /** Called after this process changed or deleted a chat record (cluster mode tells the other instances); default none. */
+  onChanged?: (id: number) => void;
 }
 
 /**
  * Chat records and subscriptions, one `chat:<id>` record each in a Keyv namespace of their own,
  * plus an in-memory index (`load()` once at start) for subscriber look-ups and counts. Every change
- * must go through this repo so the index stays right; with several instances on Redis the index
- * would need rebuilding or change notifications (not implemented: one process owns the chats).
+ * must go through this repo so the index stays right. With several instances on Redis, each one
+ * announces its changes (`onChanged`) and applies the others' with `refresh(id)` / `reload()`.
  */
 export class ChatRepo {
-  private readonly index = new ChatIndex();
+  private index = new ChatIndex();
   private readonly clock: RepoClock;
+  private readonly onChanged: (id: number) => void;
   private readonly locks = new Map<number, Promise<unknown>>();
 
   /** Sets `throwOnErrors` on `kv` so a failing store never reads as "no such chat". */
@@ -31,10 +34,33 @@ export class ChatRepo {
   ) {
     kv.throwOnErrors = true;
     this.clock = options.clock ?? { now: () => Date.now() };
+    this.onChanged = options.onChanged ?? (() => undefined);
   }
 
   /** Builds the in-memory index from the store (needs an iterable Keyv adapter); invalid records are skipped and counted. */
   async load(): Promise<{ loaded: number; invalid: number }> {
+    return this.loadInto(this.index);
+  }
+
+  /** Rebuilds the index from the store and swaps it in (catches changes another instance made). */
+  async reload(): Promise<{ loaded: number; invalid: number }> {
+    const fresh = new ChatIndex();
+    const result = await this.loadInto(fresh);
+    this.index = fresh;
+    return result;
+  }
+
+  /** Re-reads one chat's record into the index (another instance changed it); a missing record leaves the index. */
+  async refresh(id: number): Promise<void> {
+    await this.locked(id, async () => {
+      const value: unknown = await this.kv.get(chatKey(id));
+      const parsed = value === undefined ? undefined : ChatRecordSchema.safeParse(value);
+      if (parsed?.success) this.index.put(parsed.data);
+      else if (value === undefined) this.index.remove(id);
+    });
+  }
+
+  private async loadInto(index: ChatIndex): Promise<{ loaded: number; invalid: number }> {
     if (!this.kv.iterator) throw new Error("ChatRepo.load needs a Keyv store that can be iterated");
     let loaded = 0;
     let invalid = 0;
@@ -42,7 +68,7 @@ export class ChatRepo {
       if (typeof key !== "string" || !key.startsWith("chat:")) continue;
       const parsed = ChatRecordSchema.safeParse(value);
       if (parsed.success) {
-        this.index.put(parsed.data);
+        index.put(parsed.data);
         loaded++;
       } else {
         invalid++;
@@ -137,6 +163,7 @@ export class ChatRepo {
         const written = await this.write(merged);
         await this.kv.delete(chatKey(oldId));
         this.index.remove(oldId);
+        this.onChanged(oldId);
         return written;
       }),
     );
@@ -148,6 +175,7 @@ export class ChatRepo {
       const existed = (await this.kv.get(chatKey(id))) !== undefined;
       await this.kv.delete(chatKey(id));
       this.index.remove(id);
+      this.onChanged(id);
       return existed;
     });
   }
@@ -188,6 +216,7 @@ export class ChatRepo {
     const ok = await this.kv.set(chatKey(record.id), record);
     if (ok === false) throw new Error(`store did not accept chat ${record.id}`);
     this.index.put(record);
+    this.onChanged(record.id);
     return record;
   }
 
