@@ -49,27 +49,28 @@ export class DigestRunner {
   /** Sends the digests that are due; returns how many were enqueued. */
   async tick(): Promise<number> {
     const now = this.o.now();
-    const due = new Set<number>();
+    // chat → local date of its due slot: a slot missed before midnight is that day's digest, not today's.
+    const due = new Map<number, string>();
     // Every minute since the last tick (at most a day), so none is skipped.
     for (let t = this.lastTick + 60_000; t <= now; t += 60_000) {
       if (now - t > DAY_MS) continue;
-      for (const id of this.o.chats.digestChatsAt(formatHhMm(localTime(t, this.o.timeZone).minutes))) due.add(id);
+      const local = localTime(t, this.o.timeZone);
+      for (const id of this.o.chats.digestChatsAt(formatHhMm(local.minutes))) due.set(id, local.date);
     }
     this.lastTick = now - (now % 60_000);
     let sent = 0;
-    for (const chatId of due) if (await this.sendDigest(chatId, now)) sent++;
+    for (const [chatId, date] of due) if (await this.sendDigest(chatId, now, date)) sent++;
     return sent;
   }
 
-  private async sendDigest(chatId: number, now: number): Promise<boolean> {
-    const today = localTime(now, this.o.timeZone).date;
+  private async sendDigest(chatId: number, now: number, slotDate: string): Promise<boolean> {
     const last = await this.o.state.get(String(chatId));
-    if (last?.date === today) return false;
+    if (last?.date === slotDate) return false;
     const chat = await this.o.chats.get(chatId);
     if (!chat?.active || !chat.digestAt || chat.topics.length === 0) return false;
     const since = Math.max(last?.at ?? 0, now - DAY_MS);
     const articles = await this.articlesSince(chat.topics, since);
-    await this.markDone(chatId, today);
+    await this.markDone(chatId, slotDate);
     if (articles.length === 0) return false;
     const lang = chat.lang ?? this.o.defaultLang;
     const m = messages(lang);

@@ -96,6 +96,8 @@ export interface Harness {
   double: BotApiDouble;
   feed: FeedServer;
   clock: JumpClock;
+  /** Stops the app, moves the clock (the process was down meanwhile) and starts a new app on the same store. */
+  restart(atMs: number): Promise<void>;
   /** Log lines (JSON) the app wrote at info level and above. */
   logs: string[];
   /** A feed item dated `minutesAgo` before the test clock. */
@@ -145,12 +147,24 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   if (!loaded.ok) throw new Error(loaded.problems.join("\n"));
   const logs: string[] = [];
   const logger = pino({ level: "info" }, { write: (line: string) => void logs.push(line) });
-  const store = await openStore(`sqlite://${join(dir, "s.sqlite")}`);
-  const app = await createApp({ config: loaded.config, logger, store, clock, sleep: clock.sleep });
-  await app.start();
-  await until(() => double.isLongPolling(), 10_000, "long polling");
+  const config = loaded.config;
+  const boot = async (): Promise<App> => {
+    const store = await openStore(`sqlite://${join(dir, "s.sqlite")}`);
+    const started = await createApp({ config, logger, store, clock, sleep: clock.sleep });
+    await started.start();
+    await until(() => double.isLongPolling(), 10_000, "long polling");
+    return started;
+  };
+  let app = await boot();
   return {
-    app,
+    get app() {
+      return app;
+    },
+    restart: async (atMs: number) => {
+      await app.stop();
+      clock.set(atMs);
+      app = await boot();
+    },
     double,
     feed,
     clock,
