@@ -40,8 +40,10 @@ export function truncateText(text: string, maxUnits: number): string {
 export function safeCut(text: string, index: number): number {
   if (index <= 0) return 0;
   if (index >= text.length) return text.length;
-  const before = text.charCodeAt(index - 1);
-  return before >= 0xd800 && before <= 0xdbff ? index - 1 : index;
+  // Also steps back over a lone high surrogate: a cut text never ends with half a pair.
+  let cut = index;
+  while (cut > 0 && text.charCodeAt(cut - 1) >= 0xd800 && text.charCodeAt(cut - 1) <= 0xdbff) cut--;
+  return cut;
 }
 
 function lastSentenceEnd(text: string, budget: number, minCut: number): number | null {

@@ -407,3 +407,12 @@ describe("formatArticle: properties", () => {
     );
   });
 });
+
+describe("truncateText regressions", () => {
+  it("never ends with a lone high surrogate (fast-check counterexample, seed -128668975)", () => {
+    const text = "\ud83c\ud800\udc00".repeat(10);
+    const cut = truncateText(text, 3);
+    expect(cut.slice(0, -1)).not.toMatch(/[\uD800-\uDBFF]$/);
+    expect(cut.length).toBeLessThanOrEqual(3);
+  });
+});
