@@ -33,7 +33,10 @@ export function truncateText(text: string, maxUnits: number): string {
   const hardCut = safeCut(text, budget);
   const minCut = Math.ceil(budget / 2);
   const cut = lastSentenceEnd(text, budget, minCut) ?? lastWordBoundary(text, budget, minCut) ?? hardCut;
-  return text.slice(0, cut).trimEnd() + ELLIPSIS;
+  // Whatever boundary was chosen, the kept text must not end with half a surrogate pair.
+  let head = text.slice(0, cut).trimEnd();
+  while (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1).trimEnd();
+  return head + ELLIPSIS;
 }
 
 /** A cut index ≤ `index` that does not fall between the halves of a surrogate pair. */

@@ -416,3 +416,10 @@ describe("truncateText regressions", () => {
     expect(cut.length).toBeLessThanOrEqual(3);
   });
 });
+
+describe("truncateText regressions (word boundary)", () => {
+  it("does not end with a lone high surrogate before a tab (fast-check seed 20261126)", () => {
+    const cut = truncateText("\t\ud83c".repeat(50), 3);
+    expect(cut.slice(0, -1)).not.toMatch(/[\uD800-\uDBFF]$/);
+  });
+});
