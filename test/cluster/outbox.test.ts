@@ -11,11 +11,11 @@ const up = await redisReachable();
 /** Telegram as a list of accepted sends, with scripted failures per chat. */
 class FakeTelegram implements TelegramSender {
   readonly sent: Array<{ chatId: number; text: string }> = [];
-  readonly failures = new Map<number, unknown[]>();
+  readonly failures = new Map<number, Error[]>();
   call(_method: string, payload: Record<string, unknown>): Promise<unknown> {
     const chatId = Number(payload.chat_id);
     const failure = this.failures.get(chatId)?.shift();
-    if (failure) return Promise.reject(failure as Error);
+    if (failure) return Promise.reject(failure);
     this.sent.push({ chatId, text: String(payload.text) });
     return Promise.resolve({ message_id: this.sent.length });
   }
