@@ -3,6 +3,7 @@ import { canManageChat } from "../src/bot/admin.js";
 import type { NewsdeskContext } from "../src/bot/context.js";
 import type { ChatRepo } from "../src/chats/repo.js";
 import { formatHhMm, localTime, parseHhMm, parseQuiet } from "../src/schedule/local-time.js";
+import { ensureChat } from "./subscriptions.js";
 
 export interface SettingsDeps {
   chats: ChatRepo;
@@ -29,7 +30,7 @@ export function settingsCommands(deps: SettingsDeps): Composer<NewsdeskContext> 
       await ctx.reply(ctx.m.groupAdminsOnly());
       return;
     }
-    await deps.chats.ensure(ctx.chat.id, ctx.chat.type);
+    await ensureChat(deps.chats, ctx);
     if (minutes === null) {
       await deps.chats.update(ctx.chat.id, (r) => {
         delete r.digestAt;
@@ -58,7 +59,7 @@ export function settingsCommands(deps: SettingsDeps): Composer<NewsdeskContext> 
       await ctx.reply(ctx.m.groupAdminsOnly());
       return;
     }
-    await deps.chats.ensure(ctx.chat.id, ctx.chat.type);
+    await ensureChat(deps.chats, ctx);
     await deps.chats.update(ctx.chat.id, (r) => {
       if (quiet) r.quiet = quiet;
       else delete r.quiet;

@@ -5,6 +5,7 @@ import type { TopicConfig } from "../config/schema.js";
 import { resolveTopic } from "../src/articles/topics.js";
 import { canManageChat } from "../src/bot/admin.js";
 import type { NewsdeskContext } from "../src/bot/context.js";
+import type { ChatRecord } from "../src/chats/record.js";
 import type { ChatRepo } from "../src/chats/repo.js";
 
 export interface SubscriptionDeps {
@@ -24,9 +25,20 @@ function keyboard(topics: readonly TopicConfig[], subscribed: readonly string[],
   return { inline_keyboard: rows };
 }
 
-async function ensureChat(deps: SubscriptionDeps, ctx: NewsdeskContext) {
+/**
+ * The chat's record, created on first use. Its language is fixed then to what the reader sees now
+ * (their /lang choice, else their Telegram language), so pushes and digests, which have no user to
+ * take a language from, speak the same language as the replies.
+ */
+export async function ensureChat(chats: ChatRepo, ctx: NewsdeskContext): Promise<ChatRecord> {
   const chat = ctx.chat!;
-  return deps.chats.ensure(chat.id, chat.type);
+  const record = await chats.ensure(chat.id, chat.type);
+  if (record.lang) return record;
+  return (
+    (await chats.update(record.id, (r) => {
+      r.lang = ctx.lang;
+    })) ?? record
+  );
 }
 
 /** Subscribes the current chat to a topic given by id or name; used by /subscribe and `/start sub_<topic>`. */
@@ -40,7 +52,7 @@ export async function subscribeTo(deps: SubscriptionDeps, ctx: NewsdeskContext, 
     await ctx.reply(ctx.m.groupAdminsOnly());
     return;
   }
-  const before = await ensureChat(deps, ctx);
+  const before = await ensureChat(deps.chats, ctx);
   if (before.topics.includes(topic.id) && before.active) {
     await ctx.reply(ctx.m.alreadySubscribed({ topic: topic.name }), { parse_mode: "HTML" });
     return;
@@ -107,7 +119,7 @@ export function subscriptionCommands(deps: SubscriptionDeps): Composer<NewsdeskC
       await ctx.answerCbQuery(ctx.m.groupAdminsOnly(), { show_alert: true });
       return;
     }
-    const before = await ensureChat(deps, ctx);
+    const before = await ensureChat(deps.chats, ctx);
     const on = !before.topics.includes(topic.id);
     const after = on ? await deps.chats.subscribe(before.id, topic.id) : await deps.chats.unsubscribe(before.id, topic.id);
     if (on && !before.active) await deps.chats.reactivate(before.id);

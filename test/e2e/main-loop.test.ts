@@ -108,6 +108,18 @@ describe("main loop: feed → new article → formatted message in a subscriber'
     expect(double.sent(6002)).toHaveLength(1);
   });
 
+  it("pushes articles in the language the reader speaks when they subscribed", async () => {
+    const reader = user({ id: 6005, first_name: "Eve", language_code: "en-GB" });
+    double.pushUpdate(command(reader, "/subscribe energy"));
+    await until(() => double.sent(6005).length === 1);
+    await app.scheduler.pollAll();
+    feed.items.unshift(item(5, "Solar farm 新能源 project opens", "The new solar park starts today. It is the largest one.", 0));
+    await app.scheduler.pollAll();
+    await until(() => double.sent(6005).length === 2);
+    expect(double.sent(6005)[1]!.text).toContain("Read more");
+    expect(double.sent(6005)[1]!.text).not.toContain("阅读全文");
+  });
+
   it("answers topic queries and /latest from the archive, in the reader's language", async () => {
     await app.scheduler.pollAll();
     const reader = user({ id: 6003, first_name: "Ann", language_code: "en" });
