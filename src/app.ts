@@ -216,7 +216,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     pacer,
   };
   const tipLine = createTipLine(tipOptions);
-  cluster?.shareTips(tipLine.dispatcher, () => createTipLine(tipOptions).dispatcher);
+  cluster?.shareTips(tipLine.dispatcher, () => createTipLine(tipOptions).dispatcher, tipLine.repo);
   cluster?.follow({ chats, index, archive });
 
   const subscriptionDeps = { chats, topics: config.topics };

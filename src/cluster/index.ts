@@ -53,6 +53,12 @@ export interface TipWorker {
   kick(): void;
 }
 
+/** The tip queue's storage, for the leader's sweep of tips that were stored but never queued (TipRepo fits). */
+export interface TipQueueRepo {
+  orphanedTips(): Promise<string[]>;
+  enqueue(job: { ref: string; kind: "tip" }): Promise<void>;
+}
+
 /** A piece of work that runs only on the leader: started on election, stopped when leadership is lost. */
 export type LeaderDuty = () => (() => Promise<void>) | void;
 
@@ -120,15 +126,21 @@ export class Cluster {
   /**
    * Runs the tip queue on the leader only: the queue is one stored list, and two dispatchers would
    * copy a tip twice. `make` builds a fresh dispatcher per term (a stopped one cannot restart).
-   * A tip taken on another instance kicks the leader's dispatcher through the bus.
+   * A tip taken on another instance kicks the leader's dispatcher through the bus. The queue is
+   * one stored list updated by read-modify-write from several instances, so an append can be lost
+   * in a race; the leader therefore re-queues stored-but-unqueued tips every refresh period (a
+   * repeated job for a delivered tip sends nothing: the dispatcher resumes from the tip's record).
    */
-  shareTips(local: { kick(): void }, make: () => TipWorker): void {
+  shareTips(local: { kick(): void }, make: () => TipWorker, repo?: TipQueueRepo): void {
     let current: TipWorker | undefined;
     this.whileLeader(() => {
       const worker = make();
       current = worker;
       worker.start();
+      const sweep = setInterval(() => void this.sweepTips(repo, worker), this.settings.refreshEveryMs);
+      sweep.unref();
       return async () => {
+        clearInterval(sweep);
         current = undefined;
         await worker.stop();
       };
@@ -140,6 +152,20 @@ export class Cluster {
     this.bus.on((event) => {
       if (event.kind === "tips") current?.kick();
     });
+  }
+
+  private async sweepTips(repo: TipQueueRepo | undefined, worker: TipWorker): Promise<void> {
+    if (!repo) return;
+    try {
+      const refs = await repo.orphanedTips();
+      for (const ref of refs) await repo.enqueue({ ref, kind: "tip" });
+      if (refs.length > 0) {
+        this.logger.warn({ refs }, "tips were stored but not queued; queued them now");
+        worker.kick();
+      }
+    } catch (err) {
+      this.logger.warn({ err }, "tip sweep failed");
+    }
   }
 
   /** Tells the other instances that this one changed a chat record. */

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { RedisUpdateDeduper, UPDATE_CLAIM_TTL_MS } from "../../src/cluster/claims.js";
+import { RedisKeyedLock } from "../../src/cluster/lock.js";
 import { closeRedis, type RedisClient } from "../../src/cluster/redis.js";
 import { connect, dropPrefix, freshPrefix, redisReachable } from "./redis.js";
 
@@ -36,5 +37,30 @@ describe.skipIf(!up)("RedisUpdateDeduper (skipped: no Redis on 127.0.0.1:6379)",
     const ttl = await a.pTTL(`${prefix}upd:77`);
     expect(ttl).toBeGreaterThan(UPDATE_CLAIM_TTL_MS - 60_000);
     expect(ttl).toBeLessThanOrEqual(UPDATE_CLAIM_TTL_MS);
+  });
+});
+
+describe.skipIf(!up)("RedisKeyedLock (skipped: no Redis on 127.0.0.1:6379)", () => {
+  it("serialises read-modify-write of one key across two instances: no update is lost", async () => {
+    const a = await connect();
+    const b = await connect();
+    const prefix = freshPrefix();
+    const locks = [new RedisKeyedLock(a, { prefix }), new RedisKeyedLock(b, { prefix })];
+    const key = `${prefix}counter`;
+    // 40 increments as GET, pause, SET from two "instances" at once: without the lock most are lost.
+    await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        locks[i % 2]!.run("queue", async () => {
+          const n = Number((await a.get(key)) ?? 0);
+          await new Promise((r) => setTimeout(r, 2));
+          await a.set(key, String(n + 1));
+        }),
+      ),
+    );
+    expect(await a.get(key)).toBe("40");
+    expect(await a.exists(`${prefix}lock:queue`)).toBe(0);
+    await dropPrefix(a, prefix);
+    await closeRedis(a);
+    await closeRedis(b);
   });
 });

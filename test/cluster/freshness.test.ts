@@ -85,4 +85,40 @@ describe.skipIf(!up)("change notifications between instances (skipped: no Redis 
     expect(await b.chats.subscribersFor(["energy"])).toEqual([]);
     await until(async () => (await b.chats.subscribersFor(["energy"])).includes(777), 5000, "b reloaded");
   });
+
+  it("the leader runs the tip queue, re-queues a stored but unqueued tip, and hears other instances' kicks", async () => {
+    const a = await node(1000);
+    const started: string[] = [];
+    const kicks: string[] = [];
+    const queued: string[] = [];
+    let orphans = ["T-ABCD"];
+    const repo = {
+      orphanedTips: () => Promise.resolve(orphans),
+      enqueue: (job: { ref: string }) => {
+        queued.push(job.ref);
+        orphans = [];
+        return Promise.resolve();
+      },
+    };
+    const worker = (name: string) => ({
+      start: () => void started.push(name),
+      stop: () => Promise.resolve(),
+      kick: () => void kicks.push(name),
+    });
+    // a leads already; duties registered now start with the next term (app.ts registers them before start()).
+    const localA = { kick: () => undefined };
+    const b = await node(1000);
+    const localB = { kick: () => undefined };
+    a.cluster.shareTips(localA, () => worker("a"), repo);
+    b.cluster.shareTips(localB, () => worker("b"), repo);
+    await a.cluster.lease.stop();
+    await until(() => b.cluster.isLeader, 5000, "b leads");
+    expect(started).toEqual(["b"]);
+    await until(() => queued.length === 1, 5000, "orphan re-queued");
+    expect(queued).toEqual(["T-ABCD"]);
+    // A tip taken on a non-leader kicks the leader's dispatcher through the bus.
+    kicks.length = 0;
+    localA.kick();
+    await until(() => kicks.includes("b"), 5000, "leader kicked");
+  });
 });
