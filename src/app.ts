@@ -170,8 +170,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
       cluster?.articlesArchived(articles);
     },
     onPolled: (_id, result) => metrics.feedPolled(result),
-    onRunFinished: (s) =>
-      metrics.pollRoundFinished((s.finishedAt - s.startedAt) / 1000, s.polled === 0 || s.failed < s.polled),
+    onRunFinished: (s) => {
+      const ok = s.polled === 0 || s.failed < s.polled;
+      metrics.pollRoundFinished((s.finishedAt - s.startedAt) / 1000, ok);
+      // Only the poller polls: /healthz on every instance reads the shared time.
+      if (ok) cluster?.pollSucceeded(s.finishedAt);
+    },
     classify: (feed, articles) => distribution.classify(articles, feed.topics),
     onNewArticles: async (_feed, articles) => {
       await distribution.distribute(articles);
@@ -329,7 +333,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         bot,
         ...(cluster ? { deduper: cluster.deduper } : {}),
         health: {
-          lastPollSuccessAtMs: feeds.length > 0 ? () => metrics.lastSuccessfulPollAtMs() : undefined,
+          lastPollSuccessAtMs: feeds.length > 0 ? () => cluster?.lastPollSuccessAtMs() ?? metrics.lastSuccessfulPollAtMs() : undefined,
           maxPollAgeMs: 3 * 3600_000,
           outboxDepth: () => outbox.pendingCount(),
         },

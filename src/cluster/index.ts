@@ -75,8 +75,10 @@ export class Cluster {
   private readonly duties: LeaderDuty[] = [];
   private readonly stops: Array<() => Promise<void>> = [];
   private refreshTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
   private following: Followers | undefined;
   private outbox: ClusterOutbox | undefined;
+  private lastPollAtMs: number | undefined;
 
   private constructor(
     readonly redis: RedisClient,
@@ -154,6 +156,15 @@ export class Cluster {
     });
   }
 
+  private async readLastPoll(): Promise<void> {
+    try {
+      const stored = Number(await this.redis.get(`${this.settings.prefix}lastpoll`));
+      if (Number.isFinite(stored) && stored > 0) this.lastPollAtMs = Math.max(this.lastPollAtMs ?? 0, stored);
+    } catch (err) {
+      this.logger.warn({ err }, "cluster redis error");
+    }
+  }
+
   private async sweepTips(repo: TipQueueRepo | undefined, worker: TipWorker): Promise<void> {
     if (!repo) return;
     try {
@@ -166,6 +177,17 @@ export class Cluster {
     } catch (err) {
       this.logger.warn({ err }, "tip sweep failed");
     }
+  }
+
+  /** The poller finished a successful round: shared, so every instance's /healthz sees polling is alive. */
+  pollSucceeded(atMs: number): void {
+    this.lastPollAtMs = Math.max(this.lastPollAtMs ?? 0, atMs);
+    this.redis.set(`${this.settings.prefix}lastpoll`, String(atMs)).catch((err: unknown) => this.logger.warn({ err }, "cluster redis error"));
+  }
+
+  /** Last successful poll round by any instance (refreshed every few seconds); undefined before the first. */
+  lastPollSuccessAtMs(): number | undefined {
+    return this.lastPollAtMs;
   }
 
   /** Tells the other instances that this one changed a chat record. */
@@ -196,11 +218,15 @@ export class Cluster {
     await this.lease.start();
     this.refreshTimer = setInterval(() => void this.refreshAll(), this.settings.refreshEveryMs);
     this.refreshTimer.unref();
+    this.pollTimer = setInterval(() => void this.readLastPoll(), 5000);
+    this.pollTimer.unref();
+    await this.readLastPoll();
   }
 
   /** Leaves the election (releasing the lease, so another instance takes over at once), stops duties. */
   async stop(): Promise<void> {
     clearInterval(this.refreshTimer);
+    clearInterval(this.pollTimer);
     await this.lease.stop();
     await this.outbox?.stop();
     await this.bus.stop();

@@ -67,6 +67,12 @@ describe.skipIf(!up)("three instances on one Redis (skipped: no Redis on 127.0.0
     expect(polled.filter((n) => n > 0)).toHaveLength(1);
     expect(h.double.stats().rejected429 - rejected429Before).toBe(0);
     expect(peakPerSecond(h.double.calls.slice(callsBefore))).toBeLessThanOrEqual(30);
+    // Instances that do not poll still report polling as alive (the time is shared through Redis).
+    const idle = h.instances.find((i, k) => i.alive && polled[k] === 0)!;
+    await until(async () => {
+      const body = (await (await fetch(`http://127.0.0.1:${idle.port}/healthz`)).json()) as { checks: { poll?: { everSucceeded: boolean } } };
+      return body.checks.poll?.everSucceeded === true;
+    }, 10_000, "shared poll time on a non-poller");
   }, 90_000);
 
   it("handles an update that reaches two instances once", async () => {
