@@ -25,6 +25,7 @@ export class ChatRepo {
   private index = new ChatIndex();
   private readonly clock: RepoClock;
   private readonly onChanged: (id: number) => void;
+  private touchedDuringReload: Set<number> | undefined;
   private readonly locks = new Map<number, Promise<unknown>>();
 
   /** Sets `throwOnErrors` on `kv` so a failing store never reads as "no such chat". */
@@ -45,9 +46,17 @@ export class ChatRepo {
   /** Rebuilds the index from the store and swaps it in (catches changes another instance made). */
   async reload(): Promise<{ loaded: number; invalid: number }> {
     const fresh = new ChatIndex();
-    const result = await this.loadInto(fresh);
-    this.index = fresh;
-    return result;
+    const touched = new Set<number>();
+    this.touchedDuringReload = touched;
+    try {
+      const result = await this.loadInto(fresh);
+      this.index = fresh;
+      // A local change that landed while the store was being read may be missing from the copy.
+      for (const id of touched) await this.refresh(id);
+      return result;
+    } finally {
+      if (this.touchedDuringReload === touched) this.touchedDuringReload = undefined;
+    }
   }
 
   /** Re-reads one chat's record into the index (another instance changed it); a missing record leaves the index. */
@@ -163,6 +172,7 @@ export class ChatRepo {
         const written = await this.write(merged);
         await this.kv.delete(chatKey(oldId));
         this.index.remove(oldId);
+        this.touchedDuringReload?.add(oldId);
         this.onChanged(oldId);
         return written;
       }),
@@ -175,6 +185,7 @@ export class ChatRepo {
       const existed = (await this.kv.get(chatKey(id))) !== undefined;
       await this.kv.delete(chatKey(id));
       this.index.remove(id);
+      this.touchedDuringReload?.add(id);
       this.onChanged(id);
       return existed;
     });
@@ -216,6 +227,7 @@ export class ChatRepo {
     const ok = await this.kv.set(chatKey(record.id), record);
     if (ok === false) throw new Error(`store did not accept chat ${record.id}`);
     this.index.put(record);
+    this.touchedDuringReload?.add(record.id);
     this.onChanged(record.id);
     return record;
   }
