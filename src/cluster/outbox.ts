@@ -146,7 +146,7 @@ export class ClusterOutbox extends Outbox {
 
   /**
    * Queues one job per recipient with id `<hash of fan-out id>.<chat>`: BullMQ ignores an add whose
-   * id exists (pending, or finished within the last hour). A completed fan-out is marked for a week,
+   * id exists (pending, or finished within the last 15 minutes). A completed fan-out is marked for a week,
    * so a repeat after that only costs one read.
    */
   override async fanOut(input: FanOutInput): Promise<string> {
