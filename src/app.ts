@@ -1,12 +1,5 @@
 import { Telegram, type Telegraf } from "telegraf";
 import type { AppConfig } from "../config/load.js";
-import { fallback, helpCommand } from "../commands/help.js";
-import { langCommand } from "../commands/lang.js";
-import { newsroomCommands } from "../commands/newsroom.js";
-import { plainTextSearch, queryCommands } from "../commands/queries.js";
-import { settingsCommands } from "../commands/settings.js";
-import { startCommand } from "../commands/start.js";
-import { subscribeTo, subscriptionCommands } from "../commands/subscriptions.js";
 import { ArticleArchive } from "./articles/archive.js";
 import { ArticleIndex } from "./articles/search.js";
 import { createBot, type LangStore } from "./bot/bot.js";
@@ -20,18 +13,19 @@ import { Pacer } from "./delivery/pacer.js";
 import { Sender } from "./delivery/sender.js";
 import { telegrafSender } from "./delivery/telegraf.js";
 import { realSleep, systemClock, type Clock, type Sleep } from "./delivery/time.js";
-import type { RenderResult, TelegramSender } from "./delivery/types.js";
+import type { RenderResult } from "./delivery/types.js";
 import { DigestRunner } from "./distribution/digest.js";
 import { Distribution } from "./distribution/distribution.js";
 import { FeedScheduler } from "./feeds/scheduler.js";
 import { serveHttp } from "./http/serve.js";
 import type { HttpServer } from "./http/server.js";
-import { COMMAND_MENU } from "./i18n/commands.js";
 import { messages } from "./i18n/index.js";
 import type { Logger } from "./log.js";
-import { createMetrics, sendResultOf, type Metrics } from "./metrics.js";
+import { createMetrics, type Metrics } from "./metrics.js";
 import { formatDateTime } from "./delivery/text.js";
 import { openStore, type Store } from "./store/index.js";
+import { botFeatures } from "./features.js";
+import { metered, registerCommands, resolveChannel, waitForTelegram } from "./app-support.js";
 import { createTipLine, type TipLineOptions } from "./tips/index.js";
 
 export interface AppDeps {
@@ -223,8 +217,6 @@ export async function createApp(deps: AppDeps): Promise<App> {
   cluster?.shareTips(tipLine.dispatcher, () => createTipLine(tipOptions).dispatcher, tipLine.repo);
   cluster?.follow({ chats, index, archive });
 
-  const subscriptionDeps = { chats, topics: config.topics };
-  const queryDeps = { index, topics: config.topics, timeZone: config.timezone, queries: store.namespace<string>("queries") };
   const bot = createBot({
     token: config.botToken,
     apiRoot: config.apiRoot,
@@ -233,49 +225,21 @@ export async function createApp(deps: AppDeps): Promise<App> {
     logger,
     wrapTelegram: (t) => pacedTelegram(t, { pacer, clock, sleep, logger }),
     onUpdate: (kind, ok) => metrics.updateHandled(kind, ok),
-    features: [
-      tipLine.staff,
-      newsroomCommands({
-        policy: { newsroomChatId: config.newsroom.chatId, admins: config.newsroom.admins },
-        topics: config.topics,
-        feeds: config.feeds,
-        chats,
-        index,
-        outbox,
-        deliveryStats: () => cluster?.deliveryStats() ?? sender.stats(),
-        tipCounts: () => tipCountsByStatus(store),
-        feedHealth: () => scheduler.health(),
-        pollAll: () => scheduler.pollAll(),
-        broadcasts: store.namespace("broadcasts"),
-        channelId: () => distribution.channelId,
-        timeZone: config.timezone,
-        logger,
-        now,
-      }),
-      startCommand({
-        outletName: config.name,
-        onTip: tipLine.startTip,
-        onSubscribe: (ctx, topic) => subscribeTo(subscriptionDeps, ctx, topic),
-        onStarted: async (ctx) => {
-          if (!ctx.chat) return;
-          const record = await chats.ensure(ctx.chat.id, ctx.chat.type);
-          if (!record.active) await chats.reactivate(record.id);
-        },
-      }),
-      tipLine.commands,
-      helpCommand(),
-      langCommand(langs),
-      subscriptionCommands(subscriptionDeps),
-      settingsCommands({
-        chats,
-        timeZone: config.timezone,
-        markDigestDone: (id, date) => digests.markDone(id, date),
-        now,
-      }),
-      queryCommands(queryDeps),
-      plainTextSearch(queryDeps),
-      fallback(),
-    ],
+    features: botFeatures({
+      config,
+      logger,
+      store,
+      chats,
+      langs,
+      index,
+      outbox,
+      scheduler,
+      digests,
+      tipLine,
+      distribution,
+      deliveryStats: () => cluster?.deliveryStats() ?? sender.stats(),
+      now,
+    }),
   });
   // The bot's own client (getMe, setMyCommands, polling) waits out 429s like the handlers' clients.
   pacedTelegram(bot.telegram, { pacer, clock, sleep, logger });
@@ -363,68 +327,4 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await store.close();
     },
   };
-}
-
-/** Counts each sent message by result for /metrics. */
-function metered(telegram: TelegramSender, metrics: Metrics): TelegramSender {
-  return {
-    call: async (method, payload) => {
-      try {
-        const result = await telegram.call(method, payload);
-        metrics.messageSent("ok");
-        return result;
-      } catch (err) {
-        metrics.messageSent(sendResultOf(err));
-        throw err;
-      }
-    },
-  };
-}
-
-/** getMe until Telegram answers (it may be briefly unreachable at boot); the token is never logged. */
-async function waitForTelegram(
-  bot: Telegraf<NewsdeskContext>,
-  logger: Logger,
-  sleep: Sleep,
-  signal: AbortSignal,
-): Promise<void> {
-  for (let delayMs = 1000; !signal.aborted; delayMs = Math.min(delayMs * 2, 60_000)) {
-    try {
-      bot.botInfo = await bot.telegram.getMe();
-      return;
-    } catch (err) {
-      const code = (err as { response?: { error_code?: number } }).response?.error_code;
-      if (code === 401 || code === 404) throw new Error("Telegram refused the bot token (401/404): check BOT_TOKEN");
-      logger.warn({ err, retryInMs: delayMs }, "Telegram unreachable; retrying");
-      await sleep(delayMs, signal);
-    }
-  }
-}
-
-/** `channel.chatId` may be "@name": Telegram tells the numeric id. */
-async function resolveChannel(config: AppConfig, telegram: Telegram, logger: Logger): Promise<number | undefined> {
-  const id = config.channel?.chatId;
-  if (id === undefined || typeof id === "number") return id;
-  try {
-    return (await telegram.getChat(id)).id;
-  } catch (err) {
-    logger.error({ err, channel: id }, "cannot resolve the channel; articles will not be posted there");
-    return undefined;
-  }
-}
-
-async function tipCountsByStatus(store: Store): Promise<Record<string, number>> {
-  const counts: Record<string, number> = {};
-  for await (const [, value] of store.entries<{ status?: string }>("tips")) {
-    const s = value?.status ?? "unknown";
-    counts[s] = (counts[s] ?? 0) + 1;
-  }
-  return counts;
-}
-
-/** setMyCommands for the default language and for each language code. */
-async function registerCommands(bot: Telegraf<NewsdeskContext>, defaultLang: "zh-CN" | "en"): Promise<void> {
-  await bot.telegram.setMyCommands(COMMAND_MENU[defaultLang]);
-  await bot.telegram.setMyCommands(COMMAND_MENU["zh-CN"], { language_code: "zh" });
-  await bot.telegram.setMyCommands(COMMAND_MENU.en, { language_code: "en" });
 }
