@@ -212,6 +212,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     clock,
     sleep,
     pacer,
+    ...(cluster ? { lock: cluster.keyedLock() } : {}),
   };
   const tipLine = createTipLine(tipOptions);
   cluster?.shareTips(tipLine.dispatcher, () => createTipLine(tipOptions).dispatcher, tipLine.repo);

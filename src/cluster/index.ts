@@ -5,6 +5,7 @@ import { ClusterBus, type ClusterEvent } from "./bus.js";
 import { RedisUpdateDeduper } from "./claims.js";
 import { coordinatedSchedule, redisRunCoordinator, type ScheduleCron } from "./cron.js";
 import { LeaderLease } from "./leader.js";
+import { RedisKeyedLock } from "./lock.js";
 import { ClusterOutbox, type ClusterOutboxOptions } from "./outbox.js";
 import { closeRedis, openClusterRedis, type RedisClient } from "./redis.js";
 
@@ -133,6 +134,11 @@ export class Cluster {
    * in a race; the leader therefore re-queues stored-but-unqueued tips every refresh period (a
    * repeated job for a delivered tip sends nothing: the dispatcher resumes from the tip's record).
    */
+  /** A per-key lock shared by every instance (tip drafts: album parts may reach two instances). */
+  keyedLock(): RedisKeyedLock {
+    return new RedisKeyedLock(this.redis, { prefix: this.settings.prefix });
+  }
+
   shareTips(local: { kick(): void }, make: () => TipWorker, repo?: TipQueueRepo): void {
     let current: TipWorker | undefined;
     this.whileLeader(() => {

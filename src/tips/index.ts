@@ -10,6 +10,7 @@ import type { TipDeps, TipLimits } from "./deps.js";
 import { TipDispatcher, type TipPacer, type TipTelegram } from "./dispatch.js";
 import { kindCounts, newsroomTime } from "./message.js";
 import { TipRepo, type KeyvSource } from "./repo.js";
+import type { KeyedLock } from "./repo.js";
 
 export type { TipDeps, TipLimits } from "./deps.js";
 export { TipDispatcher, type TipTelegram, type TipPacer } from "./dispatch.js";
@@ -36,6 +37,8 @@ export interface TipLineOptions {
   sleep?: Sleep;
   /** Share the delivery sender's pacer so both respect the newsroom group's 20/min together. */
   pacer?: TipPacer;
+  /** Per-key lock for drafts and the queue; default in-process. Several instances pass a Redis lock. */
+  lock?: KeyedLock;
   /** Retry backoff of the newsroom queue; defaults 1000 and 60000. */
   baseDelayMs?: number;
   maxDelayMs?: number;
@@ -59,7 +62,7 @@ export interface TipLine {
 /** Builds the tip line: storage, the durable newsroom queue, and both composers. No I/O until start(). */
 export function createTipLine(o: TipLineOptions): TipLine {
   const clock = o.clock ?? systemClock;
-  const repo = new TipRepo(o.store, clock);
+  const repo = new TipRepo(o.store, clock, o.lock);
   const nm = messages(o.newsroomLang);
   const dispatcher = new TipDispatcher({
     repo,

@@ -35,8 +35,12 @@ const QUEUE_KEY = "queue";
  * clock on read (keyv's TTL removes the bytes later), so retention holds even before a purge runs.
  * Read-modify-write goes through per-key locks: parallel updates (album parts) must not lose items.
  */
+/** Serialises work per key: in-process by default; across instances when the cluster hands one in. */
+export interface KeyedLock {
+  run<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
 export class TipRepo {
-  private readonly lock = new KeyedMutex();
   private readonly tips: Keyv;
   private readonly drafts: Keyv;
   private readonly links: Keyv;
@@ -48,6 +52,7 @@ export class TipRepo {
   constructor(
     source: KeyvSource,
     private readonly clock: Clock,
+    private readonly lock: KeyedLock = new KeyedMutex(),
   ) {
     this.tips = source.namespace("tips");
     this.drafts = source.namespace("tip_drafts");
