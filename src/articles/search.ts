@@ -11,6 +11,7 @@ import {
   type WeightedTerms,
 } from "./related.js";
 import { InvertedIndex, type Bm25Params, type QueryGroup } from "./inverted.js";
+import { LatentIndex, type LatentOptions } from "./latent.js";
 import { tokenize } from "./tokenize.js";
 
 export type { Hit } from "./rank.js";
@@ -37,6 +38,14 @@ export interface ArticleIndexOptions {
   feedbackDocs?: number;
   /** related(): how many feedback terms are added and with what weight. */
   feedback?: FeedbackOptions;
+  /** related(): latent semantic (LSA) similarity; `dims: 0` disables it. */
+  latent?: LatentOptions;
+  /** related(): share of the final score from LSA cosine, the rest from tf-idf cosine (default 0.4). */
+  latentWeight?: number;
+  /** related(): best LSA neighbours re-scored beside the word matches (default 50). */
+  latentCandidates?: number;
+  /** related(): best BM25 matches re-scored (default 100). */
+  lexicalCandidates?: number;
 }
 
 /** Options for {@link ArticleIndex.search}. */
@@ -88,6 +97,10 @@ export class ArticleIndex {
   private readonly halfLifeMs: number;
   private readonly recencyFloor: number;
   private readonly relatedOpts: RelatedQueryOptions;
+  private readonly latent: LatentIndex;
+  private readonly latentWeight: number;
+  private readonly latentCandidates: number;
+  private readonly lexicalCandidates: number;
 
   constructor(opts: ArticleIndexOptions = {}) {
     this.maxSummaryChars = opts.maxIndexedSummaryChars ?? 400;
@@ -100,6 +113,10 @@ export class ArticleIndex {
     this.feedbackDocs = opts.feedbackDocs ?? 10;
     this.maxDfRatio = opts.relatedMaxDfRatio ?? 0.15;
     this.feedbackOpts = opts.feedback ?? {};
+    this.latent = new LatentIndex(opts.latent);
+    this.latentWeight = opts.latentWeight ?? 0.4;
+    this.latentCandidates = opts.latentCandidates ?? 50;
+    this.lexicalCandidates = opts.lexicalCandidates ?? 100;
   }
 
   /** Number of indexed articles. */
@@ -129,6 +146,7 @@ export class ArticleIndex {
     );
     this.docs[doc] = article;
     this.docOf.set(article.id, doc);
+    this.latent.add(doc, article);
     if (this.ordered !== null) insertSorted(this.ordered, article);
   }
 
@@ -147,6 +165,7 @@ export class ArticleIndex {
     this.docOf.delete(id);
     this.docs[doc] = undefined;
     this.ix.remove(doc);
+    this.latent.remove(doc);
     if (this.ordered !== null) {
       const i = lowerBound(this.ordered, old);
       if (this.ordered[i] === old) this.ordered.splice(i, 1);
@@ -230,6 +249,7 @@ export class ArticleIndex {
       query = expandQuery(query, top, this.relatedOpts, this.feedbackOpts);
       scored = this.relatedPass(article, query);
     }
+    scored = this.blendLatent(article, scored);
     const out: Article[] = [];
     for (const h of rankHits(scored, this.nearEqualRatio)) {
       if (isNearDuplicate(h.article, article)) continue;
@@ -240,6 +260,37 @@ export class ArticleIndex {
     return out;
   }
 
+  /**
+   * Re-scores the best word matches, plus the closest LSA neighbours, by (1 − w) × tf-idf cosine +
+   * w × LSA cosine. BM25 only picks candidates: its scores favour one rare shared word, while the
+   * cosines measure how much of the two headlines agree, and LSA adds words that travel together.
+   */
+  private blendLatent(article: Article, hits: Hit[]): Hit[] {
+    const w = this.latentWeight;
+    if (!this.latent.ensure(this.docs, this.ix.size)) return hits;
+    const scorer = this.latent.scorer(article);
+    if (scorer === null) return hits;
+    const near = this.latent.nearest(scorer.vector, this.latentCandidates, (doc) => this.acceptRelated(article, doc));
+    hits.sort((a, b) => b.score - a.score);
+    const candidates = hits.slice(0, this.lexicalCandidates).map((h) => this.docOf.get(h.article.id)!);
+    for (const doc of near.keys()) if (!candidates.includes(doc)) candidates.push(doc);
+    return candidates.map((doc) => {
+      const c = this.docs[doc]!;
+      const sim = near.get(doc) ?? scorer.latent(doc);
+      const score = (1 - w) * scorer.cosine(c) + w * Math.max(0, sim);
+      return { article: c, score: score * this.recency(article, c) };
+    });
+  }
+
+  private acceptRelated(article: Article, doc: number): boolean {
+    const c = this.docs[doc];
+    return c !== undefined && c.id !== article.id && isEarlier(c, article);
+  }
+
+  private recency(article: Article, c: Article): number {
+    return recencyFactor(article.publishedAt - c.publishedAt, this.halfLifeMs, this.recencyFloor);
+  }
+
   /** One scoring pass of related(): earlier articles only, coordination and recency applied. */
   private relatedPass(article: Article, query: WeightedTerms): Hit[] {
     // Very common terms add little (low idf) but dominate the cost: their posting lists are longest.
@@ -247,15 +298,11 @@ export class ArticleIndex {
     const groups = query.terms
       .map((term, i) => ({ term, prefix: false, weight: query.weights[i] ?? 1 }))
       .filter((g) => this.ix.docFreq(g.term) <= maxDf);
-    const m = this.ix.score(groups, 1, (doc) => {
-      const c = this.docs[doc];
-      return c !== undefined && c.id !== article.id && isEarlier(c, article);
-    });
+    const m = this.ix.score(groups, 1, (doc) => this.acceptRelated(article, doc));
     return m.docs.map((doc, i) => {
       const c = this.docs[doc]!;
       const coord = Math.pow(m.matchedGroups[i]! / groups.length, this.coordination);
-      const age = article.publishedAt - c.publishedAt;
-      return { article: c, score: m.scores[i]! * coord * recencyFactor(age, this.halfLifeMs, this.recencyFloor) };
+      return { article: c, score: m.scores[i]! * coord * this.recency(article, c) };
     });
   }
 

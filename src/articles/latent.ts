@@ -1,0 +1,150 @@
+import type { Article } from "./article.js";
+import { SemanticSpace, semanticTerms, type SemanticOptions, type TermCounts } from "./semantic.js";
+
+/** Options for {@link LatentIndex}. */
+export interface LatentOptions extends SemanticOptions {
+  /** Articles added since training, as a share of those trained on, that trigger retraining (default 0.25). */
+  retrainAfter?: number;
+}
+
+/** Similarities to one query article. */
+export interface LatentScorer {
+  /** The query's LSA unit vector. */
+  vector: Float32Array;
+  /** Sparse tf-idf cosine (sublinear tf, space vocabulary) between the query and an article. */
+  cosine(candidate: Article): number;
+  /** LSA cosine between the query and an indexed document (0 without a vector). */
+  latent(doc: number): number;
+}
+
+/**
+ * One LSA vector per indexed article (document numbers as in the inverted index). The space is
+ * trained lazily on the first use once there are enough articles, and again after the archive
+ * has changed by `retrainAfter`; articles added in between are folded into the current space.
+ */
+export class LatentIndex {
+  private space: SemanticSpace | null = null;
+  private vecs = new Float32Array(0);
+  private has = new Uint8Array(0);
+  private readonly dims: number;
+  private trainedOn = 0;
+  private changedSince = 0;
+
+  constructor(private readonly opts: LatentOptions = {}) {
+    this.dims = opts.dims ?? 50;
+  }
+
+  /** False when disabled (dims 0). */
+  get enabled(): boolean {
+    return this.dims > 0;
+  }
+
+  /** Notes a new article; folded in right away when a space exists. */
+  add(doc: number, article: Article): void {
+    this.changedSince++;
+    if (this.space === null) return;
+    this.reserve(doc + 1);
+    this.space.vector(this.terms(article), this.vecs.subarray(doc * this.dims, (doc + 1) * this.dims));
+    this.has[doc] = 1;
+  }
+
+  /** Forgets an article's vector. */
+  remove(doc: number): void {
+    this.changedSince++;
+    if (doc < this.has.length) this.has[doc] = 0;
+  }
+
+  /** Trains (or retrains) when due; returns false while there are too few articles. */
+  ensure(docs: ReadonlyArray<Article | undefined>, liveCount: number): boolean {
+    if (!this.enabled || liveCount < (this.opts.minDocs ?? 200)) return false;
+    const due = this.space === null || this.changedSince >= (this.opts.retrainAfter ?? 0.25) * this.trainedOn;
+    if (!due) return true;
+    // Only the training sample's terms are held at once; every article is then folded in one by one.
+    const live: number[] = [];
+    docs.forEach((a, doc) => {
+      if (a !== undefined) live.push(doc);
+    });
+    const maxTrain = this.opts.maxTrainDocs ?? 10_000;
+    const step = Math.max(1, live.length / maxTrain);
+    const sample: TermCounts[] = [];
+    for (let i = 0; i < live.length && sample.length < maxTrain; i = Math.floor((sample.length + 1) * step)) {
+      sample.push(this.terms(docs[live[i]!]!));
+    }
+    const space = SemanticSpace.train(sample, this.opts);
+    this.space = space;
+    this.reserve(docs.length);
+    this.has.fill(0);
+    for (const doc of live) {
+      space.vector(this.terms(docs[doc]!), this.vecs.subarray(doc * this.dims, (doc + 1) * this.dims));
+      this.has[doc] = 1;
+    }
+    this.trainedOn = liveCount;
+    this.changedSince = 0;
+    return true;
+  }
+
+  /**
+   * Cosine similarity of the query vector to every accepted document with a vector; the `top`
+   * best, document → similarity.
+   */
+  nearest(q: Float32Array, top: number, accept: (doc: number) => boolean): Map<number, number> {
+    const out = new Map<number, number>();
+    const k = this.dims;
+    const { vecs, has } = this;
+    const best: Array<[number, number]> = [];
+    let floor = -Infinity;
+    for (let doc = 0; doc < has.length; doc++) {
+      if (has[doc] !== 1) continue;
+      let s = 0;
+      const base = doc * k;
+      for (let j = 0; j < k; j++) s += q[j]! * vecs[base + j]!;
+      if (s <= floor || !accept(doc)) continue;
+      best.push([doc, s]);
+      if (best.length > 2 * top) {
+        best.sort((a, b) => b[1] - a[1]);
+        best.length = top;
+        floor = best[top - 1]![1];
+      }
+    }
+    best.sort((a, b) => b[1] - a[1]);
+    for (const [doc, s] of best.slice(0, top)) out.set(doc, s);
+    return out;
+  }
+
+  /** Scoring helpers for one query article (null before training). */
+  scorer(article: Article): LatentScorer | null {
+    const space = this.space;
+    if (space === null) return null;
+    const terms = this.terms(article);
+    const query = space.sparseVector(terms);
+    const vector = space.vector(terms);
+    return {
+      vector,
+      cosine: (c) => space.sparseCosine(query, this.terms(c)),
+      latent: (doc) => this.similarity(vector, doc),
+    };
+  }
+
+  private similarity(q: Float32Array, doc: number): number {
+    if (doc >= this.has.length || this.has[doc] !== 1) return 0;
+    let s = 0;
+    const base = doc * this.dims;
+    for (let j = 0; j < this.dims; j++) s += q[j]! * this.vecs[base + j]!;
+    return s;
+  }
+
+  private terms(a: Article): TermCounts {
+    return semanticTerms(a.title, a.summary, this.opts);
+  }
+
+  private reserve(need: number): void {
+    if (need <= this.has.length) return;
+    const cap = Math.max(need, this.has.length * 2, 1024);
+    const v = new Float32Array(cap * this.dims);
+    v.set(this.vecs);
+    this.vecs = v;
+    const h = new Uint8Array(cap);
+    h.set(this.has);
+    this.has = h;
+  }
+}

@@ -1,0 +1,258 @@
+/**
+ * Latent semantic space (LSA) for related(): headlines on one subject often share no word
+ * (花滑 / 短节目), but their words co-occur with the same others across the archive. A truncated
+ * SVD of the archive's term matrix (randomized, on a sample) maps each term to a few dozen
+ * dimensions; an article's vector is the sum of its terms' (fold-in), compared by cosine.
+ */
+import { tokenize } from "./tokenize.js";
+
+/** Options for {@link SemanticSpace}. */
+export interface SemanticOptions {
+  /** Dimensions kept (default 50; 0 disables the space). */
+  dims?: number;
+  /** Most articles the SVD is computed on (default 10000). */
+  maxTrainDocs?: number;
+  /** Most terms with a vector, the most frequent first (default 30000). */
+  maxTerms?: number;
+  /** Fewest articles before a space is trained (default 200). */
+  minDocs?: number;
+  /** Weight of a title term relative to a summary term (default 2). */
+  titleWeight?: number;
+  /** Summary characters used (default 300). */
+  maxSummaryChars?: number;
+}
+
+/** Sparse term counts of one text (title weighted), the space's input. */
+export type TermCounts = Map<string, number>;
+
+/** Terms for the space: Han characters and bigrams, stemmed Latin words (cheap: no segmenter). */
+export function semanticTerms(title: string, summary: string, opts: SemanticOptions = {}): TermCounts {
+  const tw = opts.titleWeight ?? 2;
+  const out: TermCounts = new Map();
+  const add = (text: string, w: number): void => {
+    for (const t of tokenize(text, { segmentWords: false, charUnigrams: true })) out.set(t, (out.get(t) ?? 0) + w);
+  };
+  add(title, tw);
+  if (summary !== "") add(summary.slice(0, opts.maxSummaryChars ?? 300), 1);
+  return out;
+}
+
+/** Deterministic PRNG (mulberry32): the same archive always gives the same space. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface SparseRow {
+  idx: Int32Array;
+  val: Float64Array;
+}
+
+/** Orthonormalises the l columns of an n×l row-major matrix in place (modified Gram–Schmidt). */
+function orthonormalize(m: Float64Array, n: number, l: number): void {
+  for (let j = 0; j < l; j++) {
+    for (let p = 0; p < j; p++) {
+      let d = 0;
+      for (let i = 0; i < n; i++) d += m[i * l + j]! * m[i * l + p]!;
+      for (let i = 0; i < n; i++) m[i * l + j]! -= d * m[i * l + p]!;
+    }
+    let norm = 0;
+    for (let i = 0; i < n; i++) norm += m[i * l + j]! ** 2;
+    norm = Math.sqrt(norm) || 1;
+    for (let i = 0; i < n; i++) m[i * l + j]! /= norm;
+  }
+}
+
+/** Eigenvectors (columns of the returned l×l matrix) and eigenvalues of a symmetric matrix (Jacobi). */
+function symmetricEigen(a: Float64Array, l: number): { vectors: Float64Array; values: Float64Array } {
+  const v = new Float64Array(l * l);
+  for (let i = 0; i < l; i++) v[i * l + i] = 1;
+  for (let sweep = 0; sweep < 50; sweep++) {
+    let off = 0;
+    for (let p = 0; p < l; p++) for (let q = p + 1; q < l; q++) off += a[p * l + q]! ** 2;
+    if (off < 1e-18) break;
+    for (let p = 0; p < l; p++) {
+      for (let q = p + 1; q < l; q++) {
+        const apq = a[p * l + q]!;
+        if (Math.abs(apq) < 1e-30) continue;
+        const theta = (a[q * l + q]! - a[p * l + p]!) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < l; k++) {
+          const akp = a[k * l + p]!;
+          const akq = a[k * l + q]!;
+          a[k * l + p] = c * akp - s * akq;
+          a[k * l + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < l; k++) {
+          const apk = a[p * l + k]!;
+          const aqk = a[q * l + k]!;
+          a[p * l + k] = c * apk - s * aqk;
+          a[q * l + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < l; k++) {
+          const vkp = v[k * l + p]!;
+          const vkq = v[k * l + q]!;
+          v[k * l + p] = c * vkp - s * vkq;
+          v[k * l + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const values = new Float64Array(l);
+  for (let i = 0; i < l; i++) values[i] = a[i * l + i]!;
+  return { vectors: v, values };
+}
+
+/** A trained space: term → row of a T×dims projection, plus each term's idf. */
+export class SemanticSpace {
+  readonly dims: number;
+  private readonly termRow = new Map<string, number>();
+  private idf = new Float64Array(0);
+  private proj = new Float32Array(0);
+
+  private constructor(dims: number) {
+    this.dims = dims;
+  }
+
+  /** Trains a space on these articles' term counts (a deterministic sample when there are many). */
+  static train(docs: readonly TermCounts[], opts: SemanticOptions = {}): SemanticSpace {
+    const k = opts.dims ?? 50;
+    const space = new SemanticSpace(k);
+    const rand = rng(20240101);
+    let sample = docs;
+    const maxDocs = opts.maxTrainDocs ?? 10_000;
+    if (docs.length > maxDocs) {
+      const step = docs.length / maxDocs;
+      sample = Array.from({ length: maxDocs }, (_, i) => docs[Math.floor(i * step)]!);
+    }
+    const n = sample.length;
+    const df = new Map<string, number>();
+    for (const d of sample) for (const t of d.keys()) df.set(t, (df.get(t) ?? 0) + 1);
+    const vocab = [...df.entries()]
+      .filter(([, c]) => c >= 2)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, opts.maxTerms ?? 30_000);
+    space.idf = new Float64Array(vocab.length);
+    vocab.forEach(([t, c], i) => {
+      space.termRow.set(t, i);
+      space.idf[i] = Math.log((n + 1) / (c + 0.5));
+    });
+    const T = vocab.length;
+    const rows = sample.map((d) => space.sparse(d));
+    const l = Math.min(k + 10, T, n);
+    if (l < 2) return space;
+    // Randomized range finder with two power iterations (Halko et al. 2011).
+    const omega = new Float64Array(T * l);
+    for (let i = 0; i < omega.length; i++) omega[i] = rand() - 0.5;
+    const y = new Float64Array(n * l);
+    const mulX = (right: Float64Array, out: Float64Array): void => {
+      out.fill(0);
+      rows.forEach((r, i) => {
+        for (let e = 0; e < r.idx.length; e++) {
+          const base = r.idx[e]! * l;
+          const x = r.val[e]!;
+          for (let j = 0; j < l; j++) out[i * l + j]! += x * right[base + j]!;
+        }
+      });
+    };
+    const mulXt = (left: Float64Array, out: Float64Array): void => {
+      out.fill(0);
+      rows.forEach((r, i) => {
+        for (let e = 0; e < r.idx.length; e++) {
+          const base = r.idx[e]! * l;
+          const x = r.val[e]!;
+          for (let j = 0; j < l; j++) out[base + j]! += x * left[i * l + j]!;
+        }
+      });
+    };
+    mulX(omega, y);
+    const z = new Float64Array(T * l);
+    for (let it = 0; it < 2; it++) {
+      orthonormalize(y, n, l);
+      mulXt(y, z);
+      orthonormalize(z, T, l);
+      mulX(z, y);
+    }
+    orthonormalize(y, n, l);
+    mulXt(y, z); // z = Xᵀ Q = Bᵀ (T×l)
+    const bbt = new Float64Array(l * l);
+    for (let t = 0; t < T; t++) {
+      for (let p = 0; p < l; p++) {
+        const zp = z[t * l + p]!;
+        if (zp === 0) continue;
+        for (let q = 0; q < l; q++) bbt[p * l + q]! += zp * z[t * l + q]!;
+      }
+    }
+    const { vectors, values } = symmetricEigen(bbt, l);
+    const order = [...values.keys()].sort((a, b) => values[b]! - values[a]!).slice(0, k);
+    // V = Bᵀ Ũ Σ⁻¹; the article vector x·V·Σ = x·Bᵀ·Ũ, so the projection is Bᵀ Ũ (no Σ⁻¹).
+    space.proj = new Float32Array(T * k);
+    for (let t = 0; t < T; t++) {
+      for (let c = 0; c < order.length; c++) {
+        const col = order[c]!;
+        let s = 0;
+        for (let p = 0; p < l; p++) s += z[t * l + p]! * vectors[p * l + col]!;
+        space.proj[t * k + c] = s;
+      }
+    }
+    return space;
+  }
+
+  /** Unit vector of an article's terms (all zeros when none of them is known). */
+  vector(doc: TermCounts, out: Float32Array = new Float32Array(this.dims)): Float32Array {
+    out.fill(0);
+    const r = this.sparse(doc);
+    const k = this.dims;
+    for (let e = 0; e < r.idx.length; e++) {
+      const base = r.idx[e]! * k;
+      const x = r.val[e]!;
+      for (let j = 0; j < k; j++) out[j]! += x * this.proj[base + j]!;
+    }
+    let norm = 0;
+    for (let j = 0; j < k; j++) norm += out[j]! ** 2;
+    norm = Math.sqrt(norm);
+    if (norm > 0) for (let j = 0; j < k; j++) out[j]! /= norm;
+    return out;
+  }
+
+  /** A query's sparse tf-idf vector, term row → weight (unit length), for {@link sparseCosine}. */
+  sparseVector(doc: TermCounts): Map<number, number> {
+    const r = this.sparse(doc);
+    const m = new Map<number, number>();
+    for (let e = 0; e < r.idx.length; e++) m.set(r.idx[e]!, r.val[e]!);
+    return m;
+  }
+
+  /** Cosine of a query's sparse vector and an article's terms over the space's vocabulary. */
+  sparseCosine(query: ReadonlyMap<number, number>, doc: TermCounts): number {
+    const r = this.sparse(doc);
+    let s = 0;
+    for (let e = 0; e < r.idx.length; e++) s += (query.get(r.idx[e]!) ?? 0) * r.val[e]!;
+    return s;
+  }
+
+  /** Known terms with sublinear tf × idf weights, l2-normalised. */
+  private sparse(doc: TermCounts): SparseRow {
+    const idx: number[] = [];
+    const val: number[] = [];
+    let norm = 0;
+    for (const [t, c] of doc) {
+      const i = this.termRow.get(t);
+      if (i === undefined) continue;
+      const w = (1 + Math.log(c)) * this.idf[i]!;
+      idx.push(i);
+      val.push(w);
+      norm += w * w;
+    }
+    norm = Math.sqrt(norm) || 1;
+    return { idx: Int32Array.from(idx), val: Float64Array.from(val, (x) => x / norm) };
+  }
+}
