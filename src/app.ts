@@ -271,6 +271,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
         { mode: config.mode.kind, store: store.kind, feeds: feeds.length, chats: loadedChats.loaded, pending: loadedOutbox, articles },
         "starting",
       );
+      // The related-articles space trains in the background, in slices; word matches serve until then.
+      index.prepareRelated().catch((err: unknown) => logger.error({ err }, "related-articles training failed"));
       distribution.channelId = await resolveChannel(config, bulkTelegram, logger);
       // With a cluster, the shared queue's worker replaces the sender and tips run on the leader only.
       if (cluster) await cluster.start();

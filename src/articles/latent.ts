@@ -1,10 +1,44 @@
 import type { Article } from "./article.js";
-import { SemanticSpace, semanticTerms, type SemanticOptions, type TermCounts } from "./semantic.js";
+import { Worker } from "node:worker_threads";
+import { workerEntry } from "../worker-entry.js";
+import { SemanticSpace, semanticTerms, type SemanticOptions, type SpaceParts, type TermCounts } from "./semantic.js";
+
+/** Articles handled between two yields to the event loop while training (default). */
+const SLICE = 500;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The SVD takes seconds at 10k sampled articles: it runs in a worker thread so the bot keeps
+ * answering. Where no worker can start, it runs here (still correct, just blocking).
+ */
+async function trainOffThread(sample: TermCounts[], opts: SemanticOptions): Promise<SemanticSpace> {
+  let worker: Worker;
+  try {
+    const entry = workerEntry(import.meta.url, "train-worker");
+    worker = new Worker(entry.script, { eval: entry.eval });
+  } catch {
+    return SemanticSpace.train(sample, opts);
+  }
+  try {
+    const parts = await new Promise<SpaceParts>((resolve, reject) => {
+      worker.once("message", resolve);
+      worker.once("error", reject);
+      worker.once("exit", (code) => reject(new Error(`training worker exited with ${code}`)));
+      worker.postMessage({ sample, opts });
+    });
+    return SemanticSpace.fromParts(parts);
+  } finally {
+    void worker.terminate();
+  }
+}
 
 /** Options for {@link LatentIndex}. */
 export interface LatentOptions extends SemanticOptions {
   /** Articles added since training, as a share of those trained on, that trigger retraining (default 0.25). */
   retrainAfter?: number;
+  /** Articles handled between two yields to the event loop while training (default 500). */
+  sliceSize?: number;
 }
 
 /** Similarities to one query article. */
@@ -29,6 +63,7 @@ export class LatentIndex {
   private readonly dims: number;
   private trainedOn = 0;
   private changedSince = 0;
+  private training: Promise<void> | null = null;
 
   constructor(private readonly opts: LatentOptions = {}) {
     this.dims = opts.dims ?? 50;
@@ -54,12 +89,32 @@ export class LatentIndex {
     if (doc < this.has.length) this.has[doc] = 0;
   }
 
-  /** Trains (or retrains) when due; returns false while there are too few articles. */
+  /**
+   * True when a trained space can be used now. When (re)training is due it starts in the background
+   * and the current space (or none: callers fall back to word matches) serves until it is ready, so
+   * a related() call never blocks the bot for the seconds training takes at 100k articles.
+   */
   ensure(docs: ReadonlyArray<Article | undefined>, liveCount: number): boolean {
     if (!this.enabled || liveCount < (this.opts.minDocs ?? 200)) return false;
     const due = this.space === null || this.changedSince >= (this.opts.retrainAfter ?? 0.25) * this.trainedOn;
-    if (!due) return true;
-    // Only the training sample's terms are held at once; every article is then folded in one by one.
+    if (due && this.training === null) {
+      this.training = this.train(docs, liveCount).finally(() => {
+        this.training = null;
+      });
+    }
+    return this.space !== null;
+  }
+
+  /** Resolves when no training is running (after starting one if due). */
+  async ready(docs: ReadonlyArray<Article | undefined>, liveCount: number): Promise<void> {
+    this.ensure(docs, liveCount);
+    while (this.training !== null) await this.training;
+  }
+
+  /** Trains on a sample and maps every article into the new space, yielding between slices. */
+  private async train(docs: ReadonlyArray<Article | undefined>, liveCount: number): Promise<void> {
+    const changesBefore = this.changedSince;
+    const slice = Math.max(1, this.opts.sliceSize ?? SLICE);
     const live: number[] = [];
     docs.forEach((a, doc) => {
       if (a !== undefined) live.push(doc);
@@ -68,19 +123,45 @@ export class LatentIndex {
     const step = Math.max(1, live.length / maxTrain);
     const sample: TermCounts[] = [];
     for (let i = 0; i < live.length && sample.length < maxTrain; i = Math.floor((sample.length + 1) * step)) {
-      sample.push(this.terms(docs[live[i]!]!));
+      const a = docs[live[i]!];
+      if (a !== undefined) sample.push(this.terms(a));
+      if (sample.length % slice === 0) await yieldToEventLoop();
     }
-    const space = SemanticSpace.train(sample, this.opts);
+    const space = await trainOffThread(sample, this.opts);
+    // Map into fresh arrays while the old space keeps serving; articles that arrive meanwhile are
+    // folded in at the swap.
+    let vecs = new Float32Array(Math.max(docs.length, 1024) * this.dims);
+    let has = new Uint8Array(Math.max(docs.length, 1024));
+    for (let i = 0; i < live.length; i++) {
+      const doc = live[i]!;
+      const a = docs[doc];
+      if (a !== undefined) {
+        space.vector(this.terms(a), vecs.subarray(doc * this.dims, (doc + 1) * this.dims));
+        has[doc] = 1;
+      }
+      if (i % slice === slice - 1) await yieldToEventLoop();
+    }
+    if (docs.length > has.length) {
+      const grownV = new Float32Array(docs.length * this.dims);
+      grownV.set(vecs);
+      vecs = grownV;
+      const grownH = new Uint8Array(docs.length);
+      grownH.set(has);
+      has = grownH;
+    }
+    for (let doc = 0; doc < docs.length; doc++) {
+      const a = docs[doc];
+      if (a === undefined) has[doc] = 0;
+      else if (has[doc] !== 1) {
+        space.vector(this.terms(a), vecs.subarray(doc * this.dims, (doc + 1) * this.dims));
+        has[doc] = 1;
+      }
+    }
     this.space = space;
-    this.reserve(docs.length);
-    this.has.fill(0);
-    for (const doc of live) {
-      space.vector(this.terms(docs[doc]!), this.vecs.subarray(doc * this.dims, (doc + 1) * this.dims));
-      this.has[doc] = 1;
-    }
+    this.vecs = vecs;
+    this.has = has;
     this.trainedOn = liveCount;
-    this.changedSince = 0;
-    return true;
+    this.changedSince = this.changedSince - changesBefore;
   }
 
   /**

@@ -265,6 +265,14 @@ export class ArticleIndex {
    * w × LSA cosine. BM25 only picks candidates: its scores favour one rare shared word, while the
    * cosines measure how much of the two headlines agree, and LSA adds words that travel together.
    */
+  /**
+   * Trains the related-articles space now (in the background, in slices) and resolves when it is
+   * ready; until then related() ranks by word matches alone. Call after loading the archive.
+   */
+  prepareRelated(): Promise<void> {
+    return this.latent.ready(this.docs, this.ix.size);
+  }
+
   private blendLatent(article: Article, hits: Hit[]): Hit[] {
     const w = this.latentWeight;
     if (!this.latent.ensure(this.docs, this.ix.size)) return hits;

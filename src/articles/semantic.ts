@@ -111,6 +111,14 @@ function symmetricEigen(a: Float64Array, l: number): { vectors: Float64Array; va
   return { vectors: v, values };
 }
 
+/** A trained space as data: terms in row order, their idf, and the T×dims projection. */
+export interface SpaceParts {
+  dims: number;
+  terms: string[];
+  idf: Float64Array<ArrayBuffer>;
+  proj: Float32Array<ArrayBuffer>;
+}
+
 /** A trained space: term → row of a T×dims projection, plus each term's idf. */
 export class SemanticSpace {
   readonly dims: number;
@@ -203,6 +211,20 @@ export class SemanticSpace {
         space.proj[t * k + c] = s;
       }
     }
+    return space;
+  }
+
+  /** The trained space as plain data (for moving it between threads). */
+  toParts(): SpaceParts {
+    return { dims: this.dims, terms: [...this.termRow.keys()], idf: this.idf, proj: this.proj };
+  }
+
+  /** A space from {@link toParts}. */
+  static fromParts(parts: SpaceParts): SemanticSpace {
+    const space = new SemanticSpace(parts.dims);
+    parts.terms.forEach((t, i) => space.termRow.set(t, i));
+    space.idf = parts.idf;
+    space.proj = parts.proj;
     return space;
   }
 

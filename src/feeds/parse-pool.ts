@@ -1,7 +1,5 @@
-import { existsSync } from "node:fs";
-import { createRequire } from "node:module";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { workerEntry as sharedWorkerEntry } from "../worker-entry.js";
 import { FeedError, isFeedErrorKind } from "./errors.js";
 import { processFeedBytes, type ProcessContext, type ProcessedFeed } from "./pipeline.js";
 
@@ -43,18 +41,9 @@ type WorkerReply =
   | { id: number; ok: true; result: ProcessedFeed }
   | { id: number; ok: false; error: { kind: string; message: string; status?: number } };
 
-/**
- * Where the worker script is: compiled `.js` beside this file (dist), else the `.ts` source loaded
- * through tsx's API from a tiny eval'd bootstrap (vitest, tsx; Node 20 workers ignore --import hooks).
- */
+/** Where the parse worker's script is (compiled `.js`, else the `.ts` source through tsx). */
 export function workerEntry(): { script: URL | string; eval: boolean } {
-  const js = new URL("./parse-worker.js", import.meta.url);
-  if (existsSync(fileURLToPath(js))) return { script: js, eval: false };
-  // require.resolve picks the CommonJS build; the ESM build sits beside it.
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve("tsx/esm/api").replace(/\.cjs$/, ".mjs")).href;
-  const ts = new URL("./parse-worker.ts", import.meta.url).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((m) => m.tsImport(${JSON.stringify(ts)}, ${JSON.stringify(ts)}));`;
-  return { script: bootstrap, eval: true };
+  return sharedWorkerEntry(import.meta.url, "parse-worker");
 }
 
 /** Pool of worker threads so a 5 MiB parse never blocks the bot's event loop. */

@@ -12,8 +12,8 @@ function headline(words: readonly string[], i: number): string {
   return `${words[i % 12]!}${words[(i * 5 + 1) % 12]!}${words[(i * 7 + 3) % 12]!}第${i}期`;
 }
 
-function corpus(): { ix: ArticleIndex; sport: ReturnType<typeof art>[]; money: ReturnType<typeof art>[] } {
-  const ix = new ArticleIndex({ latent: { dims: 8, minDocs: 100 } });
+function corpus(sliceSize?: number): { ix: ArticleIndex; sport: ReturnType<typeof art>[]; money: ReturnType<typeof art>[] } {
+  const ix = new ArticleIndex({ latent: { dims: 8, minDocs: 100, ...(sliceSize ? { sliceSize } : {}) } });
   const sport = Array.from({ length: 80 }, (_, i) => art(headline(SPORT, i), { hour: 2 * i + 1 }));
   const money = Array.from({ length: 80 }, (_, i) => art(headline(MONEY, i), { hour: 2 * i + 2 }));
   ix.addAll([...sport, ...money]);
@@ -21,11 +21,12 @@ function corpus(): { ix: ArticleIndex; sport: ReturnType<typeof art>[]; money: R
 }
 
 describe("related with the LSA space (enough articles to train it)", () => {
-  it("finds earlier articles of the same subject, never itself, later ones or near-duplicates", () => {
+  it("finds earlier articles of the same subject, never itself, later ones or near-duplicates", async () => {
     const { ix, sport, money } = corpus();
     const probe = art("花滑短节目冠军第999期", { hour: 500 });
     const dup = art("花滑短节目冠军第999期!", { hour: 400 });
     ix.addAll([probe, dup]);
+    await ix.prepareRelated();
     const rel = ix.related(probe, 5);
     expect(rel).toHaveLength(5);
     const sportIds = new Set(sport.map((a) => a.id));
@@ -41,11 +42,32 @@ describe("related with the LSA space (enough articles to train it)", () => {
     expect(relEarly[0]!.title).toMatch(/股市|基金|利率|银行|债券|汇率|央行|信贷|指数|券商|融资|上涨/);
   });
 
-  it("relates headlines that share no word but share their words' company", () => {
+  it("relates headlines that share no word but share their words' company", async () => {
     const { ix, sport, money } = corpus();
     // 射门 and 球迷 never appear together below, yet both co-occur with the other sport words.
     const probe = art("射门", { hour: 900 });
     ix.add(probe);
+    await ix.prepareRelated();
+    const rel = ix.related(probe, 10);
+    const sportIds = new Set(sport.map((a) => a.id));
+    const moneyIds = new Set(money.map((a) => a.id));
+    expect(rel.filter((r) => sportIds.has(r.id)).length).toBeGreaterThan(rel.filter((r) => moneyIds.has(r.id)).length);
+  });
+});
+
+describe("training in the background", () => {
+  it("does not block related(): word matches serve while the space trains in slices, then it is used", async () => {
+    const { ix, sport, money } = corpus(10);
+    const probe = art("射门", { hour: 900 });
+    ix.add(probe);
+    ix.related(probe, 10); // starts training; answers from word matches at once
+    let trained = false;
+    const ready = ix.prepareRelated().then(() => {
+      trained = true;
+    });
+    await new Promise((r) => setImmediate(r));
+    expect(trained).toBe(false); // still training after a turn of the event loop: it yields
+    await ready;
     const rel = ix.related(probe, 10);
     const sportIds = new Set(sport.map((a) => a.id));
     const moneyIds = new Set(money.map((a) => a.id));
