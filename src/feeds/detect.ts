@@ -78,7 +78,9 @@ export class NewItemDetector {
     const keys = [`i:${article.id}`];
     if (article.link) keys.push(`l:${article.link}`);
     const title = normaliseTitleKey(article.title);
-    if (title.length >= this.minTitleChars) keys.push(`t:${title}`);
+    // The day is part of the title key: the same title re-posted under a new guid and link on the
+    // same day is a duplicate, but a daily column ("今日天气", "Letters to the Editor") is new each day.
+    if (title.length >= this.minTitleChars) keys.push(`t:${title}:${new Date(article.publishedAt).toISOString().slice(0, 10)}`);
     return keys;
   }
 

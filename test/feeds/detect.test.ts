@@ -49,6 +49,17 @@ describe("NewItemDetector", () => {
     expect(normaliseTitleKey("新能源，汽车！")).toBe("新能源汽车");
   });
 
+  it("a daily column that reuses its title is new each day, but not twice on one day", async () => {
+    const d = new NewItemDetector(new Keyv());
+    const day = 86_400_000;
+    const column = (n: number, at: number) => article(n, { title: "Letters to the Editor", publishedAt: at });
+    await d.detect("f", [column(1, 10 * day)], 1);
+    // Same day, new guid and link: a re-post, not news.
+    expect((await d.detect("f", [column(2, 10 * day + 3_600_000), column(1, 10 * day)], 2)).newArticles).toEqual([]);
+    // Next day, while yesterday's edition is still in the feed: new.
+    expect(ids((await d.detect("f", [column(3, 11 * day), column(1, 10 * day)], 3)).newArticles)).toEqual(["f:3"]);
+  });
+
   it("a GUID repeated within one document is reported once", async () => {
     const d = new NewItemDetector(new Keyv());
     await d.detect("f", [article(1)], 1);
