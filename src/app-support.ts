@@ -46,16 +46,28 @@ export async function waitForTelegram(
   }
 }
 
-/** `channel.chatId` may be "@name": Telegram tells the numeric id. */
-export async function resolveChannel(config: AppConfig, telegram: Telegram, logger: Logger): Promise<number | undefined> {
+/**
+ * `channel.chatId` may be "@name": Telegram tells the numeric id. A failure is retried with backoff
+ * until it works or `signal` aborts (a network blip at start must not cut the channel off).
+ */
+export async function resolveChannel(
+  config: AppConfig,
+  telegram: Telegram,
+  logger: Logger,
+  sleep: Sleep,
+  signal: AbortSignal,
+): Promise<number | undefined> {
   const id = config.channel?.chatId;
   if (id === undefined || typeof id === "number") return id;
-  try {
-    return (await telegram.getChat(id)).id;
-  } catch (err) {
-    logger.error({ err, channel: id }, "cannot resolve the channel; articles will not be posted there");
-    return undefined;
+  for (let delayMs = 5000; !signal.aborted; delayMs = Math.min(delayMs * 2, 300_000)) {
+    try {
+      return (await telegram.getChat(id)).id;
+    } catch (err) {
+      logger.error({ err, channel: id, retryInMs: delayMs }, "cannot resolve the channel yet; its posts are held");
+      await sleep(delayMs, signal);
+    }
   }
+  return undefined;
 }
 
 export async function tipCountsByStatus(store: Store): Promise<Record<string, number>> {

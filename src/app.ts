@@ -273,13 +273,18 @@ export async function createApp(deps: AppDeps): Promise<App> {
       );
       // The related-articles space trains in the background, in slices; word matches serve until then.
       index.prepareRelated().catch((err: unknown) => logger.error({ err }, "related-articles training failed"));
-      distribution.channelId = await resolveChannel(config, bulkTelegram, logger);
+      distribution.channelPending = config.channel !== undefined;
       // With a cluster, the shared queue's worker replaces the sender and tips run on the leader only.
       if (cluster) await cluster.start();
       else {
         sender.start();
         tipLine.start();
       }
+      await waitForTelegram(bot, logger, sleep, stopCtl.signal);
+      // The channel's id is known before the first poll, so no new article misses the channel.
+      distribution.channelId = await resolveChannel(config, bulkTelegram, logger, sleep, stopCtl.signal);
+      distribution.channelPending = false;
+      if (stopCtl.signal.aborted) return;
       scheduler.start();
       digestTimer = setInterval(() => {
         index.prune(now() - config.archive.retentionDays * 86_400_000);
@@ -287,9 +292,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       }, DIGEST_TICK_MS);
       digestTimer.unref();
 
-      // /healthz and /metrics in both modes; in webhook mode the same server takes the updates.
-      await waitForTelegram(bot, logger, sleep, stopCtl.signal);
       registerCommands(bot, config.locale).catch((err: unknown) => logger.warn({ err }, "setMyCommands failed"));
+      // /healthz and /metrics in both modes; in webhook mode the same server takes the updates.
       http = await serveHttp({
         mode: config.mode,
         port: config.httpPort,

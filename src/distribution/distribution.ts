@@ -40,6 +40,8 @@ export class Distribution {
   private readonly failedPhotos = new Set<string>();
   /** Numeric id of the channel that receives every article (resolved from @name at start). */
   channelId: number | undefined;
+  /** A channel is configured but its id is not known yet: its queued posts wait instead of being dropped. */
+  channelPending = false;
 
   constructor(private readonly o: DistributionOptions) {
     for (const t of o.topics) this.topicTags.set(t.id, t.name);
@@ -90,6 +92,8 @@ export class Distribution {
     let lang = this.o.defaultLang;
     if (chatId !== this.channelId) {
       const chat = await this.o.chats.get(chatId);
+      // A post queued for the channel in an earlier run (channels have no chat record).
+      if (!chat && chatId < 0 && this.channelPending) return { action: "hold", untilMs: this.o.now() + 60_000 };
       if (!chat || !chat.active) return { action: "skip", reason: "chat inactive" };
       if (!article.topics.some((t) => chat.topics.includes(t))) return { action: "skip", reason: "unsubscribed" };
       if (chat.digestAt) return { action: "skip", reason: "digest chat" };
