@@ -1,3 +1,4 @@
+import { validate as validateCron } from "node-cron";
 import { z } from "zod";
 
 const hhmm = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -10,8 +11,8 @@ const CronSchema = z
   .string()
   .refine((s) => {
     const n = s.trim().split(/\s+/).length;
-    return n === 5 || n === 6;
-  }, "expected a cron expression with 5 or 6 fields");
+    return (n === 5 || n === 6) && validateCron(s.trim());
+  }, "expected a valid cron expression with 5 or 6 fields, e.g. \"*/5 * * * *\"");
 
 const TimeZoneSchema = z.string().refine((tz) => {
   try {

@@ -77,7 +77,8 @@ export function pacedTelegram(telegram: Telegram, opts: PacedTelegramOptions): T
         const classified = classifyTelegramError(err, chatId);
         if (classified.kind !== "rate-limited" || attempt >= maxRetries) throw err;
         opts.logger.warn(
-          { method, chatId, retryAfterSeconds: classified.retryAfterSeconds, scope: classified.scope },
+          // A positive chat id is a reader's Telegram id: log only the kind of chat.
+          { method, chatType: chatId > 0 ? "private" : "group", retryAfterSeconds: classified.retryAfterSeconds, scope: classified.scope },
           "reply rate limited; waiting",
         );
         opts.pacer.pause(classified.scope, classified.retryAfterSeconds, chatId);

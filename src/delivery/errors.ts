@@ -31,7 +31,8 @@ export class ChatGone extends DeliveryError {
     readonly chatId: number,
     readonly reason: string,
   ) {
-    super(`chat ${chatId} gone: ${reason}`);
+    // The id stays a field, not in the message: a private chat id is a reader's Telegram id.
+    super(`chat gone: ${reason}`);
     this.name = "ChatGone";
   }
 }

@@ -77,6 +77,15 @@ describe("loadConfig", () => {
     expect(paths).toEqual(expect.arrayContaining(["BOT_TOKEN", "PORT", "timezone", "(root)"]));
   });
 
+  it("rejects cron expressions node-cron would refuse at start (so they exit 2, not 1)", () => {
+    for (const schedule of ["61 * * * *", "*/0 * * * *", "* * * * 8"]) {
+      const r = loadConfig({ BOT_TOKEN: TOKEN, NEWSDESK_CONFIG: "c.yaml" }, files({ "c.yaml": `poll: { schedule: "${schedule}" }` }));
+      expect(r.ok, schedule).toBe(false);
+      if (r.ok) continue;
+      expect(r.problems[0]).toMatch(/^poll\.schedule: expected a valid cron expression/);
+    }
+  });
+
   it("rejects duplicate ids and unknown topics referenced by feeds", () => {
     const yaml = [
       "topics: [{id: a, name: A}, {id: a, name: B}]",
