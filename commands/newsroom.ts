@@ -121,17 +121,23 @@ export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> 
 
   const poll: StaffCommand = async (ctx) => {
     await ctx.reply(ctx.m.pollStarted());
-    const s = await deps.pollAll();
-    await ctx.reply(
-      ctx.m.pollDone({
-        polled: s.polled,
-        ok: s.ok,
-        notModified: s.notModified,
-        failed: s.failed,
-        fresh: s.newArticles,
-        seconds: ((s.finishedAt - s.startedAt) / 1000).toFixed(1),
-      }),
-    );
+    // A round can take a while (slow feeds time out after poll.timeoutSeconds): the outcome is
+    // reported when it ends, without holding up the updates of everyone else meanwhile.
+    deps
+      .pollAll()
+      .then((s) =>
+        ctx.reply(
+          ctx.m.pollDone({
+            polled: s.polled,
+            ok: s.ok,
+            notModified: s.notModified,
+            failed: s.failed,
+            fresh: s.newArticles,
+            seconds: ((s.finishedAt - s.startedAt) / 1000).toFixed(1),
+          }),
+        ),
+      )
+      .catch((err: unknown) => deps.logger.error({ err }, "/poll failed"));
   };
 
   const broadcast: StaffCommand = async (ctx) => {

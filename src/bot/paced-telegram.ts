@@ -33,6 +33,8 @@ export interface PacedTelegramOptions {
   logger: Logger;
   /** 429s retried before the error reaches the handler. Default 3. */
   maxRateLimitRetries?: number;
+  /** Longest wait for a reply's pacing slot; a 429 asking for more than 4× this is not waited out. Default 3000. */
+  maxWaitMs?: number;
 }
 
 /**
@@ -44,6 +46,7 @@ export interface PacedTelegramOptions {
 export function pacedTelegram(telegram: Telegram, opts: PacedTelegramOptions): Telegram {
   const original = telegram.callApi.bind(telegram);
   const maxRetries = opts.maxRateLimitRetries ?? 3;
+  const maxWaitMs = opts.maxWaitMs ?? 3000;
   const paced = async (method: string, payload: unknown, extra?: unknown): Promise<unknown> => {
     const chatIdRaw = (payload as { chat_id?: unknown } | undefined)?.chat_id;
     const chatId = typeof chatIdRaw === "number" ? chatIdRaw : typeof chatIdRaw === "string" ? Number(chatIdRaw) : NaN;
@@ -62,8 +65,11 @@ export function pacedTelegram(telegram: Telegram, opts: PacedTelegramOptions): T
       }
     }
     for (let attempt = 0; ; attempt++) {
+      // A reply waits for its slot, but not for long: a group whose minute is full of deliveries must
+      // not hold this update (and, in polling mode, the next batch of everyone's updates).
+      const deadline = opts.clock.now() + maxWaitMs;
       for (;;) {
-        const wait = opts.pacer.readyAt(chatId) - opts.clock.now();
+        const wait = Math.min(opts.pacer.readyAt(chatId), deadline) - opts.clock.now();
         if (wait <= 0) break;
         await opts.sleep(wait);
       }
@@ -76,6 +82,7 @@ export function pacedTelegram(telegram: Telegram, opts: PacedTelegramOptions): T
         opts.pacer.settle(chatId);
         const classified = classifyTelegramError(err, chatId);
         if (classified.kind !== "rate-limited" || attempt >= maxRetries) throw err;
+        if (classified.retryAfterSeconds * 1000 > maxWaitMs * 4) throw err;
         opts.logger.warn(
           // A positive chat id is a reader's Telegram id: log only the kind of chat.
           { method, chatType: chatId > 0 ? "private" : "group", retryAfterSeconds: classified.retryAfterSeconds, scope: classified.scope },

@@ -66,6 +66,19 @@ describe("pacedTelegram", () => {
     expect(failing.calls).toHaveLength(3);
   });
 
+  it("does not hold a reply for long: at most maxWaitMs for a slot, and no long retry_after", async () => {
+    const vt = virtualTime();
+    const pacer = new Pacer(vt.clock, { groupPerMinute: 2 });
+    const { telegram, calls } = fakeTelegram(["ok", "ok", "ok", tooMany(40)]);
+    pacedTelegram(telegram, { pacer, clock: vt.clock, sleep: vt.sleep, logger: pino({ level: "silent" }), maxWaitMs: 3000 });
+    const start = vt.at();
+    for (let i = 0; i < 3; i++) await telegram.callApi("sendMessage", { chat_id: -5, text: String(i) });
+    // The group's minute is full after two; the third waited at most 3 s instead of ~58 s.
+    expect(vt.at() - start).toBeLessThanOrEqual(1000 + 3000);
+    await expect(telegram.callApi("sendMessage", { chat_id: -5, text: "x" })).rejects.toThrow("429");
+    expect(calls).toHaveLength(4);
+  });
+
   it("passes other errors through at once", async () => {
     const vt = virtualTime();
     const forbidden = Object.assign(new Error("403"), { response: { error_code: 403, description: "Forbidden: bot was blocked by the user" } });
