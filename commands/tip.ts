@@ -30,7 +30,8 @@ export function tipCommands(deps: TipDeps): Composer<NewsdeskContext> {
   const c = new Composer<NewsdeskContext>();
   c.command(["tip", "tips"], async (ctx) => {
     const [first = "", ...rest] = ctx.payload.trim().split(/\s+/);
-    const ref = parseTipRef(first);
+    // Only `T-…` counts as a reference here: "/tip There was a crash" is a new tip, not an answer.
+    const ref = /^t-/i.test(first) ? parseTipRef(first) : null;
     if (ref && ctx.chat.type === "private") {
       await answerTip(deps, ctx, ref, { text: ctx.payload.trim().slice(first.length).trim() || rest.join(" ") });
       return;

@@ -146,6 +146,16 @@ describe("main loop: feed → new article → formatted message in a subscriber'
     expect(double.sent(6004)[1]!.text).toContain("/tip");
   });
 
+  it("takes '/tip There was a crash' as a new tip with those words, not as a tip reference", async () => {
+    const reader = user({ id: 6006, first_name: "Ty", language_code: "en" });
+    double.pushUpdate(command(reader, "/tip There was a crash on the bridge"));
+    await until(() => double.sent(6006).length >= 1);
+    await new Promise((r) => setTimeout(r, 300));
+    const texts = double.sent(6006).map((m) => m.text).join("\n");
+    expect(texts).toContain("Send us a tip");
+    expect(texts).not.toMatch(/No tip T-/);
+  });
+
   it("lets only group admins change a group's subscriptions", async () => {
     const g = group({ id: -4001, title: "Readers" });
     const admin = user({ id: 7001, first_name: "Admin" });
