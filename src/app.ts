@@ -326,9 +326,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
         await polling.catch(() => undefined);
       }
       clearInterval(digestTimer);
-      await scheduler.stop();
-      await sender.stop();
-      await tipLine.stop();
+      // In parallel: a feed round being cut short must not delay recording the sends in flight.
+      await Promise.all([scheduler.stop(), sender.stop(), tipLine.stop()]);
       await http?.close();
       await cluster?.stop();
       await store.close();

@@ -83,6 +83,7 @@ const healthKey = (feedId: string): string => `feedhealth:${feedId}`;
 
 /** Polls feeds on a cron schedule with bounded concurrency, backoff, health records and alerts. */
 export class FeedScheduler {
+  private readonly stopCtl = new AbortController();
   private readonly detector: NewItemDetector;
   private readonly processor: FeedProcessor;
   private readonly ownsProcessor: boolean;
@@ -118,6 +119,8 @@ export class FeedScheduler {
 
   /** Stops the schedule, waits for a run in progress, and closes the processor it created. */
   async stop(): Promise<void> {
+    // Fetches in flight are cut short: a shutdown must not wait out every feed's timeout.
+    this.stopCtl.abort();
     await this.task?.stop();
     this.task = undefined;
     await this.running?.catch(() => undefined);
@@ -188,6 +191,8 @@ export class FeedScheduler {
     } catch (err) {
       outcome = { kind: "failed", error: toFeedError(err) };
     }
+    // Stopped mid-fetch: not the feed's fault, so its health is left as it was.
+    if (this.stopCtl.signal.aborted) return outcome;
     try {
       await this.recordHealth(feed, outcome, runStartedAt);
     } catch (err) {
@@ -204,6 +209,7 @@ export class FeedScheduler {
       ...(state.firstPollDone && state.etag ? { etag: state.etag } : {}),
       ...(state.firstPollDone && state.lastModified ? { lastModified: state.lastModified } : {}),
       ...(this.deps.fetchImpl ? { fetchImpl: this.deps.fetchImpl } : {}),
+      signal: this.stopCtl.signal,
     });
     if (res.status === "not-modified") return { kind: "not-modified" };
     const nowMs = this.now();
