@@ -11,6 +11,7 @@ import { TipDispatcher, type TipPacer, type TipTelegram } from "./dispatch.js";
 import { kindCounts, newsroomTime } from "./message.js";
 import { TipRepo, type KeyvSource } from "./repo.js";
 import type { KeyedLock } from "./repo.js";
+import { truncateText } from "../delivery/text.js";
 
 export type { TipDeps, TipLimits } from "./deps.js";
 export { TipDispatcher, type TipTelegram, type TipPacer } from "./dispatch.js";
@@ -76,7 +77,8 @@ export function createTipLine(o: TipLineOptions): TipLine {
         username: tip.anonymous ? undefined : tip.readerUsername,
         kinds: kindCounts(tip.items),
       }),
-    renderAnswerText: (ref, text) => nm.tipAnswerText({ ref, text }),
+    // The label takes a few dozen characters of Telegram's 4096: a long answer is cut, not dropped.
+    renderAnswerText: (ref, text) => nm.tipAnswerText({ ref, text: truncateText(text, 3900) }),
     logger: o.logger,
     clock,
     ...(o.sleep ? { sleep: o.sleep } : {}),
