@@ -90,6 +90,12 @@ describe("tip line round trip", () => {
     expect(textOfCall(byCommand)).toContain("also a second crack");
     expect(textOfCall(byCommand)).toContain(ref);
 
+    // An answer as long as Telegram allows still reaches the newsroom (cut under the relay label).
+    const longAnswer = `/tip ${ref} ${"很长的回答".repeat(900)}`.slice(0, 4096);
+    const long = await pushAndWait(double, command(reader, longAnswer), (c) => sentTo(NEWSROOM.id, "sendMessage")(c) && textOfCall(c).includes("很长的回答"));
+    expect(long.ok).toBe(true);
+    expect(textOfCall(long)).toContain(ref);
+
     // A staff reply to the reader's answer goes to the reader too.
     const answerCopy = double.sent(NEWSROOM.id).find((m) => m.method === "copyMessage")!.message;
     await pushAndWait(double, reply(staff, "Thanks, we are on it", answerCopy), (c) => sentTo(reader.id, "sendMessage")(c) && textOfCall(c).includes("on it"));
