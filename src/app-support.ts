@@ -1,6 +1,9 @@
 import type { Telegraf, Telegram } from "telegraf";
 import type { AppConfig } from "../config/load.js";
+import type Keyv from "keyv";
 import type { NewsdeskContext } from "./bot/context.js";
+import type { StaffPolicy } from "./bot/staff.js";
+import type { ChatRepo } from "./chats/repo.js";
 import type { Sleep } from "./delivery/time.js";
 import type { TelegramSender } from "./delivery/types.js";
 import { COMMAND_MENU } from "./i18n/commands.js";
@@ -84,4 +87,41 @@ export async function registerCommands(bot: Telegraf<NewsdeskContext>, defaultLa
   await bot.telegram.setMyCommands(COMMAND_MENU[defaultLang]);
   await bot.telegram.setMyCommands(COMMAND_MENU["zh-CN"], { language_code: "zh" });
   await bot.telegram.setMyCommands(COMMAND_MENU.en, { language_code: "en" });
+}
+
+/**
+ * The staff policy with the newsroom's current chat id: the configured one, or the supergroup it
+ * was migrated to (remembered in `settings` while the config still names the old id).
+ */
+export async function newsroomPolicy(
+  config: AppConfig,
+  settings: Keyv,
+  logger: Logger,
+): Promise<{ policy: StaffPolicy; migrated: (newChatId: number) => Promise<void> }> {
+  const policy: StaffPolicy = { newsroomChatId: config.newsroom.chatId, admins: config.newsroom.admins };
+  const stored = (await settings.get("newsroom_migration")) as { from?: unknown; to?: unknown } | undefined;
+  if (stored && stored.from === config.newsroom.chatId && typeof stored.to === "number") policy.newsroomChatId = stored.to;
+  // Idempotent: the tip queue and the sender may both report the same migration.
+  const migrated = async (newChatId: number): Promise<void> => {
+    const stored = (await settings.get("newsroom_migration")) as { to?: unknown } | undefined;
+    policy.newsroomChatId = newChatId;
+    if (stored?.to === newChatId) return;
+    logger.warn({ from: config.newsroom.chatId, to: newChatId }, "the newsroom group became a supergroup; update newsroom.chatId");
+    await settings.set("newsroom_migration", { from: config.newsroom.chatId, to: newChatId });
+  };
+  return { policy, migrated };
+}
+
+/** Chat records for the sender, plus: when the chat that migrated is the newsroom, follow it. */
+export function followNewsroomMigration(
+  chats: ChatRepo,
+  policy: StaffPolicy,
+  migrated: (newChatId: number) => Promise<void>,
+): ChatRepo {
+  const migrate = chats.migrate.bind(chats);
+  chats.migrate = async (oldId, newId) => {
+    if (oldId === policy.newsroomChatId) await migrated(newId);
+    return migrate(oldId, newId);
+  };
+  return chats;
 }

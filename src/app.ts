@@ -25,7 +25,14 @@ import { createMetrics, type Metrics } from "./metrics.js";
 import { formatDateTime } from "./delivery/text.js";
 import { openStore, type Store } from "./store/index.js";
 import { botFeatures } from "./features.js";
-import { metered, registerCommands, resolveChannel, waitForTelegram } from "./app-support.js";
+import {
+  followNewsroomMigration,
+  metered,
+  newsroomPolicy,
+  registerCommands,
+  resolveChannel,
+  waitForTelegram,
+} from "./app-support.js";
 import { createTipLine, type TipLineOptions } from "./tips/index.js";
 
 export interface AppDeps {
@@ -68,7 +75,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   // Several instances on one Redis (docs/cluster.md): update claims, one poller, a shared outbox.
   const cluster = store.kind === "redis" ? await Cluster.open(config.storeUrl, clusterSettingsFromEnv(process.env), logger) : undefined;
 
-  const chats = new ChatRepo(store.namespace("chats"), { clock, onChanged: (id) => cluster?.chatChanged(id) });
+  const chatRepo = new ChatRepo(store.namespace("chats"), { clock, onChanged: (id) => cluster?.chatChanged(id) });
+  // The newsroom chat and staff, shared by every staff check; a group that Telegram upgrades to a
+  // supergroup gets a new id, which is remembered and followed everywhere.
+  const newsroom = await newsroomPolicy(config, store.namespace("settings"), logger);
+  const chats = followNewsroomMigration(chatRepo, newsroom.policy, newsroom.migrated);
   const langs: LangStore = {
     get: async (id) => (await chats.get(id))?.lang,
     set: async (chat, lang) => {
@@ -93,7 +104,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
         perChatIntervalMs: 1000 / config.delivery.privateChatPerSecond,
         groupPerMinute: config.delivery.groupPerMinute,
         retry: config.delivery.retry,
-        neverDrop: (id) => id === config.newsroom.chatId,
+        neverDrop: (id) => id === newsroom.policy.newsroomChatId,
         onEvent: (e) => logger.info({ event: e.type, method: e.method, detail: e.detail }, "delivery event"),
         clock,
       })
@@ -128,7 +139,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     sleep,
     retry: config.delivery.retry,
     // A 403 from the newsroom chat (bot removed by mistake) must not drop waiting tips or alerts.
-    neverDrop: (id) => id === config.newsroom.chatId,
+    neverDrop: (id) => id === newsroom.policy.newsroomChatId,
     onEvent: (e) =>
       (e.type === "transient" || e.type === "store-error" || e.type === "dead-letter" ? logger.warn : logger.info).call(
         logger,
@@ -140,9 +151,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   const newsroomLang = config.locale;
   const notifyNewsroom = async (text: string) => {
-    if (config.newsroom.chatId === undefined) return;
+    const newsroomChatId = newsroom.policy.newsroomChatId;
+    if (newsroomChatId === undefined) return;
     await outbox.enqueue({
-      chatId: config.newsroom.chatId,
+      chatId: newsroomChatId,
       priority: "broadcast",
       payload: { kind: "call", method: "sendMessage", params: { text, parse_mode: "HTML" } },
     });
@@ -213,6 +225,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     sleep,
     pacer,
     ...(cluster ? { lock: cluster.keyedLock() } : {}),
+    policy: newsroom.policy,
+    onNewsroomMigrated: (id) => {
+      newsroom.migrated(id).catch((err: unknown) => logger.error({ err }, "could not remember the newsroom migration"));
+    },
   };
   const tipLine = createTipLine(tipOptions);
   cluster?.shareTips(tipLine.dispatcher, () => createTipLine(tipOptions).dispatcher, tipLine.repo);
@@ -239,6 +255,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       tipLine,
       distribution,
       deliveryStats: () => cluster?.deliveryStats() ?? sender.stats(),
+      newsroomPolicy: newsroom.policy,
       now,
     }),
   });

@@ -11,6 +11,7 @@ import { tipCountsByStatus } from "./app-support.js";
 import type { ArticleIndex } from "./articles/search.js";
 import type { LangStore } from "./bot/bot.js";
 import type { NewsdeskContext } from "./bot/context.js";
+import type { StaffPolicy } from "./bot/staff.js";
 import type { ChatRepo } from "./chats/repo.js";
 import type { Outbox } from "./delivery/outbox.js";
 import type { DeliveryStats } from "./delivery/sender.js";
@@ -34,6 +35,8 @@ export interface FeatureDeps {
   tipLine: TipLine;
   distribution: Distribution;
   deliveryStats: () => DeliveryStats;
+  /** Shared, mutable: follows the newsroom group to a new id after a migration. */
+  newsroomPolicy: StaffPolicy;
   now: () => number;
 }
 
@@ -49,7 +52,7 @@ export function botFeatures(d: FeatureDeps): Array<Composer<NewsdeskContext>> {
   return [
   tipLine.staff,
   newsroomCommands({
-    policy: { newsroomChatId: config.newsroom.chatId, admins: config.newsroom.admins },
+    policy: d.newsroomPolicy,
     topics: config.topics,
     feeds: config.feeds,
     chats,

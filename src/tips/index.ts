@@ -38,6 +38,10 @@ export interface TipLineOptions {
   sleep?: Sleep;
   /** Share the delivery sender's pacer so both respect the newsroom group's 20/min together. */
   pacer?: TipPacer;
+  /** The staff policy shared with the rest of the bot (mutable: a migrated newsroom updates it); default from `newsroom`. */
+  policy?: StaffPolicy;
+  /** Told when Telegram moved the newsroom group to a new (supergroup) id. */
+  onNewsroomMigrated?: (newChatId: number) => void;
   /** Per-key lock for drafts and the queue; default in-process. Several instances pass a Redis lock. */
   lock?: KeyedLock;
   /** Retry backoff of the newsroom queue; defaults 1000 and 60000. */
@@ -65,10 +69,16 @@ export function createTipLine(o: TipLineOptions): TipLine {
   const clock = o.clock ?? systemClock;
   const repo = new TipRepo(o.store, clock, o.lock);
   const nm = messages(o.newsroomLang);
+  const policy: StaffPolicy = o.policy ?? { newsroomChatId: o.newsroom.chatId, admins: o.newsroom.admins };
   const dispatcher = new TipDispatcher({
     repo,
     telegram: o.telegram,
-    newsroomChatId: o.newsroom.chatId,
+    newsroomChatId: policy.newsroomChatId,
+    onNewsroomMigrated: (newChatId) => {
+      // Staff checks and reply relays follow the newsroom to its new id at once.
+      policy.newsroomChatId = newChatId;
+      o.onNewsroomMigrated?.(newChatId);
+    },
     renderCard: (tip) =>
       nm.tipCard({
         ref: tip.ref,
@@ -86,7 +96,6 @@ export function createTipLine(o: TipLineOptions): TipLine {
     ...(o.baseDelayMs !== undefined ? { baseDelayMs: o.baseDelayMs } : {}),
     ...(o.maxDelayMs !== undefined ? { maxDelayMs: o.maxDelayMs } : {}),
   });
-  const policy: StaffPolicy = { newsroomChatId: o.newsroom.chatId, admins: o.newsroom.admins };
   const deps: TipDeps = {
     repo,
     kick: () => dispatcher.kick(),

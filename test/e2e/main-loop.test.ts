@@ -8,7 +8,7 @@ import { createApp, type App } from "../../src/app.js";
 import { openStore } from "../../src/store/index.js";
 import { startBotApiDouble, type BotApiDouble } from "../support/bot-api-double.js";
 import { startFeedServer, type FeedItem, type FeedServer } from "../support/feed-server.js";
-import { command, group, groupCommand, photo, user } from "../support/updates.js";
+import { command, group, groupCommand, photo, privateText, reply, supergroup, user } from "../support/updates.js";
 
 const TOKEN = "777001:AAMainLoopTestTokenXYZ_0123456789";
 const NEWSROOM = -1009000;
@@ -154,6 +154,25 @@ describe("main loop: feed → new article → formatted message in a subscriber'
     const texts = double.sent(6006).map((m) => m.text).join("\n");
     expect(texts).toContain("Send us a tip");
     expect(texts).not.toMatch(/No tip T-/);
+  });
+
+  it("follows the newsroom group when Telegram turns it into a supergroup: cards, staff replies and /stats", async () => {
+    const NEW_NEWSROOM = -1009001;
+    double.migrateChat(NEWSROOM, NEW_NEWSROOM);
+    const reader = user({ id: 6007, first_name: "Tia", language_code: "en" });
+    double.pushUpdate(command(reader, "/tip"));
+    await until(() => double.sent(6007).length >= 1);
+    double.pushUpdate(privateText(reader, "The school roof leaks"));
+    await new Promise((r) => setTimeout(r, 1200));
+    double.pushUpdate(command(reader, "/done"));
+    await until(() => double.sent(NEW_NEWSROOM).length >= 2, 15_000);
+    const card = double.sent(NEW_NEWSROOM)[0]!;
+    const staff = user({ id: 7100, first_name: "Editor" });
+    const room = supergroup({ id: NEW_NEWSROOM, title: "Newsroom" });
+    double.pushUpdate(reply(staff, "We will look into it", { ...card.message, chat: room }));
+    await until(() => double.sent(6007).some((m) => m.text.includes("We will look into it")), 10_000);
+    double.pushUpdate(groupCommand(room, staff, "/stats"));
+    await until(() => double.sent(NEW_NEWSROOM).some((m) => m.text.includes("Newsdesk") || m.text.includes("统计")), 10_000);
   });
 
   it("lets only group admins change a group's subscriptions", async () => {
