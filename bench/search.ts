@@ -11,6 +11,7 @@ import { join, resolve } from "node:path";
 import type { Article } from "../src/articles/article.js";
 import { ArticleIndex, type ArticleIndexOptions } from "../src/articles/search.js";
 import { isStopWord, normalizeText, titleKey } from "../src/articles/tokenize.js";
+import { rng } from "../src/articles/rng.js";
 
 const NEWS = resolve(import.meta.dirname, "../../shared/corpus/news");
 const MINUTE_MS = 60_000;
@@ -22,17 +23,6 @@ interface Labelled {
   label: string;
 }
 
-/** Deterministic PRNG (mulberry32) so every run draws the same samples. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function shuffle<T>(arr: T[], rand: () => number): T[] {
   for (let i = arr.length - 1; i > 0; i--) {

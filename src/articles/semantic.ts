@@ -5,6 +5,7 @@
  * dimensions; an article's vector is the sum of its terms' (fold-in), compared by cosine.
  */
 import { tokenize } from "./tokenize.js";
+import { rng } from "./rng.js";
 
 /** Options for {@link SemanticSpace}. */
 export interface SemanticOptions {
@@ -37,17 +38,6 @@ export function semanticTerms(title: string, summary: string, opts: SemanticOpti
   return out;
 }
 
-/** Deterministic PRNG (mulberry32): the same archive always gives the same space. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface SparseRow {
   idx: Int32Array;

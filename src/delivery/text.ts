@@ -1,6 +1,8 @@
 // Plain-text helpers for messages: cleaning feed text, cutting it at a sensible boundary,
 // hashtags and dates. All lengths are UTF-16 code units, the unit our length checks use.
 
+import { formatHhMm, localTime } from "../schedule/local-time.js";
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 // C0/C1 controls except tab and newline, plus DEL: Telegram strips or rejects them anyway.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -81,7 +83,6 @@ export function sanitizeHashtag(text: string, maxUnits = 64): string | null {
   return /\p{L}/u.test(capped) ? capped : null;
 }
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
 // English month abbreviations as Intl's en-US gives them; fixed so output does not drift with ICU.
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -94,31 +95,10 @@ interface DateParts {
 }
 
 function partsOf(epochMs: number, timeZone: string): DateParts | null {
-  const date = new Date(epochMs);
-  if (!Number.isFinite(date.getTime())) return null;
-  let formatter = formatters.get(timeZone);
-  if (formatter === undefined) {
-    formatter = new Intl.DateTimeFormat("en-US", {
-      timeZone,
-      year: "numeric",
-      month: "2-digit",
-      day: "2-digit",
-      hour: "2-digit",
-      minute: "2-digit",
-      hourCycle: "h23",
-    });
-    formatters.set(timeZone, formatter);
-  }
-  const p: Record<string, string> = {};
-  for (const part of formatter.formatToParts(date)) p[part.type] = part.value;
-  const month = p.month ?? "";
-  return {
-    year: p.year ?? "",
-    month,
-    monthName: MONTHS[Number(month) - 1] ?? month,
-    day: p.day ?? "",
-    time: `${p.hour ?? ""}:${p.minute ?? ""}`,
-  };
+  if (!Number.isFinite(new Date(epochMs).getTime())) return null;
+  const t = localTime(epochMs, timeZone);
+  const [year = "", month = "", day = ""] = t.date.split("-");
+  return { year, month, monthName: MONTHS[Number(month) - 1] ?? month, day, time: formatHhMm(t.minutes) };
 }
 
 /** Local date and time: zh-CN "2024-02-23 15:01", en "23 Feb 2024, 15:01"; "" for an invalid time. Throws RangeError on an unknown time zone. */
