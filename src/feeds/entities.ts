@@ -25,6 +25,12 @@ const CP1252_HIGH = [
 /** Reverse of windows-1252 for 0x80-0x9F (code point → byte), used to undo mojibake. */
 export const CP1252_REVERSE: ReadonlyMap<number, number> = new Map(CP1252_HIGH.map((cp, i) => [cp, 0x80 + i]));
 
+/** The windows-1252 character for a C1 code point (0x80-0x9F); "" for the five bytes it leaves undefined. */
+export function fromCp1252(cp: number): string {
+  const mapped = CP1252_HIGH[cp - 0x80];
+  return mapped === undefined || mapped === cp ? "" : String.fromCodePoint(mapped);
+}
+
 function fromCodePoint(cp: number): string {
   if (cp >= 0x80 && cp <= 0x9f) return String.fromCodePoint(CP1252_HIGH[cp - 0x80]!);
   if (cp === 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return "";

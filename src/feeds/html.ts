@@ -1,4 +1,4 @@
-import { CP1252_REVERSE, decodeEntities } from "./entities.js";
+import { CP1252_REVERSE, decodeEntities, fromCp1252 } from "./entities.js";
 
 const DROP_ELEMENTS = ["script", "style", "noscript", "template", "iframe", "object", "svg"];
 const BLOCK_TAGS =
@@ -6,8 +6,12 @@ const BLOCK_TAGS =
 const TAG = /<(\/?)([A-Za-z][A-Za-z0-9:-]*)(?:\s[^>]*)?\/?>|<[!?][^>]*>/g;
 const utf8Fatal = new TextDecoder("utf-8", { fatal: true });
 
+const HIDDEN_START = /<(?:!--|!\[cdata\[|(?:script|style|noscript|template|iframe|object|svg)(?![a-z0-9]))/i;
+
 /** Removes comments and whole script/style-like elements with indexOf scans (linear, even when unclosed). */
 function dropHidden(html: string): string {
+  // Most summaries have none of these: one regex search instead of a look at every "<".
+  if (!HIDDEN_START.test(html)) return html;
   let out = "";
   let i = 0;
   const lower = html.toLowerCase();
@@ -42,11 +46,17 @@ function dropHidden(html: string): string {
   return out + html.slice(i);
 }
 
-/** Drops control characters, U+FFFD and folds whitespace to single spaces. */
+/**
+ * Drops control characters and U+FFFD and folds whitespace to single spaces. C1 controls are
+ * windows-1252 bytes read as ISO-8859-1 (or `&#146;`): they become the characters they stand for.
+ */
 export function cleanText(text: string): string {
   return text
     // eslint-disable-next-line no-control-regex -- stripping control characters is the point
-    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\uFEFF]/g, "")
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\uFEFF]/g, (c) => {
+      const cp = c.charCodeAt(0);
+      return cp >= 0x80 && cp <= 0x9f ? fromCp1252(cp) : "";
+    })
     .replace(/[\s\u00A0\u2028\u2029]+/g, " ")
     .trim();
 }
@@ -94,6 +104,11 @@ export function htmlToText(html: string): string {
   return cleanText(repairMojibake(text));
 }
 
+/** Plain text (never HTML) → display text: mojibake undone, controls dropped, whitespace folded. */
+export function plainToText(text: string): string {
+  return cleanText(repairMojibake(text));
+}
+
 /** Like htmlToText but never leaves anything that looks like markup (titles). */
 export function htmlToTitle(html: string): string {
   let text = stripOnce(html).text;
@@ -101,11 +116,19 @@ export function htmlToTitle(html: string): string {
   return cleanText(repairMojibake(text)).replace(/[<>]+(?=[A-Za-z/!])/g, "");
 }
 
-/** First `<img src>` in HTML (raw attribute value, entities decoded), if any. */
+const IMG = /<(?:[\w-]+:)?img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))[^>]*>/gi;
+const PIXEL = /\s(?:width|height)\s*=\s*["']?[01](?:px)?["'\s/>]/i;
+
+/** First `<img src>` in HTML (raw attribute value, entities decoded), skipping 1×1 tracking pixels. */
 export function firstImageSrc(html: string): string | undefined {
-  const m = /<img\b[^>]*?\ssrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/i.exec(html);
-  const src = m?.[1] ?? m?.[2] ?? m?.[3];
-  return src ? decodeEntities(src.trim()) : undefined;
+  if (!html.includes("img")) return undefined;
+  IMG.lastIndex = 0;
+  for (let m = IMG.exec(html); m; m = IMG.exec(html)) {
+    if (PIXEL.test(m[0])) continue;
+    const src = m[1] ?? m[2] ?? m[3];
+    if (src?.trim()) return decodeEntities(src.trim());
+  }
+  return undefined;
 }
 
 /** Shortens text to at most maxChars, cutting at a word boundary when one is near, adding "…". */

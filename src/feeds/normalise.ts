@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Article } from "../articles/article.js";
 import { parseFeedDate } from "./dates.js";
-import { cleanText, firstImageSrc, htmlToText, htmlToTitle, truncateWords } from "./html.js";
+import { cleanText, firstImageSrc, htmlToText, htmlToTitle, plainToText, truncateWords } from "./html.js";
 import type { RawFeed, RawItem } from "./parse.js";
 
 export interface NormaliseContext {
@@ -9,6 +9,8 @@ export interface NormaliseContext {
   feedId: string;
   /** URL the feed was fetched from (final URL after redirects); base of last resort for links. */
   feedUrl: string;
+  /** HTTP Content-Location of the response, if any: the document's base URI (before xml:base); default none. */
+  contentLocation?: string;
   /** Configured feed name; default the feed's own title. */
   sourceName?: string;
   /** IANA zone for dates without a zone; default "UTC". */
@@ -39,13 +41,38 @@ export function absoluteHttpUrl(raw: string | undefined, base: string | undefine
   }
 }
 
-function siteBase(raw: RawFeed, feedUrl: string): string {
-  const xmlBase = absoluteHttpUrl(raw.base, feedUrl);
-  if (xmlBase) return xmlBase;
+/** Resolves each base in turn against the one before (xml:base chains); unusable steps are skipped. */
+function resolveChain(start: string, chain: ReadonlyArray<string | undefined>): string {
+  let base = start;
+  for (const step of chain) base = absoluteHttpUrl(step, base) ?? base;
+  return base;
+}
+
+function siteBase(raw: RawFeed, ctx: NormaliseContext): string {
+  // RFC 3986 §5.1: the base is the document's own (xml:base), else Content-Location, else the URL it came from.
+  const contentLocation = absoluteHttpUrl(ctx.contentLocation, ctx.feedUrl);
+  const documentBase = contentLocation ?? ctx.feedUrl;
+  if (raw.bases.length) return resolveChain(documentBase, raw.bases);
+  if (contentLocation) return contentLocation;
   // A channel link without scheme ("www.example.com") is still a usable site base.
   const link = raw.link?.trim();
   const fromLink = absoluteHttpUrl(link, undefined) ?? (link && /^[\w-]+(\.[\w-]+)+(\/|$)/.test(link) ? absoluteHttpUrl(`http://${link}`, undefined) : undefined);
-  return fromLink ?? feedUrl;
+  return fromLink ?? ctx.feedUrl;
+}
+
+// Full articles in a description can be hundreds of KB; the summary needs only their start.
+const HTML_WINDOW_CHARS = 32_768;
+
+/** htmlToText of the start of long HTML when that already gives more than the summary keeps. */
+function summaryOfHtml(html: string, maxChars: number): string {
+  if (html.length > HTML_WINDOW_CHARS * 2) {
+    let head = html.slice(0, HTML_WINDOW_CHARS);
+    const lt = head.lastIndexOf("<");
+    if (lt > head.lastIndexOf(">")) head = head.slice(0, lt);
+    const text = htmlToText(head);
+    if (text.length > maxChars + 200) return text;
+  }
+  return htmlToText(html);
 }
 
 function itemKey(item: RawItem, link: string): string {
@@ -53,26 +80,30 @@ function itemKey(item: RawItem, link: string): string {
   return key.length > 200 ? `h:${shortHash(key)}` : key;
 }
 
-function normaliseItem(item: RawItem, ctx: NormaliseContext, base: string, source: string): Article | undefined {
-  const itemBase = absoluteHttpUrl(item.base, base) ?? base;
-  let link = absoluteHttpUrl(item.link, itemBase) ?? "";
-  if (!link && item.guid && /^https?:\/\//i.test(item.guid)) link = absoluteHttpUrl(item.guid, undefined) ?? "";
+function normaliseItem(item: RawItem, ctx: NormaliseContext, base: string, source: string, feedAuthor: string | undefined): Article | undefined {
+  const itemBase = resolveChain(base, [item.base]);
+  let link = absoluteHttpUrl(item.link, resolveChain(itemBase, [item.linkBase])) ?? "";
+  // A guid is a link only when it does not say isPermaLink="false".
+  if (!link && item.guid && item.guidIsPermaLink !== false && /^https?:\/\//i.test(item.guid)) link = absoluteHttpUrl(item.guid, undefined) ?? "";
   const maxSummary = ctx.maxSummaryChars ?? 1000;
-  let summary = item.summaryText ? cleanText(item.summaryText) : htmlToText(item.summaryHtml ?? "");
-  if (!summary && item.contentHtml) summary = htmlToText(item.contentHtml);
+  let summary = item.summaryText ? plainToText(item.summaryText) : summaryOfHtml(item.summaryHtml ?? "", maxSummary);
+  if (!summary && item.contentHtml) summary = summaryOfHtml(item.contentHtml, maxSummary);
   summary = truncateWords(summary, maxSummary);
-  let title = htmlToTitle(item.title ?? "");
+  let title = item.titleText !== undefined ? plainToText(item.titleText) : htmlToTitle(item.title ?? "");
   if (!title) title = truncateWords(htmlToTitle(summary.replace(/[&<>]/g, (c) => ENTITY_OF[c]!)), 80);
   if (!title && link) title = truncateWords(link.replace(/^https?:\/\/(www\.)?/, ""), 80);
   if (!title) return undefined;
 
   const parsedDate = parseFeedDate(item.date, ctx.timeZone ?? "UTC");
   const publishedAt = parsedDate === undefined || parsedDate > ctx.nowMs + DAY_MS ? ctx.nowMs : parsedDate;
-  const imageCandidates = [...item.images, firstImageSrc(item.contentHtml ?? ""), firstImageSrc(item.summaryHtml ?? "")];
   let imageUrl: string | undefined;
-  for (const candidate of imageCandidates) {
+  for (const candidate of item.images) {
     imageUrl = absoluteHttpUrl(candidate, itemBase);
     if (imageUrl) break;
+  }
+  if (!imageUrl) {
+    const contentBase = resolveChain(itemBase, [item.contentBase]);
+    imageUrl = absoluteHttpUrl(firstImageSrc(item.contentHtml ?? ""), contentBase) ?? absoluteHttpUrl(firstImageSrc(item.summaryHtml ?? ""), contentBase);
   }
   const categories = [...new Set(item.categories.map((c) => htmlToTitle(c)).filter(Boolean))].slice(0, 20);
   const article: Article = {
@@ -87,7 +118,8 @@ function normaliseItem(item: RawItem, ctx: NormaliseContext, base: string, sourc
     firstSeenAt: ctx.nowMs,
     topics: [],
   };
-  const author = item.author ? cleanText(htmlToTitle(item.author)) : "";
+  const rawAuthor = item.author ?? feedAuthor;
+  const author = rawAuthor ? cleanText(htmlToTitle(rawAuthor)) : "";
   if (author) article.author = truncateWords(author, 120);
   if (imageUrl) article.imageUrl = imageUrl;
   return article;
@@ -95,13 +127,13 @@ function normaliseItem(item: RawItem, ctx: NormaliseContext, base: string, sourc
 
 /** Turns a RawFeed into Articles (absolute links, plain text, UTC dates, stable ids), deduplicated by id. */
 export function normaliseFeed(raw: RawFeed, ctx: NormaliseContext): { title?: string; articles: Article[] } {
-  const base = siteBase(raw, ctx.feedUrl);
+  const base = siteBase(raw, ctx);
   const feedTitle = htmlToTitle(raw.title ?? "");
   const source = ctx.sourceName?.trim() || feedTitle || new URL(ctx.feedUrl).hostname;
   const seen = new Set<string>();
   const articles: Article[] = [];
   for (const item of raw.items) {
-    const article = normaliseItem(item, ctx, base, source);
+    const article = normaliseItem(item, ctx, base, source, raw.author);
     if (!article || seen.has(article.id)) continue;
     seen.add(article.id);
     articles.push(article);

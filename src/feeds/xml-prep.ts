@@ -13,7 +13,7 @@ export interface PreparedDocument {
   rootBase?: string;
 }
 
-const FEED_ROOTS = /^(rss|feed|(?:[a-z0-9_-]+:)?rdf|channel)$/i;
+const FEED_ROOTS = /^(rss|feed|entry|(?:[a-z0-9_-]+:)?rdf|channel)$/i;
 
 /**
  * Finds the root element after the prolog (whitespace, PIs such as `<?xml …?>` or `<?phpxml …?>`,
@@ -89,40 +89,19 @@ function fromHtml(html: string): PreparedDocument {
 export function repairXml(xml: string): string {
   // eslint-disable-next-line no-control-regex -- characters XML 1.0 forbids
   const cleaned = xml.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "");
-  let out = "";
-  let i = 0;
-  while (i < cleaned.length) {
-    const cdata = cleaned.indexOf("<![CDATA[", i);
-    const comment = cleaned.indexOf("<!--", i);
-    const next = cdata < 0 ? comment : comment < 0 ? cdata : Math.min(cdata, comment);
-    if (next < 0) {
-      out += fixAmpersands(cleaned.slice(i));
-      break;
-    }
-    out += fixAmpersands(cleaned.slice(i, next));
-    const closer = next === cdata ? "]]>" : "-->";
-    const end = cleaned.indexOf(closer, next + 4);
-    if (end < 0) {
-      out += cleaned.slice(next);
-      break;
-    }
-    out += cleaned.slice(next, end + closer.length);
-    i = end + closer.length;
-  }
-  return out;
-}
-
-function fixAmpersands(s: string): string {
-  if (!s.includes("&")) return s;
-  return s.replace(/&(#[0-9]{1,8};|#[xX][0-9a-fA-F]{1,7};|[A-Za-z][A-Za-z0-9]{0,31};)?/g, (whole, ref: string | undefined) => {
-    if (!ref) return "&amp;";
-    if (ref.startsWith("#")) return whole;
-    const name = ref.slice(0, -1);
-    if (name === "amp" || name === "lt" || name === "gt" || name === "quot" || name === "apos") return whole;
+  if (!cleaned.includes("&")) return cleaned;
+  // One linear pass: CDATA sections and comments match whole (and stay), well-formed references
+  // are skipped by the lookahead, so the callback only runs for what needs fixing.
+  return cleaned.replace(SUSPECT_AMPERSAND, (whole, name: string | undefined) => {
+    if (whole.charCodeAt(0) === 0x3c) return whole;
+    if (!name) return "&amp;";
     const cp = NAMED_ENTITIES.get(name);
-    return cp === undefined ? `&amp;${ref}` : `&#${cp};`;
+    return cp === undefined ? `&amp;${name};` : `&#${cp};`;
   });
 }
+
+const SUSPECT_AMPERSAND =
+  /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,7});)(?:([A-Za-z][A-Za-z0-9]{0,31});)?/g;
 
 const RAW_HTML_ELEMENTS = /<(description|title|summary|content:encoded|comments)(\s[^>]*)?>([\s\S]*?)<\/\1\s*>/g;
 
