@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { parseDocument } from "yaml";
+import { LineCounter, parseDocument, type YAMLError } from "yaml";
 import type { z } from "zod";
 import { EnvSchema, FileConfigSchema, type Env, type FileConfig } from "./schema.js";
 
@@ -42,9 +42,10 @@ export function loadConfig(
   let configPath: string | null = path;
   try {
     const text = readFile(path);
-    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+    const lineCounter = new LineCounter();
+    const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, lineCounter });
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) problems.push(`${path}: ${e.message.split("\n")[0] ?? e.message}`);
+      for (const e of doc.errors) problems.push(yamlProblem(path, e, lineCounter));
     } else {
       raw = doc.toJS() ?? {};
     }
@@ -110,6 +111,13 @@ function pickEnv(env: Record<string, string | undefined>): Record<string, string
     if (v !== undefined && v.trim() !== "") out[k] = v.trim();
   }
   return out;
+}
+
+/** `c.yaml: line 3, column 7: <what yaml says>`; the position is 1-based, as editors show it. */
+function yamlProblem(path: string, error: YAMLError, lineCounter: LineCounter): string {
+  const message = error.message.split("\n")[0] ?? error.message;
+  const { line, col } = lineCounter.linePos(error.pos[0]);
+  return `${path}: line ${line}, column ${col}: ${message}`;
 }
 
 /** `feeds[0].url: expected an http(s) URL` — one line per problem, never the offending value. */

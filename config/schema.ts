@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { validate as validateCron } from "node-cron";
 import { z } from "zod";
 
@@ -22,6 +23,14 @@ const TimeZoneSchema = z.string().refine((tz) => {
     return false;
   }
 }, "unknown IANA time zone");
+
+/** A bare host name or IP address (IPv6 with or without brackets): no scheme, port or path. */
+const HostSchema = z
+  .string()
+  .refine(
+    (s) => isIP(s.replace(/^\[(.*)\]$/, "$1")) !== 0 || /^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_])?\.?$/.test(s),
+    "expected a host name or IP address without scheme, port or path, e.g. cms.intranet or 10.0.0.5",
+  );
 
 const IdSchema = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, "lower-case letters, digits, _ or -, at most 32");
 
@@ -59,6 +68,12 @@ export const PollSchema = z
     maxBackoffMinutes: z.number().positive().default(60),
     /** The newsroom is told once a feed has failed for this long. Default 60. */
     alertAfterMinutes: z.number().positive().default(60),
+    /**
+     * Hosts a feed may be redirected to although they are (or resolve to) a loopback, private,
+     * link-local or unique-local address, e.g. an intranet CMS. Host names or IP addresses, no
+     * scheme or port. Feed URLs in `feeds[]` are never checked. Default [] (no such redirect).
+     */
+    allowHosts: z.array(HostSchema).default([]),
   })
   .prefault({});
 
@@ -129,7 +144,11 @@ export const HttpSchema = z
   .object({
     /** Port for /healthz and /metrics when not in webhook mode (PORT wins). Default 8080; 0 disables. */
     port: z.number().int().min(0).max(65535).default(8080),
-    host: z.string().default("0.0.0.0"),
+    /**
+     * Interface the HTTP server binds. Default "127.0.0.1": /metrics stays off the network unless
+     * the operator opens it ("0.0.0.0", or "::" for IPv6 too, e.g. in a container or behind a proxy).
+     */
+    host: z.string().min(1).default("127.0.0.1"),
   })
   .prefault({});
 
@@ -151,30 +170,39 @@ export const FileConfigSchema = z
     http: HttpSchema,
   })
   .strict()
-  .superRefine((cfg, ctx) => {
-    const dup = (ids: string[], path: "feeds" | "topics") => {
-      const seen = new Set<string>();
-      ids.forEach((id, i) => {
-        if (seen.has(id)) ctx.addIssue({ code: "custom", path: [path, i, "id"], message: `duplicate id "${id}"` });
-        seen.add(id);
-      });
-    };
-    dup(
-      cfg.feeds.map((f) => f.id),
-      "feeds",
-    );
-    dup(
-      cfg.topics.map((t) => t.id),
-      "topics",
-    );
-    const topicIds = new Set(cfg.topics.map((t) => t.id));
-    cfg.feeds.forEach((f, i) =>
-      f.topics.forEach((t, j) => {
-        if (!topicIds.has(t))
-          ctx.addIssue({ code: "custom", path: ["feeds", i, "topics", j], message: `unknown topic "${t}"` });
-      }),
-    );
-  });
+  // Runs even when other fields failed, so one run lists every problem (dangling ids included).
+  .superRefine((cfg, ctx) => crossReferenceIssues(cfg, ctx), { when: () => true });
+
+/** Duplicate feed/topic ids and feeds naming unknown topics; reads defensively, as other fields may have failed. */
+function crossReferenceIssues(cfg: unknown, ctx: z.RefinementCtx): void {
+  const record = (v: unknown): Record<string, unknown> | undefined =>
+    typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  const list = (v: unknown): unknown[] | undefined => (Array.isArray(v) ? v : undefined);
+  const root = record(cfg);
+  if (!root) return;
+  const feeds = list(root.feeds);
+  const topics = list(root.topics);
+  const dup = (items: unknown[] | undefined, path: "feeds" | "topics") => {
+    const seen = new Set<string>();
+    items?.forEach((item, i) => {
+      const id = record(item)?.id;
+      if (typeof id !== "string") return;
+      if (seen.has(id)) ctx.addIssue({ code: "custom", path: [path, i, "id"], message: `duplicate id "${id}"` });
+      seen.add(id);
+    });
+  };
+  dup(feeds, "feeds");
+  dup(topics, "topics");
+  // A topics section that is not a list at all has its own error; every reference would look unknown.
+  if (root.topics !== undefined && !topics) return;
+  const topicIds = new Set((topics ?? []).map((t) => record(t)?.id).filter((id) => typeof id === "string"));
+  feeds?.forEach((feed, i) =>
+    list(record(feed)?.topics)?.forEach((t, j) => {
+      if (typeof t === "string" && !topicIds.has(t))
+        ctx.addIssue({ code: "custom", path: ["feeds", i, "topics", j], message: `unknown topic "${t}"` });
+    }),
+  );
+}
 
 export type FileConfig = z.infer<typeof FileConfigSchema>;
 export type FeedConfig = z.infer<typeof FeedSchema>;
@@ -187,7 +215,11 @@ export const EnvSchema = z
   .object({
     BOT_TOKEN: z
       .string({ error: "is not set (get a bot token from @BotFather and export BOT_TOKEN)" })
-      .regex(/^\d+:[A-Za-z0-9_-]{20,}$/, "BOT_TOKEN does not look like a bot token (digits:letters)"),
+      .regex(
+        /^\d+:[A-Za-z0-9_-]{30,}$/,
+        "does not look like a bot token: expected digits, a colon, then 30 or more of A-Z a-z 0-9 _ - " +
+          "(copy the whole token @BotFather gave you, e.g. 123456789:AAH…, 35 characters after the colon)",
+      ),
     TELEGRAM_API_ROOT: z.url({ protocol: /^https?$/ }).default("https://api.telegram.org"),
     NEWSDESK_CONFIG: z.string().min(1).optional(),
     NEWSDESK_STORE: z
@@ -199,10 +231,15 @@ export const EnvSchema = z
       .regex(/^-?\d+$/, "expected a numeric chat id")
       .transform(Number)
       .optional(),
-    WEBHOOK_URL: z.url({ protocol: /^https$/, error: "expected an https URL" }).optional(),
+    /** https for api.telegram.org; http only with a local Bot API server (checked below). */
+    WEBHOOK_URL: z.url({ protocol: /^https?$/, error: "expected an https URL" }).optional(),
     WEBHOOK_SECRET: z
       .string()
-      .regex(/^[A-Za-z0-9_-]{1,256}$/, "1-256 characters of A-Z, a-z, 0-9, _ and -")
+      .regex(
+        /^[A-Za-z0-9_-]{16,256}$/,
+        "expected 16-256 characters of A-Z a-z 0-9 _ - (Telegram allows shorter ones, but they can be guessed; " +
+          "e.g. openssl rand -hex 32)",
+      )
       .optional(),
     PORT: z
       .string()
@@ -212,13 +249,39 @@ export const EnvSchema = z
       .optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
-  .superRefine((env, ctx) => {
-    if (env.WEBHOOK_URL && !env.WEBHOOK_SECRET)
-      ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "required when WEBHOOK_URL is set" });
-    if (env.WEBHOOK_URL && env.PORT === 0)
-      ctx.addIssue({ code: "custom", path: ["PORT"], message: "webhook mode needs a port to listen on" });
-    if (env.WEBHOOK_SECRET && !env.WEBHOOK_URL)
-      ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "required when WEBHOOK_SECRET is set" });
-  });
+  // Runs even when another variable failed, so every problem shows in one run. The values of
+  // failed fields are their raw strings here, hence the typeof checks.
+  .superRefine(
+    (env, ctx) => {
+      const url = typeof env.WEBHOOK_URL === "string" ? env.WEBHOOK_URL : undefined;
+      const secret = typeof env.WEBHOOK_SECRET === "string" ? env.WEBHOOK_SECRET : undefined;
+      if (url && !secret)
+        ctx.addIssue({ code: "custom", path: ["WEBHOOK_SECRET"], message: "required when WEBHOOK_URL is set" });
+      if (url && env.PORT === 0)
+        ctx.addIssue({ code: "custom", path: ["PORT"], message: "webhook mode needs a port to listen on" });
+      if (secret && !url)
+        ctx.addIssue({ code: "custom", path: ["WEBHOOK_URL"], message: "required when WEBHOOK_SECRET is set" });
+      if (url && /^http:/i.test(url) && isOfficialApiRoot(env.TELEGRAM_API_ROOT))
+        ctx.addIssue({
+          code: "custom",
+          path: ["WEBHOOK_URL"],
+          message:
+            "expected an https URL: api.telegram.org only calls https webhooks (http works with a local Bot API server in TELEGRAM_API_ROOT)",
+        });
+    },
+    { when: () => true },
+  );
+
+/** True for Telegram's own Bot API (the default root), which only delivers to https webhooks. */
+function isOfficialApiRoot(root: unknown): boolean {
+  if (root === undefined) return true;
+  if (typeof root !== "string") return false;
+  try {
+    return new URL(root).hostname.toLowerCase() === "api.telegram.org";
+  } catch {
+    // An unparsable root has its own problem line; guessing would add a second, misleading one.
+    return false;
+  }
+}
 
 export type Env = z.infer<typeof EnvSchema>;

@@ -10,6 +10,9 @@ import { runLimited } from "./limiter.js";
 import { WorkerFeedProcessor, type FeedProcessor } from "./parse-pool.js";
 
 /** One configured feed (`feeds[]`). */
+/** node-cron's schedule(), or one that lets only the leader of several instances run a slot. */
+export type ScheduleCron = (expression: string, fn: () => Promise<void>, options: { timezone: string; noOverlap: boolean; name: string }) => ScheduledTask;
+
 export interface FeedConfig {
   id: string;
   url: string;
@@ -26,6 +29,8 @@ export interface PollConfig {
   perHostConcurrency: number;
   maxBackoffMinutes: number;
   alertAfterMinutes: number;
+  /** Internal hosts feeds may redirect to (`poll.allowHosts`). Default []: such redirects fail. */
+  allowHosts?: readonly string[];
 }
 
 export interface SchedulerDeps {
@@ -60,7 +65,7 @@ export interface SchedulerDeps {
   /** Called when a feed that was reported down succeeds again. */
   onFeedRecovered?: (feed: FeedConfig, health: FeedHealth) => void | Promise<void>;
   /** Injected for tests; default node-cron's schedule. */
-  scheduleCron?: (expression: string, fn: () => Promise<void>, options: { timezone: string; noOverlap: boolean; name: string }) => ScheduledTask;
+  scheduleCron?: ScheduleCron;
 }
 
 /** What one run did (returned by pollAll / pollDue). */
@@ -209,6 +214,7 @@ export class FeedScheduler {
       ...(state.firstPollDone && state.etag ? { etag: state.etag } : {}),
       ...(state.firstPollDone && state.lastModified ? { lastModified: state.lastModified } : {}),
       ...(this.deps.fetchImpl ? { fetchImpl: this.deps.fetchImpl } : {}),
+      allowHosts: this.deps.poll.allowHosts ?? [],
       signal: this.stopCtl.signal,
     });
     if (res.status === "not-modified") return { kind: "not-modified" };

@@ -8,6 +8,58 @@ import { registerWebhook, webhookPath, type WebhookApi } from "./register.js";
 import { createHttpServer, type HttpServer } from "./server.js";
 import { createWebhookHandler, type HttpLogger } from "./webhook.js";
 
+/** Where the HTTP server listens unless `http.host` says otherwise. */
+export const DEFAULT_HTTP_HOST = "127.0.0.1";
+
+/** The HTTP server could not listen; the message says which port or host and what to change. */
+export class HttpListenError extends Error {
+  override readonly name = "HttpListenError";
+
+  constructor(
+    message: string,
+    readonly code: string,
+    readonly port: number,
+    readonly host: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Turns listen's EADDRINUSE & co. into a sentence an operator can act on. */
+function listenError(err: unknown, port: number, host: string, mode: UpdateMode["kind"]): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  // In webhook mode the port is PORT only (http.port is for polling mode).
+  const change =
+    mode === "webhook"
+      ? "set PORT to a free port (and point your proxy or WEBHOOK_URL at it)"
+      : "set PORT or http.port in the config file to a free port, or 0 to turn the HTTP server (/healthz, /metrics) off";
+  switch (code) {
+    case "EADDRINUSE":
+      return new HttpListenError(
+        `HTTP port ${port} on ${host} is already in use (another Newsdesk or another program): ${change}`,
+        code,
+        port,
+        host,
+        { cause: err },
+      );
+    case "EACCES":
+      return new HttpListenError(`no permission to listen on HTTP port ${port} on ${host} (ports below 1024 need privileges): ${change}`, code, port, host, { cause: err });
+    case "EADDRNOTAVAIL":
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return new HttpListenError(
+        `cannot listen on ${host}:${port}: ${host} is not an address of this machine; set http.host (default ${DEFAULT_HTTP_HOST}, 0.0.0.0 for every interface)`,
+        code,
+        port,
+        host,
+        { cause: err },
+      );
+    default:
+      return err;
+  }
+}
+
 /** The parts of a Telegraf bot the webhook needs (a Telegraf instance fits). */
 export interface WebhookBot {
   botInfo?: UserFromGetMe;
@@ -19,7 +71,7 @@ export interface ServeHttpOptions {
   mode: UpdateMode;
   /** 0 disables the server (polling mode only; webhook mode always has a port). */
   port: number;
-  /** Interface to bind. Default "0.0.0.0". */
+  /** Interface to bind (config `http.host`). Default "127.0.0.1", so /metrics is not on the network. */
   host?: string;
   store: { ping(): Promise<void>; namespace(name: string): Keyv };
   metrics: Metrics;
@@ -59,7 +111,13 @@ export async function serveHttp(opts: ServeHttpOptions): Promise<HttpServer | nu
     health: createHealthProbe({ ...opts.health, pingStore: () => opts.store.ping() }),
     webhook,
   });
-  const port = await server.listen(opts.port, opts.host ?? "0.0.0.0");
+  const host = opts.host ?? DEFAULT_HTTP_HOST;
+  let port: number;
+  try {
+    port = await server.listen(opts.port, host);
+  } catch (err) {
+    throw listenError(err, opts.port, host, mode.kind);
+  }
   logger.info({ port, webhook: webhook !== undefined }, "http server listening (/healthz, /metrics)");
 
   if (mode.kind === "webhook") {

@@ -30,7 +30,13 @@ export interface WebhookOptions {
   maxBodyBytes?: number;
   /** At most one "rejected" warning per this many ms, so a scanner cannot flood the log. Default 60 000. */
   rejectLogIntervalMs?: number;
-  /** Clock for the warning throttle. Default Date.now. */
+  /** Wrong-secret requests one remote address may make per `rejectWindowMs` before it gets 429. Default 10. */
+  maxRejectsPerAddress?: number;
+  /** Window of the per-address wrong-secret count. Default 60 000. */
+  rejectWindowMs?: number;
+  /** Remote addresses tracked at once; the oldest is forgotten first, so memory stays bounded. Default 10 000. */
+  maxTrackedAddresses?: number;
+  /** Clock for the warning throttle and the wrong-secret limit. Default Date.now. */
   now?: () => number;
 }
 
@@ -54,6 +60,47 @@ export function secretMatches(given: string | undefined, expected: string): bool
   return timingSafeEqual(a, b);
 }
 
+/**
+ * Counts wrong-secret requests per remote address in fixed windows, in a Map bounded by
+ * `capacity` (insertion order = oldest window first, which is the one forgotten).
+ */
+export class RejectLimiter {
+  private readonly windows = new Map<string, { startMs: number; count: number }>();
+
+  constructor(
+    private readonly maxPerWindow: number,
+    private readonly windowMs: number,
+    private readonly capacity: number,
+  ) {}
+
+  /** Counts one rejection; true when the address is over its limit for the current window. */
+  hit(address: string, nowMs: number): boolean {
+    let w = this.windows.get(address);
+    if (!w || nowMs - w.startMs >= this.windowMs) {
+      this.windows.delete(address);
+      w = { startMs: nowMs, count: 0 };
+      this.windows.set(address, w);
+      if (this.windows.size > this.capacity) {
+        const oldest = this.windows.keys().next();
+        if (!oldest.done) this.windows.delete(oldest.value);
+      }
+    }
+    w.count += 1;
+    return w.count > this.maxPerWindow;
+  }
+
+  /** Seconds until the address's window ends (for Retry-After). */
+  retryAfterSeconds(address: string, nowMs: number): number {
+    const w = this.windows.get(address);
+    return w ? Math.max(1, Math.ceil((w.startMs + this.windowMs - nowMs) / 1000)) : 1;
+  }
+
+  /** Addresses currently tracked (for tests of the memory bound). */
+  get size(): number {
+    return this.windows.size;
+  }
+}
+
 /** Builds the webhook endpoint: 401 on a wrong secret, 413/400 on bad bodies, else 200 then process once. */
 export function createWebhookHandler(opts: WebhookOptions): WebhookHandler {
   const maxBodyBytes = opts.maxBodyBytes ?? 1024 * 1024;
@@ -62,13 +109,20 @@ export function createWebhookHandler(opts: WebhookOptions): WebhookHandler {
   const inFlight = new Set<Promise<void>>();
   let lastRejectLogMs = Number.NEGATIVE_INFINITY;
   let rejectsSinceLog = 0;
+  let limitedSinceLog = 0;
+  const limiter = new RejectLimiter(
+    opts.maxRejectsPerAddress ?? 10,
+    opts.rejectWindowMs ?? 60_000,
+    opts.maxTrackedAddresses ?? 10_000,
+  );
 
-  const answer = (res: ServerResponse, status: number, close = false): void => {
+  const answer = (res: ServerResponse, status: number, close = false, extra: Record<string, string> = {}): void => {
     opts.metrics?.webhookRequest(status);
     // Closing the connection stops the client from streaming a body we decided not to read.
     res.writeHead(status, {
       "content-type": "text/plain; charset=utf-8",
       ...(close ? { connection: "close" } : {}),
+      ...extra,
     });
     res.end(status === 200 ? "" : `${status}\n`);
   };
@@ -95,16 +149,30 @@ export function createWebhookHandler(opts: WebhookOptions): WebhookHandler {
 
   const accept = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const header = req.headers[SECRET_HEADER];
+    // The secret is always compared, even for a limited address: behind a reverse proxy every
+    // request shares one address, and a scanner must not be able to lock Telegram out. Guessing
+    // is what the 16+ character secret (config) prevents; the limit bounds the work and the noise.
     if (!secretMatches(typeof header === "string" ? header : undefined, opts.secret)) {
+      const address = req.socket.remoteAddress ?? "unknown";
+      const nowMs = now();
+      const limited = limiter.hit(address, nowMs);
       rejectsSinceLog += 1;
-      if (now() - lastRejectLogMs >= rejectLogIntervalMs) {
+      if (limited) limitedSinceLog += 1;
+      // One summary line per interval however many arrive; never the address of each.
+      if (nowMs - lastRejectLogMs >= rejectLogIntervalMs) {
         opts.logger.warn(
-          { reason: header === undefined ? "missing" : "mismatch", rejected: rejectsSinceLog },
+          {
+            reason: header === undefined ? "missing" : "mismatch",
+            rejected: rejectsSinceLog,
+            rateLimited: limitedSinceLog,
+          },
           "webhook request with a wrong secret token rejected",
         );
-        lastRejectLogMs = now();
+        lastRejectLogMs = nowMs;
         rejectsSinceLog = 0;
+        limitedSinceLog = 0;
       }
+      if (limited) return answer(res, 429, true, { "retry-after": String(limiter.retryAfterSeconds(address, nowMs)) });
       return answer(res, 401, true);
     }
     const body = await readBody(req, maxBodyBytes);

@@ -32,6 +32,8 @@ const en = {
   unknownStartPayload: () => "That link is not valid (any more). /help lists what I can do.",
   notInGroup: () => "Please use this command in a private chat with me.",
   mediaHint: () => "To send this to our newsroom as a tip, start with /tip. To find articles, send me words.",
+  /** Plain text (a callback answer, at most 200 characters): a button nothing handles any more. */
+  unknownButton: () => "This button no longer works. Send /help to see what I can do.",
 };
 
 export type CoreMessages = typeof en;
@@ -67,6 +69,7 @@ const zhCN: CoreMessages = {
   unknownStartPayload: () => "这个链接无效或已过期。发送 /help 查看可用命令。",
   notInGroup: () => "请在与我的私聊中使用这个命令。",
   mediaHint: () => "如需把它作为报料发给编辑部，请先发送 /tip。想找文章，直接发关键词给我。",
+  unknownButton: () => "这个按钮已失效。发送 /help 查看可用的命令。",
 };
 
 export const core = { en, "zh-CN": zhCN } as const;

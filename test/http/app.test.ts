@@ -11,7 +11,7 @@ import { command, user } from "../support/updates.js";
 import { textUpdate } from "./helpers.js";
 
 const SECRET = "app-test-secret_0123456789";
-const TOKEN = "123456789:TEST-newsdesk-token-for-http";
+const TOKEN = "123456789:TEST-newsdesk-token-for-http-0123";
 
 /** A port that was free a moment ago (the app needs a fixed port to tell Telegram its URL). */
 async function freePort(): Promise<number> {
@@ -34,7 +34,7 @@ function baseConfig(api: BotApiDouble): AppConfig {
     () => "",
   );
   if (!loaded.ok) throw new Error(loaded.problems.join("; "));
-  return { ...loaded.config, http: { ...loaded.config.http, host: "127.0.0.1" } };
+  return loaded.config;
 }
 
 let api: BotApiDouble | undefined;
@@ -107,6 +107,23 @@ describe("createApp in polling mode", () => {
     const res = await fetch(`http://127.0.0.1:${port}/healthz`);
     expect(res.status).toBe(503);
     expect(await res.json()).toMatchObject({ status: "unhealthy", checks: { store: { ok: false } } });
+  });
+
+  it("fails to start with a message naming a busy port and how to change it", async () => {
+    api = await startBotApiDouble({ token: TOKEN });
+    const other = createServer();
+    await new Promise<void>((resolve) => other.listen(0, "127.0.0.1", resolve));
+    const { port } = other.address() as { port: number };
+    try {
+      const config = baseConfig(api);
+      expect(config.http.host).toBe("127.0.0.1");
+      await expect(startApp({ ...config, httpPort: port })).rejects.toThrow(
+        `HTTP port ${port} on 127.0.0.1 is already in use (another Newsdesk or another program): set PORT or http.port`,
+      );
+      expect(api.calls.some((c) => c.method === "getUpdates")).toBe(false);
+    } finally {
+      await new Promise<void>((resolve) => other.close(() => resolve()));
+    }
   });
 
   it("starts no HTTP server when httpPort is 0", async () => {

@@ -6,9 +6,11 @@ import { KeyvDeduper, MemoryDeduper, type UpdateDeduper } from "../../src/http/d
 import { createHttpServer, type HttpServer } from "../../src/http/server.js";
 import {
   createWebhookHandler,
+  RejectLimiter,
   secretMatches,
   SECRET_HEADER,
   type WebhookHandler,
+  type WebhookOptions,
 } from "../../src/http/webhook.js";
 import { createMetrics } from "../../src/metrics.js";
 import { recordingLogger, textUpdate } from "./helpers.js";
@@ -31,7 +33,7 @@ afterEach(async () => {
 });
 
 async function start(
-  opts: { deduper?: UpdateDeduper; maxBodyBytes?: number; fail?: boolean } = {},
+  opts: { deduper?: UpdateDeduper; maxBodyBytes?: number; fail?: boolean; extra?: Partial<WebhookOptions> } = {},
 ): Promise<Harness> {
   const handled: Update[] = [];
   const logger = recordingLogger();
@@ -47,6 +49,7 @@ async function start(
       if (opts.fail) throw new Error("handler blew up");
       return Promise.resolve();
     },
+    ...opts.extra,
   });
   server = createHttpServer({ logger, webhook: { path: PATH, handler: webhook }, metrics: metrics.registry });
   const port = await server.listen(0, "127.0.0.1");
@@ -91,6 +94,42 @@ describe("webhook secret", () => {
     const all = h.logger.lines.join("\n");
     expect(all).not.toContain(SECRET);
     expect(all).not.toContain("the mayor");
+  });
+
+  it("answers 429 once an address has sent too many wrong secrets, logging one line for the whole burst", async () => {
+    let nowMs = 1_000_000;
+    const h = await start({ extra: { maxRejectsPerAddress: 3, rejectWindowMs: 60_000, now: () => nowMs } });
+    const body = JSON.stringify(textUpdate(1, "hello"));
+    const answers: Response[] = [];
+    for (let i = 0; i < 20; i++) answers.push(await post(h, body, `guess-${i}-0123456789abcdef`));
+    expect(answers.map((r) => r.status)).toEqual([...Array<number>(3).fill(401), ...Array<number>(17).fill(429)]);
+    expect(Number(answers.at(-1)!.headers.get("retry-after"))).toBe(60);
+    expect(h.logger.lines).toHaveLength(1);
+    expect(JSON.parse(h.logger.lines[0]!)).toMatchObject({ level: "warn", rejected: 1 });
+    // src/metrics.ts has no "429" label yet; the limited answers count as "other".
+    expect(await h.metrics.registry.getSingleMetricAsString("newsdesk_webhook_requests_total")).toMatch(/status="401"\} 3$/m);
+
+    // Telegram behind the same proxy address still gets through with the right secret.
+    expect((await post(h, JSON.stringify(textUpdate(2, "real")), SECRET)).status).toBe(200);
+    await h.webhook.drain(1000);
+    expect(h.handled.map((u) => u.update_id)).toEqual([2]);
+
+    // A new window starts fresh; the next summary line carries the count of the quiet interval.
+    nowMs += 60_000;
+    expect((await post(h, body, "guess-again-0123456789")).status).toBe(401);
+    expect(h.logger.lines).toHaveLength(2);
+    expect(JSON.parse(h.logger.lines[1]!)).toMatchObject({ rejected: 20, rateLimited: 17 });
+  });
+
+  it("RejectLimiter forgets the oldest address first, so a spray of addresses costs bounded memory", () => {
+    const limiter = new RejectLimiter(2, 60_000, 100);
+    for (let i = 0; i < 10_000; i++) limiter.hit(`10.0.${i >> 8}.${i & 255}`, 0);
+    expect(limiter.size).toBe(100);
+    expect(limiter.hit("a", 0)).toBe(false);
+    expect(limiter.hit("a", 1)).toBe(false);
+    expect(limiter.hit("a", 2)).toBe(true);
+    expect(limiter.retryAfterSeconds("a", 30_000)).toBe(30);
+    expect(limiter.hit("a", 60_000)).toBe(false);
   });
 
   it("secretMatches is exact", () => {
