@@ -10,12 +10,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type Keyv from "keyv";
-import { Telegram } from "telegraf";
 import { ChatRepo } from "../src/chats/repo.js";
 import { Outbox } from "../src/delivery/outbox.js";
 import { Pacer } from "../src/delivery/pacer.js";
 import { Sender } from "../src/delivery/sender.js";
-import { telegrafSender } from "../src/delivery/telegraf.js";
+import { TelegramClient } from "../src/telegram/client.js";
 import { systemClock } from "../src/delivery/time.js";
 import { openStore } from "../src/store/index.js";
 import { startBotApiDouble } from "../test/support/bot-api-double.js";
@@ -59,7 +58,7 @@ async function fanOutBench(chats: number, latency: [number, number]): Promise<vo
     const writes = countWrites(kv);
     const outbox = new Outbox(kv);
     await outbox.load();
-    const telegraf = telegrafSender(new Telegram(double.token, { apiRoot: double.apiRoot }));
+    const telegraf = { call: new TelegramClient(double.token, { apiRoot: double.apiRoot }).call };
     const [lo, hi] = latency;
     const sender = new Sender({
       outbox,

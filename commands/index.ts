@@ -1,27 +1,30 @@
 import type { Composer } from "telegraf";
 import type { AppConfig } from "../config/load.js";
-import { fallback, helpCommand } from "../commands/help.js";
-import { langCommand } from "../commands/lang.js";
-import { newsroomCommands } from "../commands/newsroom.js";
-import { plainTextSearch, queryCommands } from "../commands/queries.js";
-import { settingsCommands } from "../commands/settings.js";
-import { startCommand } from "../commands/start.js";
-import { subscribeTo, subscriptionCommands } from "../commands/subscriptions.js";
-import { tipCountsByStatus } from "./app-support.js";
-import type { ArticleIndex } from "./articles/search.js";
-import type { LangStore } from "./bot/bot.js";
-import type { NewsdeskContext } from "./bot/context.js";
-import type { StaffPolicy } from "./bot/staff.js";
-import type { ChatRepo } from "./chats/repo.js";
-import type { Outbox } from "./delivery/outbox.js";
-import type { DeliveryStats } from "./delivery/sender.js";
-import type { DigestRunner } from "./distribution/digest.js";
-import type { Distribution } from "./distribution/distribution.js";
-import type { FeedScheduler } from "./feeds/scheduler.js";
-import type { Logger } from "./log.js";
-import type { Store } from "./store/index.js";
-import type { TipLine } from "./tips/index.js";
+import type { ArticleIndex } from "../src/articles/search.js";
+import type { LangStore } from "../src/bot/bot.js";
+import type { NewsdeskContext } from "../src/bot/context.js";
+import type { StaffPolicy } from "../src/bot/staff.js";
+import type { ChatRepo } from "../src/chats/repo.js";
+import type { DigestRunner } from "../src/distribution/digest.js";
+import type { Distribution } from "../src/distribution/distribution.js";
+import type { FeedScheduler } from "../src/feeds/scheduler.js";
+import type { Logger } from "../src/log.js";
+import type { DeliveryQueue } from "../src/runtime/types.js";
+import { NS } from "../src/store/keys.js";
+import type { Store } from "../src/store/index.js";
+import type { TipLine } from "../src/tips/index.js";
+import { tipCountsByStatus } from "../src/tips/stats.js";
+import { fallback, helpCommand } from "./help.js";
+import { langCommand } from "./lang.js";
+import { newsroomCommands } from "./newsroom.js";
+import { plainTextSearch, queryCommands } from "./queries.js";
+import { settingsCommands } from "./settings.js";
+import { startCommand } from "./start.js";
+import { subscribeTo, subscriptionCommands } from "./subscriptions.js";
+import { startTipHandler, tipCommands } from "./tip.js";
+import { tipStaffCommands } from "./tip-staff.js";
 
+/** What the commands work with; the composition root (src/app.ts) hands it in. */
 export interface FeatureDeps {
   config: AppConfig;
   logger: Logger;
@@ -29,12 +32,11 @@ export interface FeatureDeps {
   chats: ChatRepo;
   langs: LangStore;
   index: ArticleIndex;
-  outbox: Outbox;
+  delivery: DeliveryQueue;
   scheduler: FeedScheduler;
   digests: DigestRunner;
   tipLine: TipLine;
   distribution: Distribution;
-  deliveryStats: () => DeliveryStats;
   /** Shared, mutable: follows the newsroom group to a new id after a migration. */
   newsroomPolicy: StaffPolicy;
   now: () => number;
@@ -46,50 +48,50 @@ export interface FeatureDeps {
  * and a hint for whatever nobody took.
  */
 export function botFeatures(d: FeatureDeps): Array<Composer<NewsdeskContext>> {
-  const { config, logger, store, chats, langs, index, outbox, scheduler, digests, tipLine, distribution, now } = d;
+  const { config, logger, store, chats, langs, index, delivery, scheduler, digests, tipLine, distribution, now } = d;
   const subscriptionDeps = { chats, topics: config.topics };
-  const queryDeps = { index, topics: config.topics, timeZone: config.timezone, queries: store.namespace<string>("queries") };
+  const queryDeps = { index, topics: config.topics, timeZone: config.timezone, queries: store.namespace<string>(NS.queries) };
   return [
-  tipLine.staff,
-  newsroomCommands({
-    policy: d.newsroomPolicy,
-    topics: config.topics,
-    feeds: config.feeds,
-    chats,
-    index,
-    outbox,
-    deliveryStats: d.deliveryStats,
-    tipCounts: () => tipCountsByStatus(store),
-    feedHealth: () => scheduler.health(),
-    pollAll: () => scheduler.pollAll(),
-    broadcasts: store.namespace("broadcasts"),
-    channelId: () => distribution.channelId,
-    timeZone: config.timezone,
-    logger,
-    now,
-  }),
-  startCommand({
-    outletName: config.name,
-    onTip: tipLine.startTip,
-    onSubscribe: (ctx, topic) => subscribeTo(subscriptionDeps, ctx, topic),
-    onStarted: async (ctx) => {
-      if (!ctx.chat) return;
-      const record = await chats.ensure(ctx.chat.id, ctx.chat.type);
-      if (!record.active) await chats.reactivate(record.id);
-    },
-  }),
-  tipLine.commands,
-  helpCommand(),
-  langCommand(langs),
-  subscriptionCommands(subscriptionDeps),
-  settingsCommands({
-    chats,
-    timeZone: config.timezone,
-    markDigestDone: (id, date) => digests.markDone(id, date),
-    now,
-  }),
-  queryCommands(queryDeps),
-  plainTextSearch(queryDeps),
-  fallback(),
+    tipStaffCommands(tipLine.deps),
+    newsroomCommands({
+      policy: d.newsroomPolicy,
+      topics: config.topics,
+      feeds: config.feeds,
+      chats,
+      index,
+      outbox: delivery,
+      deliveryStats: () => delivery.stats(),
+      tipCounts: () => tipCountsByStatus(store),
+      feedHealth: () => scheduler.health(),
+      pollAll: () => scheduler.pollAll(),
+      broadcasts: store.namespace(NS.broadcasts),
+      channelId: () => distribution.channelId,
+      timeZone: config.timezone,
+      logger,
+      now,
+    }),
+    startCommand({
+      outletName: config.name,
+      onTip: startTipHandler(tipLine.deps),
+      onSubscribe: (ctx, topic) => subscribeTo(subscriptionDeps, ctx, topic),
+      onStarted: async (ctx) => {
+        if (!ctx.chat) return;
+        const record = await chats.ensure(ctx.chat.id, ctx.chat.type);
+        if (!record.active) await chats.reactivate(record.id);
+      },
+    }),
+    tipCommands(tipLine.deps),
+    helpCommand(),
+    langCommand(langs),
+    subscriptionCommands(subscriptionDeps),
+    settingsCommands({
+      chats,
+      timeZone: config.timezone,
+      markDigestDone: (id, date) => digests.markDone(id, date),
+      now,
+    }),
+    queryCommands(queryDeps),
+    plainTextSearch(queryDeps),
+    fallback(),
   ];
 }

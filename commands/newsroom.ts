@@ -9,7 +9,7 @@ import type { NewsdeskContext } from "../src/bot/context.js";
 import { staffVerdict, type StaffPolicy } from "../src/bot/staff.js";
 import type { ChatRepo } from "../src/chats/repo.js";
 import { escapeHtml } from "../src/delivery/html.js";
-import type { Outbox } from "../src/delivery/outbox.js";
+import type { DeliveryQueue } from "../src/runtime/types.js";
 import type { DeliveryStats } from "../src/delivery/sender.js";
 import { formatDateTime } from "../src/delivery/text.js";
 import type { FeedHealth } from "../src/feeds/health.js";
@@ -23,7 +23,7 @@ export interface NewsroomDeps {
   feeds: ReadonlyArray<{ id: string; name?: string | undefined }>;
   chats: ChatRepo;
   index: ArticleIndex;
-  outbox: Outbox;
+  outbox: Pick<DeliveryQueue, "fanOut" | "deadLetters">;
   deliveryStats: () => DeliveryStats;
   tipCounts: () => Promise<Record<string, number>>;
   feedHealth: () => Promise<FeedHealth[]>;

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   for (const w of loaded.warnings) logger.warn(w);
 
   let stopping = false;
-  const app = await createApp({ config, logger, onFatal: () => stop("fatal", 1) });
+  const app = await createApp({ config, logger, env: process.env, onFatal: () => stop("fatal", 1) });
   function stop(signal: string, code = 0) {
     if (stopping) return;
     stopping = true;

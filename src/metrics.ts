@@ -1,3 +1,4 @@
+import type { Transformer } from "./telegram/client.js";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { FeedErrorKind } from "./feeds/errors.js";
 
@@ -208,4 +209,18 @@ export function sendResultOf(err: unknown): SendResult {
     default:
       return "network";
   }
+}
+
+/** Counts each send by its result for /metrics. */
+export function meteredSends(metrics: Metrics): Transformer {
+  return (next) => async (method, payload, signal) => {
+    try {
+      const result = await next(method, payload, signal);
+      metrics.messageSent("ok");
+      return result;
+    } catch (err) {
+      metrics.messageSent(sendResultOf(err));
+      throw err;
+    }
+  };
 }

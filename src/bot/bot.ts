@@ -1,5 +1,4 @@
-import type { Composer} from "telegraf";
-import { Telegraf, type Telegram } from "telegraf";
+import { Context, Telegraf, type Composer, type Telegram } from "telegraf";
 import type { UserFromGetMe } from "telegraf/types";
 import { langFromUserCode, messages, type Lang } from "../i18n/index.js";
 import type { Logger } from "../log.js";
@@ -23,22 +22,25 @@ export interface BotDeps {
   logger: Logger;
   /** Feature composers, in order; the first to handle an update wins. */
   features: Array<Composer<NewsdeskContext>>;
-  /** Applied to each update's Telegram client (telegraf makes one per update), e.g. reply pacing. */
-  wrapTelegram?: (telegram: Telegram) => void;
+  /** Builds the bot's own Telegram client and each update's (replies): the app's paced TelegramClient. Default: telegraf's. */
+  makeTelegram?: () => Telegram;
   /** Called for every update after it was handled, for metrics. */
   onUpdate?: (kind: string, ok: boolean) => void;
 }
 
 /** Builds the bot; no I/O happens until it is launched or handed an update. */
 export function createBot(deps: BotDeps): Telegraf<NewsdeskContext> {
+  const make = deps.makeTelegram;
   const bot = new Telegraf<NewsdeskContext>(deps.token, {
     telegram: { apiRoot: deps.apiRoot ?? "https://api.telegram.org", webhookReply: false },
     handlerTimeout: 60_000,
+    // Each update's context gets the app's client instead of a plain one (telegraf makes one per update).
+    ...(make ? { contextType: contextWith(make) } : {}),
   });
+  if (make) bot.telegram = make();
   if (deps.botInfo) bot.botInfo = deps.botInfo;
 
   bot.use(async (ctx, next) => {
-    deps.wrapTelegram?.(ctx.telegram);
     const chosen = ctx.chat ? await deps.langs.get(ctx.chat.id).catch(() => undefined) : undefined;
     ctx.lang = chosen ?? langFromUserCode(ctx.from?.language_code, deps.defaultLang);
     ctx.m = messages(ctx.lang);
@@ -47,6 +49,11 @@ export function createBot(deps: BotDeps): Telegraf<NewsdeskContext> {
   });
 
   for (const feature of deps.features) bot.use(feature);
+  // Last in line: a button no feature claimed (an old keyboard, forged or garbage data) is still
+  // answered, or the reader's client shows it spinning until it times out.
+  bot.on("callback_query", async (ctx) => {
+    await ctx.answerCbQuery(ctx.m.unknownButton());
+  });
 
   // One bad update never stops the bot: log it (ids and kinds only, never content) and apologise.
   bot.catch(async (err, ctx) => {
@@ -71,4 +78,13 @@ export function createBot(deps: BotDeps): Telegraf<NewsdeskContext> {
     }
   });
   return bot;
+}
+
+/** A Context class whose Telegram client comes from `make`. */
+function contextWith(make: () => Telegram): new (...args: ConstructorParameters<typeof Context>) => NewsdeskContext {
+  return class extends Context {
+    constructor(...[update, , botInfo]: ConstructorParameters<typeof Context>) {
+      super(update, make(), botInfo);
+    }
+  } as unknown as new (...args: ConstructorParameters<typeof Context>) => NewsdeskContext;
 }

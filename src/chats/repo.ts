@@ -1,6 +1,7 @@
 import type Keyv from "keyv";
 import { ChatIndex, type ChatCounts } from "./chat-index.js";
 import { ChatRecordSchema, chatKey, type ChatRecord, type ChatType } from "./record.js";
+import { KeyedMutex } from "../store/lock.js";
 
 /** Injectable time source (ms since the epoch). */
 export interface RepoClock {
@@ -11,22 +12,25 @@ export interface RepoClock {
 export interface ChatRepoOptions {
   /** Default: Date.now. */
   clock?: RepoClock;
-  /** Called after this process changed or deleted a chat record (cluster mode tells the other instances); default none. */
+  /** Called after this process changed or deleted a chat record (the runtime tells other instances); default none. */
   onChanged?: (id: number) => void;
+  /** Called before a group's record moves to its supergroup id (the newsroom policy follows it); default none. */
+  onMigrated?: (oldId: number, newId: number) => Promise<void>;
 }
 
 /**
  * Chat records and subscriptions, one `chat:<id>` record each in a Keyv namespace of their own,
  * plus an in-memory index (`load()` once at start) for subscriber look-ups and counts. Every change
- * must go through this repo so the index stays right. With several instances on Redis, each one
- * announces its changes (`onChanged`) and applies the others' with `refresh(id)` / `reload()`.
+ * must go through this repo so the index stays right. Changes are announced (`onChanged`) so that
+ * other instances, if any, apply them with `refresh(id)` / `reload()`.
  */
 export class ChatRepo {
   private index = new ChatIndex();
   private readonly clock: RepoClock;
   private readonly onChanged: (id: number) => void;
   private touchedDuringReload: Set<number> | undefined;
-  private readonly locks = new Map<number, Promise<unknown>>();
+  private readonly locks = new KeyedMutex();
+  private readonly onMigrated: (oldId: number, newId: number) => Promise<void>;
 
   /** Sets `throwOnErrors` on `kv` so a failing store never reads as "no such chat". */
   constructor(
@@ -36,6 +40,7 @@ export class ChatRepo {
     kv.throwOnErrors = true;
     this.clock = options.clock ?? { now: () => Date.now() };
     this.onChanged = options.onChanged ?? (() => undefined);
+    this.onMigrated = options.onMigrated ?? (() => Promise.resolve());
   }
 
   /** Builds the in-memory index from the store (needs an iterable Keyv adapter); invalid records are skipped and counted. */
@@ -149,6 +154,7 @@ export class ChatRepo {
    * record) and deletes the old record. Idempotent: a second call finds nothing to move.
    */
   async migrate(oldId: number, newId: number): Promise<ChatRecord | undefined> {
+    await this.onMigrated(oldId, newId);
     return this.locked(oldId, () =>
       this.locked(newId, async () => {
         const old = await this.get(oldId);
@@ -233,15 +239,7 @@ export class ChatRepo {
   }
 
   /** Serialises read-modify-write per chat id within this process. */
-  private async locked<T>(id: number, work: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(id) ?? Promise.resolve();
-    const run = previous.then(work, work);
-    const tail = run.catch(() => undefined);
-    this.locks.set(id, tail);
-    try {
-      return await run;
-    } finally {
-      if (this.locks.get(id) === tail) this.locks.delete(id);
-    }
+  private locked<T>(id: number, work: () => Promise<T>): Promise<T> {
+    return this.locks.run(String(id), work);
   }
 }

@@ -1,4 +1,5 @@
-import nodeCron, { type RunCoordinator, type ScheduledTask } from "node-cron";
+import type { ScheduleCron } from "../feeds/scheduler.js";
+import nodeCron, { type RunCoordinator } from "node-cron";
 import type { RedisClient } from "./redis.js";
 
 /** Options of the run coordinator. */
@@ -23,9 +24,6 @@ export function redisRunCoordinator(redis: Pick<RedisClient, "set">, o: CronCoor
     },
   };
 }
-
-/** The FeedScheduler's `scheduleCron` seam, with the coordinator switched on. */
-export type ScheduleCron = (expression: string, fn: () => Promise<void>, options: { timezone: string; noOverlap: boolean; name: string }) => ScheduledTask;
 
 /** Wraps node-cron's schedule so each slot runs on one instance only; `slotTtlMs` (default 60000) keeps a claimed slot from running twice. */
 export function coordinatedSchedule(coordinator: RunCoordinator, slotTtlMs = 60_000): ScheduleCron {

@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { KeyedMutex, type KeyedLock } from "../store/lock.js";
 import type { RedisClient } from "./redis.js";
 
 const RELEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) else return 0 end`;
@@ -18,8 +19,9 @@ export interface RedisKeyedLockOptions {
  * in-process KeyedMutex: `run(key, work)`): `SET NX PX` to take, compare-and-del to release, a
  * short in-process queue in front so one instance does not spin against itself.
  */
-export class RedisKeyedLock {
-  private readonly local = new Map<string, Promise<unknown>>();
+export class RedisKeyedLock implements KeyedLock {
+  /** One instance queues its own holders instead of spinning against itself. */
+  private readonly local = new KeyedMutex();
   private readonly ttlMs: number;
   private readonly waitMs: number;
 
@@ -32,19 +34,8 @@ export class RedisKeyedLock {
   }
 
   /** Runs `work` while holding the key's lock on every instance. */
-  async run<T>(key: string, work: () => Promise<T>): Promise<T> {
-    const before = this.local.get(key) ?? Promise.resolve();
-    const result = before.then(
-      () => this.holding(key, work),
-      () => this.holding(key, work),
-    );
-    const tail = result.catch(() => undefined);
-    this.local.set(key, tail);
-    try {
-      return await result;
-    } finally {
-      if (this.local.get(key) === tail) this.local.delete(key);
-    }
+  run<T>(key: string, work: () => Promise<T>): Promise<T> {
+    return this.local.run(key, () => this.holding(key, work));
   }
 
   private async holding<T>(key: string, work: () => Promise<T>): Promise<T> {

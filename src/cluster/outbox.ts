@@ -1,13 +1,13 @@
 import { createHash } from "node:crypto";
 import { Queue, Worker, type JobsOptions } from "bullmq";
-import type Keyv from "keyv";
 import type { DeadLetter } from "../delivery/deadletter.js";
-import { Outbox, type EnqueueInput, type FanOutInput } from "../delivery/outbox.js";
+import type { EnqueueInput, FanOutInput } from "../delivery/outbox.js";
+import type { DeliveryQueue } from "../runtime/types.js";
 import type { ChatStatus, DeliveryStats, RetryPolicy, SenderEvent } from "../delivery/sender-options.js";
 import { systemClock, type Clock } from "../delivery/time.js";
 import { DeliveryPayloadSchema, priorityRank, type Priority, type RenderFn, type TelegramSender } from "../delivery/types.js";
+import type { SendPacing } from "../telegram/pacing.js";
 import { RedisDeadLetters } from "./deadletters.js";
-import { RedisChatPacing } from "./pacing.js";
 import type { RedisClient } from "./redis.js";
 import { DeliveryProcessor, type DeliveryJobData } from "./worker.js";
 
@@ -17,17 +17,13 @@ export interface ClusterOutboxOptions {
   redis: RedisClient;
   /** Key prefix, e.g. "newsdesk:" (BullMQ keys live under "<prefix>bull"). */
   prefix: string;
-  /** The `outbox` namespace; only satisfies the Outbox base class, which this class does not use. */
-  kv: Keyv;
   telegram: TelegramSender;
   chats: ChatStatus;
   render: RenderFn;
+  /** The budget shared by every instance's bulk sends, replies and tips. */
+  pacing: SendPacing;
   /** Messages per second for all instances together (default 29). */
   globalPerSecond?: number;
-  /** Gap between messages to one private chat, ms (default 1000). */
-  perChatIntervalMs?: number;
-  /** Messages per minute to one group (default 20). */
-  groupPerMinute?: number;
   /** Default { maxAttempts: 5, baseDelaySeconds: 2, maxDelaySeconds: 300 }. */
   retry?: Partial<RetryPolicy>;
   /** Jobs this instance sends at once (default 16). */
@@ -56,12 +52,8 @@ const bullPriority = (p: Priority): number => priorityRank(p) + 1;
  * share and all work on. BullMQ's queue-level limiter keeps the instances together under
  * Telegram's global limit, a global 429 pauses that limiter for everyone, and each fan-out
  * recipient's job id is derived from (fan-out id, chat), so a delivery is never queued twice.
- *
- * It extends Outbox only so the call sites typed with Outbox (Distribution, DigestRunner, the
- * newsroom commands) take it unchanged: it overrides what they call (enqueue, fanOut,
- * deadLetters, pendingCount); the single-process Sender must not be started on it.
  */
-export class ClusterOutbox extends Outbox {
+export class ClusterOutbox implements DeliveryQueue {
   private readonly queue: Queue<DeliveryJobData>;
   private worker: Worker<DeliveryJobData> | undefined;
   private readonly processor: DeliveryProcessor;
@@ -73,7 +65,6 @@ export class ClusterOutbox extends Outbox {
   private enqueued = 0;
 
   constructor(private readonly c: ClusterOutboxOptions) {
-    super(c.kv, { clock: c.clock ?? systemClock });
     const clock = c.clock ?? systemClock;
     this.clockNow = () => clock.now();
     const connection = c.redis;
@@ -87,7 +78,7 @@ export class ClusterOutbox extends Outbox {
       telegram: c.telegram,
       chats: c.chats,
       render: c.render,
-      pacing: new RedisChatPacing(c.redis, c.prefix, { privateIntervalMs: c.perChatIntervalMs ?? 1000, groupPerMinute: c.groupPerMinute ?? 20 }),
+      pacing: c.pacing,
       deadLetters: this.redisDead,
       retry: { maxAttempts: 5, baseDelaySeconds: 2, maxDelaySeconds: 300, ...c.retry },
       clock,
@@ -97,14 +88,9 @@ export class ClusterOutbox extends Outbox {
     });
   }
 
-  /** Nothing to load: pending work lives in the shared queue. */
-  override load(): Promise<{ singles: number; jobs: number; invalid: number }> {
-    return Promise.resolve({ singles: 0, jobs: 0, invalid: 0 });
-  }
-
-  /** Starts this instance's worker on the shared queue. */
-  start(): void {
-    if (this.worker) return;
+  /** Starts this instance's worker on the shared queue (pending work lives there: nothing to load). */
+  start(): Promise<void> {
+    if (this.worker) return Promise.resolve();
     this.worker = new Worker<DeliveryJobData>(QUEUE, this.processor.process, {
       connection: this.c.redis,
       prefix: `${this.c.prefix}bull`,
@@ -119,6 +105,7 @@ export class ClusterOutbox extends Outbox {
     this.depthTimer = setInterval(() => void this.refreshDepth(), 2000);
     this.depthTimer.unref();
     void this.refreshDepth();
+    return Promise.resolve();
   }
 
   /** Stops taking jobs, waits for the ones in flight, closes the queue. */
@@ -130,7 +117,7 @@ export class ClusterOutbox extends Outbox {
   }
 
   /** Queues one message (no job id: each call is a new message). */
-  override async enqueue(input: EnqueueInput & { attempts?: number; createdAt?: number }): Promise<number> {
+  async enqueue(input: EnqueueInput & { attempts?: number; createdAt?: number }): Promise<number> {
     const now = this.clockNow();
     const data: DeliveryJobData = {
       chatId: input.chatId,
@@ -149,7 +136,7 @@ export class ClusterOutbox extends Outbox {
    * id exists (pending, or finished within the last 15 minutes). A completed fan-out is marked for a week,
    * so a repeat after that only costs one read.
    */
-  override async fanOut(input: FanOutInput): Promise<string> {
+  async fanOut(input: FanOutInput): Promise<string> {
     const id = input.id ?? `f${this.clockNow()}.${Math.random().toString(36).slice(2)}`;
     const doneKey = `${this.c.prefix}fanout:${id}`;
     if ((await this.c.redis.get(doneKey)) === "done") return id;
@@ -172,19 +159,15 @@ export class ClusterOutbox extends Outbox {
   }
 
   /** Shared queue depth (waiting, delayed, active), refreshed every 2 s. */
-  override pendingCount(): number {
+  pendingCount(): number {
     return this.depth.pending;
   }
 
-  override oldestPendingAt(): number | undefined {
+  oldestPendingAt(): number | undefined {
     return this.depth.oldestAt;
   }
 
-  override get deadLetterTotal(): number {
-    return this.depth.deadLetters;
-  }
-
-  override deadLetters(limit = 20): Promise<DeadLetter[]> {
+  deadLetters(limit = 20): Promise<DeadLetter[]> {
     return this.redisDead.list(limit);
   }
 

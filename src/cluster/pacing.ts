@@ -1,64 +1,112 @@
+import { randomUUID } from "node:crypto";
+import type { RateLimitScope } from "../telegram/errors.js";
+import type { SendPacing } from "../telegram/pacing.js";
 import type { RedisClient } from "./redis.js";
 
 /**
- * Takes a chat's send slot if it is free: answers 0 and books the next slot, or answers the ms to
- * wait. Uses Redis' own clock so instances with skewed clocks still agree.
+ * Takes a send slot if both the chat's and the global budget allow it: answers 0 and records the
+ * send, or answers the ms to wait and records nothing. KEYS: chat next-at, global window (sorted
+ * set of send times), global pause. ARGV: chat gap ms, global messages/s, a unique member, force.
+ * Uses Redis' own clock so instances with skewed clocks still agree.
  */
 const TAKE = `
 local t = redis.call("TIME")
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local limit = tonumber(ARGV[2])
+local wait = 0
 local nextAt = tonumber(redis.call("GET", KEYS[1]) or "0")
-if nextAt > now then return nextAt - now end
+if nextAt - now > wait then wait = nextAt - now end
+local pausedUntil = tonumber(redis.call("GET", KEYS[3]) or "0")
+if pausedUntil - now > wait then wait = pausedUntil - now end
+redis.call("ZREMRANGEBYSCORE", KEYS[2], "-inf", now - 1000)
+if redis.call("ZCARD", KEYS[2]) >= limit then
+  local oldest = redis.call("ZRANGE", KEYS[2], 0, 0, "WITHSCORES")
+  local w = tonumber(oldest[2]) + 1000 - now
+  if w > wait then wait = w end
+end
+local newest = redis.call("ZRANGE", KEYS[2], -1, -1, "WITHSCORES")
+if newest[2] then
+  local w = tonumber(newest[2]) + math.floor(500 / limit) - now
+  if w > wait then wait = w end
+end
+if wait > 0 and ARGV[4] ~= "1" then return wait end
 local gap = tonumber(ARGV[1])
 redis.call("SET", KEYS[1], now + gap, "PX", gap + 1000)
+redis.call("ZADD", KEYS[2], now, ARGV[3])
+redis.call("PEXPIRE", KEYS[2], 2000)
 return 0`;
 
-/** Pushes a chat's next slot out by ARGV[1] ms from now (a chat-scoped 429). */
-const PAUSE = `
+/**
+ * A 429 for one chat: that chat waits ARGV[1] ms; when 429s came from ARGV[2] different chats
+ * within ARGV[3] ms, the whole bot pauses (answers 1) instead. KEYS: chat next-at, recent-429 set,
+ * global pause. ARGV[4]: the chat id.
+ */
+const RATE_LIMITED = `
 local t = redis.call("TIME")
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local ms = tonumber(ARGV[1])
 redis.call("SET", KEYS[1], now + ms, "PX", ms + 1000)
-return 0`;
+redis.call("ZADD", KEYS[2], now, ARGV[4])
+redis.call("ZREMRANGEBYSCORE", KEYS[2], "-inf", now - tonumber(ARGV[3]))
+redis.call("PEXPIRE", KEYS[2], tonumber(ARGV[3]))
+if redis.call("ZCARD", KEYS[2]) < tonumber(ARGV[2]) then return 0 end
+redis.call("DEL", KEYS[2])
+redis.call("SET", KEYS[3], now + ms, "PX", ms + 1000)
+return 1`;
 
-/** Per-chat spacing. */
-export interface ChatPacingOptions {
+/** Limits of the shared budget. */
+export interface RedisPacingOptions {
+  /** Messages per rolling second for all instances together (default 29). */
+  globalPerSecond?: number;
   /** Gap between two messages to one private chat, ms (default 1000). */
   privateIntervalMs?: number;
   /** Messages per minute to one group or channel (negative id); spaced evenly (default 20, i.e. one per 3 s). */
   groupPerMinute?: number;
+  /** 429s from this many chats within `globalEvidenceMs` pause everyone (default 3 within 2000). */
+  globalEvidenceChats?: number;
+  globalEvidenceMs?: number;
 }
 
 /**
- * Per-chat pacing shared by every instance: one `<prefix>chatnext:<id>` key per recently used chat
- * holding the earliest time of its next message (expires right after). Groups are spaced evenly
- * (20/min becomes one per 3 s): stricter than Telegram's window, but never bursts into a 429.
+ * The SendPacing of several instances: per chat one `<prefix>chatnext:<id>` key holding the
+ * earliest time of its next message, globally a one-second window of send times, both checked and
+ * taken in one script. Groups are spaced evenly (20/min becomes one per 3 s): stricter than
+ * Telegram's window, but never bursts into a 429.
  */
-export class RedisChatPacing {
+export class RedisPacing implements SendPacing {
   private readonly privateMs: number;
   private readonly groupMs: number;
+  private readonly globalPerSecond: number;
 
   constructor(
     private readonly redis: Pick<RedisClient, "eval">,
     private readonly prefix: string,
-    o: ChatPacingOptions = {},
+    private readonly o: RedisPacingOptions = {},
   ) {
     this.privateMs = o.privateIntervalMs ?? 1000;
     this.groupMs = Math.ceil(60_000 / (o.groupPerMinute ?? 20));
+    this.globalPerSecond = Math.max(1, Math.floor(o.globalPerSecond ?? 29));
   }
 
-  /** 0 when the chat may get a message now (its slot is taken), else the ms to wait. */
-  async take(chatId: number): Promise<number> {
+  async tryTake(chatId: number, force = false): Promise<number> {
     const gap = chatId < 0 ? this.groupMs : this.privateMs;
-    return Number(await this.redis.eval(TAKE, { keys: [this.key(chatId)], arguments: [String(gap)] }));
+    const keys = [this.chatKey(chatId), `${this.prefix}sends`, `${this.prefix}globalpause`];
+    const args = [String(gap), String(this.globalPerSecond), randomUUID(), force ? "1" : "0"];
+    return Number(await this.redis.eval(TAKE, { keys, arguments: args }));
   }
 
-  /** No message to the chat for `ms` (Telegram said retry_after for this chat). */
-  async pause(chatId: number, ms: number): Promise<void> {
-    await this.redis.eval(PAUSE, { keys: [this.key(chatId)], arguments: [String(Math.max(1, Math.ceil(ms)))] });
+  settle(): void {
+    // Spacing counts from the take: the script cannot see when a request arrived.
   }
 
-  private key(chatId: number): string {
+  async rateLimited(chatId: number, retryAfterSeconds: number): Promise<RateLimitScope> {
+    const keys = [this.chatKey(chatId), `${this.prefix}recent429`, `${this.prefix}globalpause`];
+    const ms = Math.max(1, Math.ceil(retryAfterSeconds * 1000));
+    const args = [String(ms), String(this.o.globalEvidenceChats ?? 3), String(this.o.globalEvidenceMs ?? 2000), String(chatId)];
+    return Number(await this.redis.eval(RATE_LIMITED, { keys, arguments: args })) === 1 ? "global" : "chat";
+  }
+
+  private chatKey(chatId: number): string {
     return `${this.prefix}chatnext:${chatId}`;
   }
 }

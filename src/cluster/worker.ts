@@ -1,10 +1,10 @@
 import { DelayedError, Worker, type Job } from "bullmq";
-import { classifyTelegramError, type ClassifiedError } from "../delivery/errors.js";
+import { FailurePolicy } from "../telegram/policy.js";
 import type { ChatStatus, RetryPolicy, SenderEvent } from "../delivery/sender-options.js";
 import type { Clock } from "../delivery/time.js";
 import type { DeliveryPayload, Priority, RenderFn, TelegramCall, TelegramSender } from "../delivery/types.js";
 import type { RedisDeadLetters } from "./deadletters.js";
-import type { RedisChatPacing } from "./pacing.js";
+import type { SendPacing } from "../telegram/pacing.js";
 
 /** What one queued delivery carries (one BullMQ job = one message to one chat). */
 export interface DeliveryJobData {
@@ -30,7 +30,8 @@ export interface DeliveryProcessorDeps {
   telegram: TelegramSender;
   chats: ChatStatus;
   render: RenderFn;
-  pacing: RedisChatPacing;
+  /** The budget shared with replies and tips on every instance. */
+  pacing: SendPacing;
   deadLetters: RedisDeadLetters;
   retry: RetryPolicy;
   clock: Clock;
@@ -42,16 +43,19 @@ export interface DeliveryProcessorDeps {
 }
 
 /**
- * Sends one job: pacing per chat (Redis), rendering at send time, and the Sender's error policy
- * (src/delivery/errors.ts): a global 429 pauses the queue for all instances and puts the job back
- * uncounted; a chat 429 or a busy chat delays only this job; 403 deactivates the chat; a migration
- * moves the job to the new id; 400s are retried then dead-lettered; network errors back off.
+ * Sends one job: pacing per chat and globally (Redis, shared with replies and tips on every
+ * instance), rendering at send time, and the one failure policy (src/telegram/policy.ts) carried
+ * out on BullMQ: a 429 delays only this job unless several chats show a global limit (then the
+ * queue pauses for every instance); 403 deactivates the chat; a migration moves the job to the new
+ * id; 400s are retried then dead-lettered; network errors back off.
  */
 export class DeliveryProcessor {
   readonly counters: WorkerCounters = { sent: 0, failed: 0, deadLettered: 0, dropped: 0, rateLimited429: 0 };
-  private consecutiveTransient = 0;
+  private readonly policy: FailurePolicy;
 
-  constructor(private readonly d: DeliveryProcessorDeps) {}
+  constructor(private readonly d: DeliveryProcessorDeps) {
+    this.policy = new FailurePolicy(d.retry);
+  }
 
   /** BullMQ's processor function. */
   readonly process = async (job: Job<DeliveryJobData>, token?: string): Promise<void> => {
@@ -61,8 +65,13 @@ export class DeliveryProcessor {
       this.counters.dropped++;
       return;
     }
-    const waitMs = await this.d.pacing.take(chatId);
-    if (waitMs > 0) return delay(job, token, this.d.clock.now() + waitMs);
+    const waitMs = await this.d.pacing.tryTake(chatId);
+    // A short global wait is slept here; a chat that is not due yet gives its worker slot back.
+    if (waitMs > 250) return delay(job, token, this.d.clock.now() + waitMs);
+    if (waitMs > 0) {
+      await new Promise((r) => setTimeout(r, waitMs));
+      return this.process(job, token);
+    }
     let call: TelegramCall | undefined;
     try {
       if (data.payload.kind === "call") {
@@ -78,71 +87,55 @@ export class DeliveryProcessor {
       }
       await this.d.telegram.call(call.method, { ...call.params, chat_id: chatId });
       this.counters.sent++;
-      this.consecutiveTransient = 0;
+      this.policy.succeeded();
     } catch (raw) {
-      await this.onFailure(job, token, classifyTelegramError(raw, chatId), call?.method);
+      await this.onFailure(job, token, raw, call?.method);
     }
   };
 
-  private async onFailure(job: Job<DeliveryJobData>, token: string | undefined, err: ClassifiedError, method: string | undefined): Promise<void> {
+  private async onFailure(job: Job<DeliveryJobData>, token: string | undefined, raw: unknown, method: string | undefined): Promise<void> {
     const data = job.data;
     const now = this.d.clock.now();
-    const event = { chatId: data.chatId, method, detail: err.message };
-    switch (err.kind) {
-      case "rate-limited":
+    const { error, decision, pauseAllMs } = this.policy.decide(raw, { chatId: data.chatId, attempts: data.attempts, neverDrop: this.d.neverDrop(data.chatId) });
+    const event = { chatId: data.chatId, method, detail: error.message };
+    // Several network failures in a row: Telegram or the network is down; slow every instance down.
+    if (pauseAllMs !== undefined) await this.d.pauseQueue(pauseAllMs);
+    switch (decision.action) {
+      case "wait": {
         this.counters.rateLimited429++;
         this.d.onEvent({ type: "rate-limited", ...event });
-        if (err.scope === "global") {
-          await this.d.pauseQueue(err.retryAfterSeconds * 1000);
+        const scope = await this.d.pacing.rateLimited(data.chatId, decision.retryAfterMs / 1000);
+        if (scope === "global") {
+          await this.d.pauseQueue(decision.retryAfterMs);
           throw Worker.RateLimitError();
         }
-        await this.d.pacing.pause(data.chatId, err.retryAfterSeconds * 1000);
-        return delay(job, token, now + err.retryAfterSeconds * 1000);
+        return delay(job, token, now + decision.retryAfterMs);
+      }
       case "chat-gone":
         this.d.onEvent({ type: "chat-gone", ...event });
-        if (this.d.neverDrop(data.chatId)) {
-          this.counters.failed++;
-          return this.retryCounted(job, token, now, err.message);
-        }
         this.counters.dropped++;
         // Other pending jobs for this chat are dropped at their turn (isActive becomes false everywhere).
-        await this.d.chats.deactivate(data.chatId, err.reason);
+        await this.d.chats.deactivate(data.chatId, decision.reason);
         return;
-      case "chat-migrated":
+      case "migrate":
         this.d.onEvent({ type: "chat-migrated", ...event });
-        await this.d.chats.migrate(data.chatId, err.newChatId);
-        await job.updateData({ ...data, chatId: err.newChatId });
+        await this.d.chats.migrate(data.chatId, decision.newChatId);
+        await job.updateData({ ...data, chatId: decision.newChatId });
         return delay(job, token, now);
-      case "bad-request": {
+      case "give-up": {
         this.counters.failed++;
-        if (data.attempts + 1 >= this.d.retry.maxAttempts) {
-          this.counters.deadLettered++;
-          this.d.onEvent({ type: "dead-letter", ...event });
-          const { chatId, priority, payload, createdAt } = data;
-          await this.d.deadLetters.add({ chatId, priority, payload, createdAt, attempts: data.attempts + 1, error: err.message, failedAt: now });
-          return;
-        }
-        this.d.onEvent({ type: "bad-request", ...event });
-        return this.retryCounted(job, token, now, err.message);
+        this.counters.deadLettered++;
+        this.d.onEvent({ type: "dead-letter", ...event });
+        const { chatId, priority, payload, createdAt } = data;
+        await this.d.deadLetters.add({ chatId, priority, payload, createdAt, attempts: decision.attempts, error: error.message, failedAt: now });
+        return;
       }
-      case "transient":
+      case "retry":
         this.counters.failed++;
-        this.d.onEvent({ type: "transient", ...event });
-        // Several in a row: Telegram or the network is down; slow every instance down, not just this one.
-        if (++this.consecutiveTransient >= 3) await this.d.pauseQueue(this.backoffMs(this.consecutiveTransient - 2));
-        return this.retryCounted(job, token, now, err.message);
+        this.d.onEvent({ type: error.kind === "chat-gone" ? "chat-gone" : error.kind === "transient" ? "transient" : "bad-request", ...event });
+        await job.updateData({ ...data, attempts: decision.attempts });
+        return delay(job, token, now + decision.delayMs);
     }
-  }
-
-  private async retryCounted(job: Job<DeliveryJobData>, token: string | undefined, now: number, _error: string): Promise<void> {
-    const attempts = job.data.attempts + 1;
-    await job.updateData({ ...job.data, attempts });
-    return delay(job, token, now + this.backoffMs(attempts));
-  }
-
-  private backoffMs(attempts: number): number {
-    const { baseDelaySeconds, maxDelaySeconds } = this.d.retry;
-    return Math.min(maxDelaySeconds, baseDelaySeconds * 2 ** Math.max(0, attempts - 1)) * 1000;
   }
 }
 

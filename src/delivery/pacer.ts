@@ -1,4 +1,5 @@
-import type { RateLimitScope } from "./errors.js";
+import type { RateLimitScope } from "../telegram/errors.js";
+import type { SendPacing } from "../telegram/pacing.js";
 import type { Clock } from "./time.js";
 
 /** Telegram's send limits, with headroom. */
@@ -9,8 +10,12 @@ export interface PacerOptions {
   perChatIntervalMs?: number;
   /** Messages per rolling minute to one group or channel, i.e. a negative chat id (default 20). */
   groupPerMinute?: number;
-  /** After a global 429 the global rate drops by one message/s, and creeps back up after this long without one (default 60000). */
+  /** After a global 429 the global rate drops by one message/s, and creeps back up one per this long without one (default 5000). */
   recoverAfterMs?: number;
+  /** 429s from this many different chats within `globalEvidenceMs` are taken as the global limit (default 3). */
+  globalEvidenceChats?: number;
+  /** Window for that evidence, ms (default 2000). */
+  globalEvidenceMs?: number;
 }
 
 interface ChatState {
@@ -42,6 +47,10 @@ export class Pacer {
   private last429At = 0;
   private readonly chats = new Map<number, ChatState>();
   private takesSincePrune = 0;
+  /** Recent 429s: chat id → when. */
+  private readonly recent429 = new Map<number, number>();
+  private readonly evidenceChats: number;
+  private readonly evidenceMs: number;
 
   constructor(
     private readonly clock: Clock,
@@ -51,7 +60,9 @@ export class Pacer {
     this.globalLimit = this.maxGlobal;
     this.perChatIntervalMs = options.perChatIntervalMs ?? 1000;
     this.groupPerMinute = Math.max(1, Math.floor(options.groupPerMinute ?? 20));
-    this.recoverAfterMs = options.recoverAfterMs ?? 60_000;
+    this.recoverAfterMs = options.recoverAfterMs ?? 5000;
+    this.evidenceChats = Math.max(2, options.globalEvidenceChats ?? 3);
+    this.evidenceMs = options.globalEvidenceMs ?? 2000;
   }
 
   /** Current global messages/second (lower than configured for a while after a global 429). */
@@ -145,6 +156,22 @@ export class Pacer {
     this.chats.set(chatId, state);
   }
 
+  /**
+   * Honours a 429 for `chatId`: that chat waits `retryAfterSeconds`. Telegram does not say whether
+   * the chat's limit or the bot's was hit, so the global budget is paused only on evidence: 429s
+   * from several different chats within a short window. Returns the scope that was paused.
+   */
+  rateLimited(chatId: number, retryAfterSeconds: number): RateLimitScope {
+    const now = this.clock.now();
+    this.pause("chat", retryAfterSeconds, chatId);
+    this.recent429.set(chatId, now);
+    for (const [id, at] of this.recent429) if (at < now - this.evidenceMs) this.recent429.delete(id);
+    if (this.recent429.size < this.evidenceChats) return "chat";
+    this.recent429.clear();
+    this.pause("global", retryAfterSeconds, chatId);
+    return "global";
+  }
+
   /** Number of chats with pacing state held in memory (bounded by recent activity). */
   get trackedChats(): number {
     return this.chats.size;
@@ -164,5 +191,31 @@ export class Pacer {
       const windowMs = chatId < 0 ? GROUP_WINDOW_MS : this.perChatIntervalMs;
       if (state.pausedUntil <= now && newest + windowMs <= now) this.chats.delete(chatId);
     }
+  }
+}
+
+/** The one-process SendPacing: the same Pacer the sender uses, so replies, tips and bulk share one budget. */
+export class LocalPacing implements SendPacing {
+  private readonly tokens = new Map<number, { takenAt: number; arrivalAt: number }>();
+
+  constructor(
+    readonly pacer: Pacer,
+    private readonly clock: Clock,
+  ) {}
+
+  tryTake(chatId: number, force = false): Promise<number> {
+    const waitMs = this.pacer.readyAt(chatId) - this.clock.now();
+    if (waitMs > 0 && !force) return Promise.resolve(waitMs);
+    this.tokens.set(chatId, this.pacer.take(chatId));
+    return Promise.resolve(0);
+  }
+
+  settle(chatId: number): void {
+    this.pacer.settle(chatId, this.tokens.get(chatId));
+    this.tokens.delete(chatId);
+  }
+
+  rateLimited(chatId: number, retryAfterSeconds: number): Promise<RateLimitScope> {
+    return Promise.resolve(this.pacer.rateLimited(chatId, retryAfterSeconds));
   }
 }

@@ -1,3 +1,5 @@
+import type { Logger } from "../log.js";
+import type { RetryPolicy } from "../telegram/policy.js";
 import type { Outbox } from "./outbox.js";
 import type { Pacer } from "./pacer.js";
 import type { Clock, Sleep } from "./time.js";
@@ -11,15 +13,7 @@ export interface ChatStatus {
   isActive?(chatId: number): boolean | undefined;
 }
 
-/** Bounded retries for errors that are the message's fault. */
-export interface RetryPolicy {
-  /** Attempts before a dead letter (default 5). */
-  maxAttempts: number;
-  /** First backoff, doubled per attempt (default 2). */
-  baseDelaySeconds: number;
-  /** Backoff cap, also for transient errors (default 300). */
-  maxDelaySeconds: number;
-}
+export type { RetryPolicy } from "../telegram/policy.js";
 
 /** Something worth logging; never carries message contents. */
 export interface SenderEvent {
@@ -69,4 +63,14 @@ export interface DeliveryStats {
   lagSeconds: number;
   /** Dead letters in the store, all runs. */
   deadLetterTotal: number;
+}
+
+/** Logs delivery events (warnings for failures); a private chat id is a reader's id, so only the chat type is logged. */
+export function deliveryEventLogger(logger: Logger): (e: SenderEvent) => void {
+  return (e) =>
+    (e.type === "transient" || e.type === "store-error" || e.type === "dead-letter" ? logger.warn : logger.info).call(
+      logger,
+      { event: e.type, method: e.method, chatType: e.chatId === undefined ? undefined : e.chatId > 0 ? "private" : "group", detail: e.detail },
+      "delivery event",
+    );
 }

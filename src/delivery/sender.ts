@@ -1,7 +1,7 @@
-import { classifyTelegramError, type ClassifiedError } from "./errors.js";
+import { FailurePolicy } from "../telegram/policy.js";
 import { Pacer } from "./pacer.js";
 import { realSleep, systemClock } from "./time.js";
-import type { DeliveryStats, RetryPolicy, SenderOptions } from "./sender-options.js";
+import type { DeliveryStats, SenderOptions } from "./sender-options.js";
 import type { Delivery, TelegramCall } from "./types.js";
 
 export type { ChatStatus, DeliveryStats, RetryPolicy, SenderEvent, SenderOptions } from "./sender-options.js";
@@ -9,7 +9,7 @@ export type { ChatStatus, DeliveryStats, RetryPolicy, SenderEvent, SenderOptions
 /** The worker: takes deliveries from the outbox by priority and sends them within the limits. */
 export class Sender {
   private readonly o: Required<Omit<SenderOptions, "render" | "retry">> & Pick<SenderOptions, "render">;
-  private readonly retry: RetryPolicy;
+  private readonly policy: FailurePolicy;
   private readonly counters = { sent: 0, failed: 0, deadLettered: 0, dropped: 0, rateLimited429: 0 };
   private readonly busy = new Set<number>();
   private readonly migrated = new Map<number, number>();
@@ -18,7 +18,6 @@ export class Sender {
   private readonly stopCtl = new AbortController();
   private wakeCtl: AbortController | undefined;
   private dirty = true;
-  private consecutiveTransient = 0;
   private loop: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
   private idleWaiters: (() => void)[] = [];
@@ -35,7 +34,7 @@ export class Sender {
       ...options,
       clock,
     };
-    this.retry = { maxAttempts: 5, baseDelaySeconds: 2, maxDelaySeconds: 300, ...options.retry };
+    this.policy = new FailurePolicy(options.retry);
   }
 
   /** Starts the worker loop (the outbox must be loaded). */
@@ -146,69 +145,49 @@ export class Sender {
       }
       await this.o.telegram.call(call.method, { ...call.params, chat_id: d.chatId });
       this.counters.sent++;
-      this.consecutiveTransient = 0;
+      this.policy.succeeded();
       return this.settle(() => outbox.complete(d));
     } catch (raw) {
-      return this.handleFailure(d, classifyTelegramError(raw, d.chatId), call?.method, clock.now());
+      return this.handleFailure(d, raw, call?.method, clock.now());
     }
   }
 
-  private async handleFailure(d: Delivery, err: ClassifiedError, method: string | undefined, now: number): Promise<void> {
+  private async handleFailure(d: Delivery, raw: unknown, method: string | undefined, now: number): Promise<void> {
     const { outbox, pacer, onEvent } = this.o;
-    const event = { chatId: d.chatId, method, detail: err.message };
-    switch (err.kind) {
-      case "rate-limited":
+    const { error, decision, pauseAllMs } = this.policy.decide(raw, { chatId: d.chatId, attempts: d.attempts, neverDrop: this.o.neverDrop(d.chatId) });
+    const event = { chatId: d.chatId, method, detail: error.message };
+    if (pauseAllMs !== undefined) pacer.pause("global", pauseAllMs / 1000, d.chatId);
+    switch (decision.action) {
+      case "wait":
         this.counters.rateLimited429++;
         onEvent({ type: "rate-limited", ...event });
-        pacer.pause(err.scope, err.retryAfterSeconds, d.chatId);
-        return this.settle(() => outbox.retryLater(d, now + err.retryAfterSeconds * 1000));
+        pacer.rateLimited(d.chatId, decision.retryAfterMs / 1000);
+        return this.settle(() => outbox.retryLater(d, now + decision.retryAfterMs));
       case "chat-gone":
-        if (this.o.neverDrop(d.chatId)) {
-          this.counters.failed++;
-          onEvent({ type: "chat-gone", ...event });
-          const attempts = d.attempts + 1;
-          return this.settle(() => outbox.retryLater(d, now + this.backoffMs(attempts), { attempts, error: err.message }));
-        }
         this.counters.dropped++;
         this.gone.add(d.chatId);
         onEvent({ type: "chat-gone", ...event });
-        await this.settle(() => this.o.chats.deactivate(d.chatId, err.reason));
+        await this.settle(() => this.o.chats.deactivate(d.chatId, decision.reason));
         await this.settle(() => outbox.complete(d));
         return this.settle(async () => {
           this.counters.dropped += await outbox.dropChat(d.chatId);
         });
-      case "chat-migrated":
+      case "migrate":
         onEvent({ type: "chat-migrated", ...event });
-        this.migrated.set(d.chatId, err.newChatId);
-        await this.settle(() => this.o.chats.migrate(d.chatId, err.newChatId));
-        await this.settle(() => outbox.retargetChat(d.chatId, err.newChatId));
-        return this.settle(() => outbox.retryLater({ ...d, chatId: err.newChatId }, now));
-      case "bad-request": {
+        this.migrated.set(d.chatId, decision.newChatId);
+        await this.settle(() => this.o.chats.migrate(d.chatId, decision.newChatId));
+        await this.settle(() => outbox.retargetChat(d.chatId, decision.newChatId));
+        return this.settle(() => outbox.retryLater({ ...d, chatId: decision.newChatId }, now));
+      case "give-up":
         this.counters.failed++;
-        const attempts = d.attempts + 1;
-        if (attempts >= this.retry.maxAttempts) {
-          this.counters.deadLettered++;
-          onEvent({ type: "dead-letter", ...event });
-          return this.settle(() => outbox.deadLetter(d, attempts, err.message));
-        }
-        onEvent({ type: "bad-request", ...event });
-        return this.settle(() => outbox.retryLater(d, now + this.backoffMs(attempts), { attempts, error: err.message }));
-      }
-      case "transient": {
+        this.counters.deadLettered++;
+        onEvent({ type: "dead-letter", ...event });
+        return this.settle(() => outbox.deadLetter(d, decision.attempts, error.message));
+      case "retry":
         this.counters.failed++;
-        onEvent({ type: "transient", ...event });
-        // Several in a row means Telegram or the network is down: probe slowly instead of
-        // churning the whole queue through retries.
-        if (++this.consecutiveTransient >= 3) pacer.pause("global", this.backoffMs(this.consecutiveTransient - 2) / 1000, d.chatId);
-        const attempts = d.attempts + 1;
-        return this.settle(() => outbox.retryLater(d, now + this.backoffMs(attempts), { attempts, error: err.message }));
-      }
+        onEvent({ type: error.kind === "chat-gone" ? "chat-gone" : error.kind === "transient" ? "transient" : "bad-request", ...event });
+        return this.settle(() => outbox.retryLater(d, now + decision.delayMs, { attempts: decision.attempts, error: error.message }));
     }
-  }
-
-  private backoffMs(attempts: number): number {
-    const { baseDelaySeconds, maxDelaySeconds } = this.retry;
-    return Math.min(maxDelaySeconds, baseDelaySeconds * 2 ** Math.max(0, attempts - 1)) * 1000;
   }
 
   /** Retries a store step until it lands; on stop it gives up (the store still says pending). */

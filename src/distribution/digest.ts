@@ -4,7 +4,7 @@ import type { ArticleIndex } from "../articles/search.js";
 import type { ChatRepo } from "../chats/repo.js";
 import { formatArticleList } from "../delivery/format.js";
 import { formatDate } from "../delivery/text.js";
-import type { Outbox } from "../delivery/outbox.js";
+import type { DeliveryQueue } from "../runtime/types.js";
 import { messages, type Lang } from "../i18n/index.js";
 import type { Logger } from "../log.js";
 import { formatHhMm, localTime } from "../schedule/local-time.js";
@@ -12,7 +12,7 @@ import { formatHhMm, localTime } from "../schedule/local-time.js";
 export interface DigestOptions {
   chats: ChatRepo;
   index: ArticleIndex;
-  outbox: Outbox;
+  outbox: Pick<DeliveryQueue, "enqueue">;
   /** Per chat: the local date of its last digest and when it was made. */
   state: Keyv<{ date: string; at: number }>;
   timeZone: string;

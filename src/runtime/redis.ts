@@ -1,17 +1,15 @@
-import type { Article } from "../articles/article.js";
-import type { DeliveryStats } from "../delivery/sender-options.js";
 import type { Logger } from "../log.js";
-import { ClusterBus, type ClusterEvent } from "./bus.js";
-import { RedisUpdateDeduper } from "./claims.js";
-import { coordinatedSchedule, redisRunCoordinator, type ScheduleCron } from "./cron.js";
-import { LeaderLease } from "./leader.js";
-import { RedisKeyedLock } from "./lock.js";
-import { ClusterOutbox, type ClusterOutboxOptions } from "./outbox.js";
-import { closeRedis, openClusterRedis, type RedisClient } from "./redis.js";
-
-export { ClusterOutbox, type ClusterOutboxOptions } from "./outbox.js";
-export { LeaderLease } from "./leader.js";
-export { RedisUpdateDeduper } from "./claims.js";
+import { ClusterBus } from "../cluster/bus.js";
+import { RedisUpdateDeduper } from "../cluster/claims.js";
+import { coordinatedSchedule, redisRunCoordinator } from "../cluster/cron.js";
+import { LeaderLease } from "../cluster/leader.js";
+import { RedisKeyedLock } from "../cluster/lock.js";
+import { ClusterOutbox } from "../cluster/outbox.js";
+import { RedisPacing } from "../cluster/pacing.js";
+import { closeRedis, openClusterRedis, type RedisClient } from "../cluster/redis.js";
+import type { ScheduleCron } from "../feeds/scheduler.js";
+import type { ChangeEvent, DeliveryDeps, DeliveryQueue, Followers, LeaderDuty, Runtime } from "./types.js";
+import type { RuntimeLimits } from "./local.js";
 
 /** Cluster knobs; `clusterSettingsFromEnv` reads them from the environment. */
 export interface ClusterSettings {
@@ -40,51 +38,32 @@ export function clusterSettingsFromEnv(env: NodeJS.ProcessEnv): ClusterSettings 
   };
 }
 
-/** What the cluster keeps fresh on this instance when other instances change things. */
-export interface Followers {
-  chats: { refresh(id: number): Promise<void>; reload(): Promise<unknown> };
-  index: { has(id: string): boolean; add(a: Article): void };
-  archive: { get(id: string): Promise<Article | undefined>; recent(limit?: number): Promise<Article[]> };
-}
-
-/** The tip queue's worker, as the cluster drives it (TipDispatcher fits). */
-export interface TipWorker {
-  start(): void;
-  stop(): Promise<void>;
-  kick(): void;
-}
-
-/** The tip queue's storage, for the leader's sweep of tips that were stored but never queued (TipRepo fits). */
-export interface TipQueueRepo {
-  orphanedTips(): Promise<string[]>;
-  enqueue(job: { ref: string; kind: "tip" }): Promise<void>;
-}
-
-/** A piece of work that runs only on the leader: started on election, stopped when leadership is lost. */
-export type LeaderDuty = () => (() => Promise<void>) | void;
-
 /**
- * Everything several instances on one Redis need, in one place for the composition root: the
- * update claims, the poller lease and node-cron coordinator, change notifications, leader-only
- * duties. Built only when the store is Redis.
+ * The runtime of several instances on one Redis (docs/cluster.md): the shared BullMQ delivery
+ * queue, Telegram's budget in Redis (every instance's replies, tips and bulk sends together),
+ * a Redis keyed lock, update claims, the poller lease with node-cron's coordinator, and change
+ * notifications over pub/sub with a periodic full refresh.
  */
-export class Cluster {
+export class RedisRuntime implements Runtime {
+  readonly kind = "redis" as const;
   readonly bus: ClusterBus;
   readonly lease: LeaderLease;
   readonly deduper: RedisUpdateDeduper;
   readonly scheduleCron: ScheduleCron;
+  readonly pacing: RedisPacing;
+  readonly lock: RedisKeyedLock;
   private readonly duties: LeaderDuty[] = [];
   private readonly stops: Array<() => Promise<void>> = [];
   private refreshTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private following: Followers | undefined;
-  private outbox: ClusterOutbox | undefined;
   private lastPollAtMs: number | undefined;
 
   private constructor(
     readonly redis: RedisClient,
     readonly settings: ClusterSettings,
     private readonly logger: Logger,
+    private readonly limits: RuntimeLimits,
   ) {
     const onError = (err: unknown) => logger.warn({ err }, "cluster redis error");
     this.bus = new ClusterBus(redis, `${settings.prefix}changes`, onError);
@@ -97,12 +76,18 @@ export class Cluster {
       onChange: (leader) => this.leadershipChanged(leader),
     });
     this.scheduleCron = coordinatedSchedule(redisRunCoordinator(redis, { prefix: settings.prefix, isLeader: () => this.lease.isLeader }));
+    this.pacing = new RedisPacing(redis, settings.prefix, {
+      globalPerSecond: limits.globalPerSecond,
+      privateIntervalMs: limits.perChatIntervalMs,
+      groupPerMinute: limits.groupPerMinute,
+    });
+    this.lock = new RedisKeyedLock(redis, { prefix: settings.prefix });
   }
 
   /** Connects (fails fast when Redis is unreachable). */
-  static async open(url: string, settings: ClusterSettings, logger: Logger): Promise<Cluster> {
+  static async open(url: string, settings: ClusterSettings, logger: Logger, limits: RuntimeLimits): Promise<RedisRuntime> {
     const redis = await openClusterRedis(url, { onError: (err) => logger.warn({ err }, "cluster redis error") });
-    return new Cluster(redis, settings, logger);
+    return new RedisRuntime(redis, settings, logger, limits);
   }
 
   /** True while this instance holds the poller lease. */
@@ -115,51 +100,29 @@ export class Cluster {
     this.duties.push(duty);
   }
 
-  /** The shared delivery queue (started and stopped with the cluster). */
-  createOutbox(o: Omit<ClusterOutboxOptions, "redis" | "prefix" | "onError">): ClusterOutbox {
-    this.outbox = new ClusterOutbox({ ...o, redis: this.redis, prefix: this.settings.prefix, onError: (err) => this.logger.warn({ err }, "delivery queue error") });
-    return this.outbox;
-  }
-
-  /** /stats of the shared queue (this instance's counters, the queue's depth). */
-  deliveryStats(): DeliveryStats | undefined {
-    return this.outbox?.stats();
-  }
-
-  /**
-   * Runs the tip queue on the leader only: the queue is one stored list, and two dispatchers would
-   * copy a tip twice. `make` builds a fresh dispatcher per term (a stopped one cannot restart).
-   * A tip taken on another instance kicks the leader's dispatcher through the bus. The queue is
-   * one stored list updated by read-modify-write from several instances, so an append can be lost
-   * in a race; the leader therefore re-queues stored-but-unqueued tips every refresh period (a
-   * repeated job for a delivered tip sends nothing: the dispatcher resumes from the tip's record).
-   */
-  /** A per-key lock shared by every instance (tip drafts: album parts may reach two instances). */
-  keyedLock(): RedisKeyedLock {
-    return new RedisKeyedLock(this.redis, { prefix: this.settings.prefix });
-  }
-
-  shareTips(local: { kick(): void }, make: () => TipWorker, repo?: TipQueueRepo): void {
-    let current: TipWorker | undefined;
-    this.whileLeader(() => {
-      const worker = make();
-      current = worker;
-      worker.start();
-      const sweep = setInterval(() => void this.sweepTips(repo, worker), this.settings.refreshEveryMs);
-      sweep.unref();
-      return async () => {
-        clearInterval(sweep);
-        current = undefined;
-        await worker.stop();
-      };
+  /** The shared delivery queue: one BullMQ job per message, worked by every instance. */
+  createDeliveryQueue(d: DeliveryDeps): DeliveryQueue {
+    return new ClusterOutbox({
+      redis: this.redis,
+      prefix: this.settings.prefix,
+      telegram: { call: d.call },
+      chats: d.chats,
+      render: d.render,
+      pacing: this.pacing,
+      globalPerSecond: this.limits.globalPerSecond,
+      retry: d.retry,
+      neverDrop: d.neverDrop,
+      onEvent: d.onEvent,
+      onError: (err) => this.logger.warn({ err }, "delivery queue error"),
     });
-    local.kick = () => {
-      current?.kick();
-      this.bus.publish({ kind: "tips" });
-    };
-    this.bus.on((event) => {
-      if (event.kind === "tips") current?.kick();
-    });
+  }
+
+  publish(event: ChangeEvent): void {
+    this.bus.publish(event);
+  }
+
+  onChange(handler: (event: ChangeEvent) => void): void {
+    this.bus.on(handler);
   }
 
   private async readLastPoll(): Promise<void> {
@@ -168,20 +131,6 @@ export class Cluster {
       if (Number.isFinite(stored) && stored > 0) this.lastPollAtMs = Math.max(this.lastPollAtMs ?? 0, stored);
     } catch (err) {
       this.logger.warn({ err }, "cluster redis error");
-    }
-  }
-
-  private async sweepTips(repo: TipQueueRepo | undefined, worker: TipWorker): Promise<void> {
-    if (!repo) return;
-    try {
-      const refs = await repo.orphanedTips();
-      for (const ref of refs) await repo.enqueue({ ref, kind: "tip" });
-      if (refs.length > 0) {
-        this.logger.warn({ refs }, "tips were stored but not queued; queued them now");
-        worker.kick();
-      }
-    } catch (err) {
-      this.logger.warn({ err }, "tip sweep failed");
     }
   }
 
@@ -196,31 +145,15 @@ export class Cluster {
     return this.lastPollAtMs;
   }
 
-  /** Tells the other instances that this one changed a chat record. */
-  chatChanged(id: number): void {
-    this.bus.publish({ kind: "chats", ids: [id] });
-  }
-
-  /** Tells the other instances that articles were archived (they fetch and index them). */
-  articlesArchived(articles: readonly Article[]): void {
-    if (articles.length > 0) this.bus.publish({ kind: "articles", ids: articles.map((a) => a.id) });
-  }
-
   /** Applies other instances' changes to this one's in-memory chat index and search index. */
   follow(f: Followers): void {
     this.following = f;
     this.bus.on((event) => void this.apply(event, f));
   }
 
-  /** Calls `handler` for other instances' events (e.g. tips queued). */
-  on(handler: (event: ClusterEvent) => void): () => void {
-    return this.bus.on(handler);
-  }
-
-  /** Subscribes, starts the delivery worker, then joins the election (resolves after the first attempt). */
+  /** Subscribes, then joins the election (resolves after the first attempt). */
   async start(): Promise<void> {
     await this.bus.start();
-    this.outbox?.start();
     await this.lease.start();
     this.refreshTimer = setInterval(() => void this.refreshAll(), this.settings.refreshEveryMs);
     this.refreshTimer.unref();
@@ -234,7 +167,6 @@ export class Cluster {
     clearInterval(this.refreshTimer);
     clearInterval(this.pollTimer);
     await this.lease.stop();
-    await this.outbox?.stop();
     await this.bus.stop();
     await closeRedis(this.redis);
   }
@@ -253,7 +185,7 @@ export class Cluster {
     }
   }
 
-  private async apply(event: ClusterEvent, f: Followers): Promise<void> {
+  private async apply(event: ChangeEvent, f: Followers): Promise<void> {
     try {
       if (event.kind === "chats") for (const id of event.ids) await f.chats.refresh(id);
       else if (event.kind === "articles") {

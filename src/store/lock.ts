@@ -1,5 +1,10 @@
+/** Serialises work per key: in-process (KeyedMutex), or across instances (the Redis runtime's lock). */
+export interface KeyedLock {
+  run<T>(key: string, work: () => Promise<T>): Promise<T>;
+}
+
 /** Serialises async work per key inside one process (albums arrive as parallel updates). */
-export class KeyedMutex {
+export class KeyedMutex implements KeyedLock {
   private readonly tails = new Map<string, Promise<unknown>>();
 
   /** Runs `work` after every earlier `work` with the same key has settled. */

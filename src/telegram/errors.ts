@@ -1,10 +1,11 @@
 /**
- * Typed delivery errors. Telegram failures arrive as telegraf's `TelegramError` shape
- * (`{ response: { error_code, description, parameters } }`) or as network errors; the sender
- * only ever reasons about the classes below.
+ * Typed Telegram errors. Failures arrive as telegraf's `TelegramError` shape
+ * (`{ response: { error_code, description, parameters } }`) or as network errors; every sender
+ * (bulk delivery, the tip queue, replies) reasons only about the classes below, through the one
+ * failure policy in ./policy.ts.
  */
 
-/** Where a 429 applies: one chat's own limit, or the bot's global 30/s budget. */
+/** Where a pause applies: one chat's own limit, or the bot's global 30/s budget. */
 export type RateLimitScope = "chat" | "global";
 
 /** Base class of every error the sender reasons about; `kind` makes switches exhaustive. */
@@ -86,9 +87,9 @@ function isTelegramErrorShape(err: unknown): err is TelegramErrorShape {
 const GONE_400 = /chat not found|user not found|peer_id_invalid|bot was kicked|chat was deleted|have no rights to send a message|need administrator rights in the channel/i;
 
 /**
- * Maps anything a Telegram call threw to a DeliveryError. A 429 on a group/channel (negative id) is
- * scoped to that chat (its 20/min limit); on a private chat, which the pacer already keeps at 1/s,
- * it means the global budget is hot, so it is scoped globally.
+ * Maps anything a Telegram call threw to a DeliveryError. A 429 names no scope, so it is taken as
+ * the chat's own (one reader's burst of commands must not slow everyone); the pacer infers a global
+ * limit only from evidence across chats (see Pacer.rateLimited).
  */
 export function classifyTelegramError(err: unknown, chatId: number): ClassifiedError {
   if (err instanceof RateLimited || err instanceof ChatGone || err instanceof ChatMigrated || err instanceof BadRequest || err instanceof Transient) {
@@ -101,7 +102,7 @@ export function classifyTelegramError(err: unknown, chatId: number): ClassifiedE
   const { error_code: code, description = "", parameters } = err.response;
   if (code === 429) {
     const retryAfterSeconds = Math.max(1, Math.ceil(parameters?.retry_after ?? 1));
-    return new RateLimited(retryAfterSeconds, chatId < 0 ? "chat" : "global");
+    return new RateLimited(retryAfterSeconds, "chat");
   }
   if (parameters?.migrate_to_chat_id !== undefined) return new ChatMigrated(parameters.migrate_to_chat_id);
   if (code === 403) return new ChatGone(chatId, description || "forbidden");
@@ -110,4 +111,9 @@ export function classifyTelegramError(err: unknown, chatId: number): ClassifiedE
   // keep the delivery pending instead of dead-lettering the whole backlog.
   if (code >= 500 || code === 401 || code === 404 || code === 409) return new Transient(`${code}: ${description}`);
   return new BadRequest(description || "bad request", code);
+}
+
+/** The Bot API's error_code of a failed call, or undefined for network and client errors. */
+export function telegramErrorCode(err: unknown): number | undefined {
+  return isTelegramErrorShape(err) ? err.response.error_code : undefined;
 }

@@ -1,23 +1,15 @@
 import type { Logger } from "../log.js";
-import { classifyTelegramError } from "../delivery/errors.js";
-import { Pacer } from "../delivery/pacer.js";
-import type { RateLimitScope } from "../delivery/errors.js";
+import { FailurePolicy } from "../telegram/policy.js";
 import { realSleep, systemClock, type Clock, type Sleep } from "../delivery/time.js";
 import type { TipJob, TipRecord } from "./records.js";
 import { newsroomLink, type TipRepo } from "./repo.js";
 
-/** The Telegram seam: one Bot API call; failures throw telegraf's TelegramError shape or a network error. */
+/**
+ * The Telegram seam: one Bot API call, paced within the bot's shared budget (the app hands in a
+ * paced TelegramClient's `call`); failures throw telegraf's TelegramError shape or a network error.
+ */
 export interface TipTelegram {
-  call(method: string, params: Record<string, unknown>): Promise<unknown>;
-}
-
-/** Send pacing shared with other senders to the same chat (the delivery Pacer fits). */
-export interface TipPacer {
-  readyAt(chatId: number): number;
-  take(chatId: number): void;
-  /** The send finished (spacing counts from here); optional. */
-  settle?(chatId: number): void;
-  pause(scope: RateLimitScope, retryAfterSeconds: number, chatId: number): void;
+  call(method: string, params: Record<string, unknown>, signal?: AbortSignal): Promise<unknown>;
 }
 
 export interface TipDispatcherOptions {
@@ -32,8 +24,6 @@ export interface TipDispatcherOptions {
   logger: Logger;
   clock?: Clock;
   sleep?: Sleep;
-  /** Default: a Pacer of its own at 20 messages/minute for the group (one API call counts as one). */
-  pacer?: TipPacer;
   /** First retry delay after a 5xx or network error; doubles up to maxDelayMs. Default 1000. */
   baseDelayMs?: number;
   /** Longest wait between retries. Default 60000. */
@@ -55,7 +45,7 @@ type StepResult = "progress" | "done";
 export class TipDispatcher {
   private readonly clock: Clock;
   private readonly sleep: Sleep;
-  private readonly pacer: TipPacer;
+  private readonly policy: FailurePolicy;
   private chatId: number | undefined;
   private stopped = false;
   private readonly stopController = new AbortController();
@@ -66,7 +56,11 @@ export class TipDispatcher {
   constructor(private readonly o: TipDispatcherOptions) {
     this.clock = o.clock ?? systemClock;
     this.sleep = o.sleep ?? realSleep;
-    this.pacer = o.pacer ?? new Pacer(this.clock, { groupPerMinute: 20 });
+    this.policy = new FailurePolicy({
+      maxAttempts: o.maxBadRequestAttempts ?? 3,
+      baseDelaySeconds: (o.baseDelayMs ?? 1000) / 1000,
+      maxDelaySeconds: (o.maxDelayMs ?? 60_000) / 1000,
+    });
     this.chatId = o.newsroomChatId;
   }
 
@@ -118,6 +112,9 @@ export class TipDispatcher {
         if (!job) {
           for (const resolve of this.idleWaiters.splice(0)) resolve();
           await this.pause(60_000);
+          // The queue is one stored list that several instances append to by read-modify-write, so
+          // an append can be lost in a race: look for stored-but-unqueued tips again now and then.
+          recovered = false;
           continue;
         }
         if (this.chatId === undefined) {
@@ -140,32 +137,35 @@ export class TipDispatcher {
 
   /** Returns the wait before the next try: > 0 a fixed wait, 0 none, < 0 the exponential backoff. */
   private async onFailure(err: unknown): Promise<number> {
-    const chatId = this.chatId ?? 0;
-    const failure = classifyTelegramError(err, chatId);
     const job = (await this.o.repo.readQueue().catch(() => undefined))?.jobs[0];
-    switch (failure.kind) {
-      case "rate-limited":
-        this.pacer.pause(failure.scope, failure.retryAfterSeconds, chatId);
-        this.o.logger.warn({ retryAfterSeconds: failure.retryAfterSeconds, ref: job?.ref }, "newsroom chat rate limited");
-        return failure.retryAfterSeconds * 1000;
-      case "chat-migrated":
-        this.chatId = failure.newChatId;
-        this.o.onNewsroomMigrated?.(failure.newChatId);
-        this.o.logger.warn({ newChatId: failure.newChatId }, "newsroom chat migrated; update newsroom.chatId");
+    // The newsroom is never dropped: a 403 (bot removed by mistake) waits like a network failure.
+    const { error, decision } = this.policy.decide(err, { chatId: this.chatId ?? 0, attempts: job?.failures ?? 0, neverDrop: true });
+    switch (decision.action) {
+      case "wait":
+        this.o.logger.warn({ retryAfterSeconds: decision.retryAfterMs / 1000, ref: job?.ref }, "newsroom chat rate limited");
+        return decision.retryAfterMs;
+      case "migrate":
+        this.chatId = decision.newChatId;
+        this.o.onNewsroomMigrated?.(decision.newChatId);
+        this.o.logger.warn({ newChatId: decision.newChatId }, "newsroom chat migrated; update newsroom.chatId");
         return 0;
-      case "bad-request":
-        if (job) await this.onBadRequest(job, failure.description);
-        return 0;
-      default:
-        this.o.logger.warn({ err: failure, ref: job?.ref }, "newsroom chat unreachable; the tip waits");
+      case "give-up":
+      case "retry":
+        if (error.kind === "bad-request") {
+          if (job) await this.onBadRequest(job, error.description, decision.action === "give-up" ? 0 : decision.attempts);
+          return 0;
+        }
+        this.o.logger.warn({ err: error, ref: job?.ref }, "newsroom chat unreachable; the tip waits");
+        return -1;
+      case "chat-gone":
         return -1;
     }
   }
 
-  private async onBadRequest(job: TipJob, description: string): Promise<void> {
-    const failures = job.failures + 1;
-    const give = failures >= (this.o.maxBadRequestAttempts ?? 3);
-    this.o.logger.error({ ref: job.ref, job: job.kind, failures, description, skipped: give }, "newsroom refused a tip step");
+  /** `failures` is the new count, 0 when the policy gave the step up. */
+  private async onBadRequest(job: TipJob, description: string, failures: number): Promise<void> {
+    const give = failures === 0;
+    this.o.logger.error({ ref: job.ref, job: job.kind, failures: give ? job.failures + 1 : failures, description, skipped: give }, "newsroom refused a tip step");
     if (give && job.kind === "tip") {
       // Skip the step Telegram refuses (a copy of a message the reader deleted): the rest still goes.
       await this.o.repo.updateTip(job.ref, (t) =>
@@ -181,16 +181,10 @@ export class TipDispatcher {
   }
 
   private async send(chatId: number, method: string, params: Record<string, unknown>): Promise<unknown> {
-    // Capped: a pacer on another clock must not park the queue for ever.
-    const waitMs = Math.min(60_000, this.pacer.readyAt(chatId) - this.clock.now());
-    if (waitMs > 0) await this.sleep(waitMs, this.stopController.signal);
     if (this.stopped) throw new Error("stopping");
-    this.pacer.take(chatId);
-    try {
-      return await this.o.telegram.call(method, { chat_id: chatId, ...params });
-    } finally {
-      this.pacer.settle?.(chatId);
-    }
+    const result = await this.o.telegram.call(method, { chat_id: chatId, ...params }, this.stopController.signal);
+    this.policy.succeeded();
+    return result;
   }
 
   /** One Telegram call of a job, persisted before returning. */

@@ -1,27 +1,23 @@
-import type { Composer } from "telegraf";
-import { startTipHandler, tipCommands } from "../../commands/tip.js";
-import { tipStaffCommands } from "../../commands/tip-staff.js";
-import type { NewsdeskContext } from "../bot/context.js";
 import type { StaffPolicy } from "../bot/staff.js";
 import { systemClock, type Clock, type Sleep } from "../delivery/time.js";
 import { messages, type Lang } from "../i18n/index.js";
 import type { Logger } from "../log.js";
 import type { TipDeps, TipLimits } from "./deps.js";
-import { TipDispatcher, type TipPacer, type TipTelegram } from "./dispatch.js";
+import { TipDispatcher, type TipTelegram } from "./dispatch.js";
 import { kindCounts, newsroomTime } from "./message.js";
 import { TipRepo, type KeyvSource } from "./repo.js";
-import type { KeyedLock } from "./repo.js";
+import type { KeyedLock } from "../store/lock.js";
 import { truncateText } from "../delivery/text.js";
 
 export type { TipDeps, TipLimits } from "./deps.js";
-export { TipDispatcher, type TipTelegram, type TipPacer } from "./dispatch.js";
+export { TipDispatcher, type TipTelegram } from "./dispatch.js";
 export { TipRepo, type KeyvSource } from "./repo.js";
 export { newTipRef, parseTipRef } from "./ref.js";
 
 export interface TipLineOptions {
   /** The app's Store (or any `namespace(name) → Keyv`). */
   store: KeyvSource;
-  /** Bot API calls for the newsroom queue, e.g. `{ call: (m, p) => bot.telegram.callApi(m as never, p as never) }`. */
+  /** Bot API calls for the newsroom queue: a paced TelegramClient (the bot's shared budget). */
   telegram: TipTelegram;
   limits: TipLimits;
   newsroom: { chatId?: number | undefined; admins: readonly number[]; hotline?: string | undefined; web?: string | undefined };
@@ -36,8 +32,8 @@ export interface TipLineOptions {
   onForget?: (chatId: number) => Promise<void>;
   clock?: Clock;
   sleep?: Sleep;
-  /** Share the delivery sender's pacer so both respect the newsroom group's 20/min together. */
-  pacer?: TipPacer;
+  /** Told after a tip or answer was queued here (several instances: the leader's queue is kicked). */
+  onQueued?: () => void;
   /** The staff policy shared with the rest of the bot (mutable: a migrated newsroom updates it); default from `newsroom`. */
   policy?: StaffPolicy;
   /** Told when Telegram moved the newsroom group to a new (supergroup) id. */
@@ -50,27 +46,26 @@ export interface TipLineOptions {
 }
 
 export interface TipLine {
-  /** Reader side; place before plain-text handlers. */
-  commands: Composer<NewsdeskContext>;
-  /** Newsroom side; place early (it only consumes staff commands and replies to tip messages). */
-  staff: Composer<NewsdeskContext>;
-  /** For startCommand({ onTip }). */
-  startTip: (ctx: NewsdeskContext) => Promise<void>;
+  /** What the tip commands (commands/tip.ts, commands/tip-staff.ts) work with. */
+  deps: TipDeps;
   repo: TipRepo;
-  dispatcher: TipDispatcher;
-  /** Starts the newsroom queue (resumes stored work). */
+  /** Starts a newsroom queue worker (resumes stored work); the app runs it while this instance leads. */
   start(): void;
-  /** Stops the queue after its current step; queued tips stay stored. */
+  /** Stops the worker after its current step; queued tips stay stored. */
   stop(): Promise<void>;
+  /** New work was queued (here or on another instance): the worker stops waiting. */
+  kick(): void;
+  /** Resolves once the queue is empty (tests); at once when no worker runs here. */
+  whenIdle(): Promise<void>;
 }
 
-/** Builds the tip line: storage, the durable newsroom queue, and both composers. No I/O until start(). */
+/** Builds the tip line: storage and the durable newsroom queue. No I/O until start(). */
 export function createTipLine(o: TipLineOptions): TipLine {
   const clock = o.clock ?? systemClock;
   const repo = new TipRepo(o.store, clock, o.lock);
   const nm = messages(o.newsroomLang);
   const policy: StaffPolicy = o.policy ?? { newsroomChatId: o.newsroom.chatId, admins: o.newsroom.admins };
-  const dispatcher = new TipDispatcher({
+  const newDispatcher = () => new TipDispatcher({
     repo,
     telegram: o.telegram,
     newsroomChatId: policy.newsroomChatId,
@@ -92,13 +87,16 @@ export function createTipLine(o: TipLineOptions): TipLine {
     logger: o.logger,
     clock,
     ...(o.sleep ? { sleep: o.sleep } : {}),
-    ...(o.pacer ? { pacer: o.pacer } : {}),
     ...(o.baseDelayMs !== undefined ? { baseDelayMs: o.baseDelayMs } : {}),
     ...(o.maxDelayMs !== undefined ? { maxDelayMs: o.maxDelayMs } : {}),
   });
+  let current: TipDispatcher | undefined;
   const deps: TipDeps = {
     repo,
-    kick: () => dispatcher.kick(),
+    kick: () => {
+      current?.kick();
+      o.onQueued?.();
+    },
     limits: o.limits,
     contact: { hotline: o.newsroom.hotline, web: o.newsroom.web },
     policy,
@@ -108,12 +106,19 @@ export function createTipLine(o: TipLineOptions): TipLine {
     onForget: o.onForget,
   };
   return {
-    commands: tipCommands(deps),
-    staff: tipStaffCommands(deps),
-    startTip: startTipHandler(deps),
+    deps,
     repo,
-    dispatcher,
-    start: () => dispatcher.start(),
-    stop: () => dispatcher.stop(),
+    start: () => {
+      if (current) return;
+      current = newDispatcher();
+      current.start();
+    },
+    stop: async () => {
+      const stopping = current;
+      current = undefined;
+      await stopping?.stop();
+    },
+    kick: () => current?.kick(),
+    whenIdle: () => current?.whenIdle() ?? Promise.resolve(),
   };
 }

@@ -1,7 +1,7 @@
 import type { Message } from "telegraf/types";
 import type { NewsdeskContext } from "../bot/context.js";
 import { staffVerdict } from "../bot/staff.js";
-import { classifyTelegramError } from "../delivery/errors.js";
+import { classifyTelegramError } from "../telegram/errors.js";
 import { h } from "../i18n/escape.js";
 import { messages, type Lang } from "../i18n/index.js";
 import type { TipDeps } from "./deps.js";

@@ -1,7 +1,8 @@
 import type Keyv from "keyv";
 import type { z } from "zod";
 import type { Clock } from "../delivery/time.js";
-import { KeyedMutex } from "./mutex.js";
+import { NS } from "../store/keys.js";
+import { KeyedMutex, type KeyedLock } from "../store/lock.js";
 import {
   BlockSchema,
   DraftSchema,
@@ -35,11 +36,6 @@ const QUEUE_KEY = "queue";
  * clock on read (keyv's TTL removes the bytes later), so retention holds even before a purge runs.
  * Read-modify-write goes through per-key locks: parallel updates (album parts) must not lose items.
  */
-/** Serialises work per key: in-process by default; across instances when the cluster hands one in. */
-export interface KeyedLock {
-  run<T>(key: string, work: () => Promise<T>): Promise<T>;
-}
-
 export class TipRepo {
   private readonly tips: Keyv;
   private readonly drafts: Keyv;
@@ -54,13 +50,13 @@ export class TipRepo {
     private readonly clock: Clock,
     private readonly lock: KeyedLock = new KeyedMutex(),
   ) {
-    this.tips = source.namespace("tips");
-    this.drafts = source.namespace("tip_drafts");
-    this.links = source.namespace("tip_links");
-    this.readers = source.namespace("tip_readers");
-    this.blocks = source.namespace("tip_blocks");
-    this.rates = source.namespace("tip_rates");
-    this.queue = source.namespace("tip_queue");
+    this.tips = source.namespace(NS.tips);
+    this.drafts = source.namespace(NS.tipDrafts);
+    this.links = source.namespace(NS.tipLinks);
+    this.readers = source.namespace(NS.tipReaders);
+    this.blocks = source.namespace(NS.tipBlocks);
+    this.rates = source.namespace(NS.tipRates);
+    this.queue = source.namespace(NS.tipQueue);
   }
 
   private async read<S extends z.ZodType>(

@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ArticleArchive } from "../../src/articles/archive.js";
 import { ArticleIndex } from "../../src/articles/search.js";
 import { ChatRepo } from "../../src/chats/repo.js";
-import { Cluster, clusterSettingsFromEnv } from "../../src/cluster/index.js";
+import { RedisRuntime, clusterSettingsFromEnv } from "../../src/runtime/redis.js";
 import { openStore, type Store } from "../../src/store/index.js";
 import { art } from "../articles/fixtures.js";
 import { connect, dropPrefix, freshPrefix, REDIS_URL, redisReachable, until } from "./redis.js";
@@ -12,7 +12,7 @@ const up = await redisReachable();
 
 interface Node {
   store: Store;
-  cluster: Cluster;
+  cluster: RedisRuntime;
   chats: ChatRepo;
   index: ArticleIndex;
   archive: ArticleArchive;
@@ -25,8 +25,8 @@ describe.skipIf(!up)("change notifications between instances (skipped: no Redis 
   async function node(refreshEveryMs = 600_000): Promise<Node> {
     const store = await openStore(REDIS_URL, { prefix: prefix.slice(0, -1) });
     const settings = { ...clusterSettingsFromEnv({}), prefix, refreshEveryMs };
-    const cluster = await Cluster.open(REDIS_URL, settings, pino({ level: "silent" }));
-    const chats = new ChatRepo(store.namespace("chats"), { onChanged: (id) => cluster.chatChanged(id) });
+    const cluster = await RedisRuntime.open(REDIS_URL, settings, pino({ level: "silent" }), { globalPerSecond: 29, perChatIntervalMs: 1000, groupPerMinute: 20 });
+    const chats = new ChatRepo(store.namespace("chats"), { onChanged: (id) => cluster.publish({ kind: "chats", ids: [id] }) });
     const index = new ArticleIndex();
     const archive = new ArticleArchive(store.namespace("articles"));
     cluster.follow({ chats, index, archive });
@@ -70,7 +70,7 @@ describe.skipIf(!up)("change notifications between instances (skipped: no Redis 
     const b = await node();
     const fresh = [art("新能源汽车电子项目开工"), art("光伏电站并网发电")];
     await a.archive.put(fresh);
-    a.cluster.articlesArchived(fresh);
+    a.cluster.publish({ kind: "articles", ids: fresh.map((x) => x.id) });
     await until(() => fresh.every((x) => b.index.has(x.id)), 5000, "b indexed them");
     expect(b.index.search("光伏").hits.map((h) => h.article.id)).toContain(fresh[1]!.id);
   });
@@ -86,39 +86,26 @@ describe.skipIf(!up)("change notifications between instances (skipped: no Redis 
     await until(async () => (await b.chats.subscribersFor(["energy"])).includes(777), 5000, "b reloaded");
   });
 
-  it("the leader runs the tip queue, re-queues a stored but unqueued tip, and hears other instances' kicks", async () => {
+  it("runs leader duties (the tip queue) on the leader only, hands them over, and carries other instances' kicks", async () => {
     const a = await node(1000);
     const started: string[] = [];
     const kicks: string[] = [];
-    const queued: string[] = [];
-    let orphans = ["T-ABCD"];
-    const repo = {
-      orphanedTips: () => Promise.resolve(orphans),
-      enqueue: (job: { ref: string }) => {
-        queued.push(job.ref);
-        orphans = [];
-        return Promise.resolve();
-      },
+    const duty = (name: string) => () => {
+      started.push(name);
+      return () => Promise.resolve();
     };
-    const worker = (name: string) => ({
-      start: () => void started.push(name),
-      stop: () => Promise.resolve(),
-      kick: () => void kicks.push(name),
-    });
-    // a leads already; duties registered now start with the next term (app.ts registers them before start()).
-    const localA = { kick: () => undefined };
+    // a leads already; duties registered now start with the next term (the app registers them before start()).
     const b = await node(1000);
-    const localB = { kick: () => undefined };
-    a.cluster.shareTips(localA, () => worker("a"), repo);
-    b.cluster.shareTips(localB, () => worker("b"), repo);
+    a.cluster.whileLeader(duty("a"));
+    b.cluster.whileLeader(duty("b"));
+    b.cluster.onChange((event) => {
+      if (event.kind === "tips") kicks.push("b");
+    });
     await a.cluster.lease.stop();
     await until(() => b.cluster.isLeader, 5000, "b leads");
     expect(started).toEqual(["b"]);
-    await until(() => queued.length === 1, 5000, "orphan re-queued");
-    expect(queued).toEqual(["T-ABCD"]);
-    // A tip taken on a non-leader kicks the leader's dispatcher through the bus.
-    kicks.length = 0;
-    localA.kick();
+    // A tip taken on a non-leader kicks the leader's queue through the bus.
+    a.cluster.publish({ kind: "tips" });
     await until(() => kicks.includes("b"), 5000, "leader kicked");
   });
 });

@@ -1,6 +1,6 @@
-import Keyv from "keyv";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ClusterOutbox } from "../../src/cluster/outbox.js";
+import { RedisPacing } from "../../src/cluster/pacing.js";
 import { closeRedis, type RedisClient } from "../../src/cluster/redis.js";
 import type { ChatStatus } from "../../src/delivery/sender-options.js";
 import type { TelegramSender } from "../../src/delivery/types.js";
@@ -68,8 +68,8 @@ describe.skipIf(!up)("ClusterOutbox: BullMQ queue shared by instances (skipped: 
     const o = new ClusterOutbox({
       redis: redis[n]!,
       prefix,
-      kv: new Keyv(),
       telegram,
+      pacing: new RedisPacing(redis[n]!, prefix),
       chats,
       render: () => Promise.resolve({ action: "skip", reason: "unused" }),
       retry: { maxAttempts: 3, baseDelaySeconds: 0.05, maxDelaySeconds: 0.2 },
@@ -87,8 +87,8 @@ describe.skipIf(!up)("ClusterOutbox: BullMQ queue shared by instances (skipped: 
       b.fanOut({ id: "article:x1", priority: "bulk", payload: text("x1"), recipients }),
     ]);
     expect(await a.countPending()).toBe(30);
-    a.start();
-    b.start();
+    await a.start();
+    await b.start();
     await until(() => telegram.sent.length >= 30, 10_000, "all sent");
     await a.whenIdle();
     // Repeated after completion: marked done, nothing is queued again.
@@ -98,11 +98,11 @@ describe.skipIf(!up)("ClusterOutbox: BullMQ queue shared by instances (skipped: 
     expect(a.stats().sent + b.stats().sent).toBe(30);
   });
 
-  it("a global 429 pauses the queue for everyone and the message is retried without counting an attempt", async () => {
+  it("a 429 delays the message, which is retried without counting an attempt", async () => {
     const a = outbox(0);
     telegram.failures.set(9201, [tgError(429, "Too Many Requests: retry after 1", { retry_after: 1 })]);
     await a.fanOut({ id: "b1", priority: "bulk", payload: text("b1"), recipients: [9201, 9202, 9203] });
-    a.start();
+    await a.start();
     await until(() => telegram.sent.length === 3, 10_000, "all three sent");
     expect(telegram.to(9201)).toEqual(["b1"]);
     expect(a.stats().rateLimited429).toBe(1);
@@ -115,7 +115,7 @@ describe.skipIf(!up)("ClusterOutbox: BullMQ queue shared by instances (skipped: 
     telegram.failures.set(-9302, [tgError(400, "Bad Request: group chat was upgraded to a supergroup chat", { migrate_to_chat_id: -1009302 })]);
     await a.enqueue({ chatId: 9301, priority: "bulk", payload: text("one") });
     await a.enqueue({ chatId: -9302, priority: "bulk", payload: text("moved") });
-    a.start();
+    await a.start();
     await until(() => chats.inactive.has(9301) && telegram.to(-1009302).length === 1, 10_000, "403 and migration handled");
     await a.enqueue({ chatId: 9301, priority: "bulk", payload: text("two") });
     await a.whenIdle();
@@ -130,7 +130,7 @@ describe.skipIf(!up)("ClusterOutbox: BullMQ queue shared by instances (skipped: 
     const refusal = tgError(400, "Bad Request: can't parse entities");
     telegram.failures.set(9401, [refusal, refusal, refusal]);
     await a.enqueue({ chatId: 9401, priority: "broadcast", payload: text("<b") });
-    a.start();
+    await a.start();
     await until(async () => (await b.deadLetters()).length === 1, 10_000, "dead letter");
     const [dead] = await b.deadLetters();
     expect(dead).toMatchObject({ chatId: 9401, attempts: 3, priority: "broadcast", n: 0 });

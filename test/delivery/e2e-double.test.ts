@@ -1,11 +1,10 @@
 import Keyv from "keyv";
-import { Telegram } from "telegraf";
 import { afterEach, describe, expect, it } from "vitest";
 import { ChatRepo } from "../../src/chats/repo.js";
 import { Outbox } from "../../src/delivery/outbox.js";
 import { Pacer } from "../../src/delivery/pacer.js";
 import { Sender } from "../../src/delivery/sender.js";
-import { telegrafSender } from "../../src/delivery/telegraf.js";
+import { TelegramClient } from "../../src/telegram/client.js";
 import { startBotApiDouble, type BotApiDouble } from "../support/bot-api-double.js";
 import { text } from "./helpers.js";
 
@@ -21,7 +20,7 @@ async function setUp(limits: { globalPerSecond: number }, pacerPerSecond: number
   await outbox.load();
   const chats = new ChatRepo(new Keyv());
   await chats.load();
-  const telegram = telegrafSender(new Telegram(double.token, { apiRoot: double.apiRoot }));
+  const telegram = { call: new TelegramClient(double.token, { apiRoot: double.apiRoot }).call };
   const sender = new Sender({ outbox, chats, telegram, pacer: new Pacer({ now: () => Date.now() }, { globalPerSecond: pacerPerSecond }) });
   return { double, outbox, chats, sender };
 }

@@ -76,4 +76,25 @@ describe("Pacer", () => {
     pacer.globalReadyAt();
     expect(pacer.globalPerSecond).toBe(29);
   });
+
+  it("one reader's 429s pause that reader only; 429s from several chats at once are taken as the global limit, which recovers in seconds", () => {
+    const clock = manualClock();
+    const pacer = new Pacer(clock, { globalPerSecond: 29 });
+    for (let i = 0; i < 100; i++) {
+      expect(pacer.rateLimited(42, 5)).toBe("chat");
+      clock.set(clock.now() + 10);
+    }
+    expect(pacer.chatReadyAt(42)).toBeGreaterThan(clock.now());
+    expect(pacer.globalReadyAt()).toBeLessThanOrEqual(clock.now());
+    expect(pacer.globalPerSecond).toBe(29);
+    clock.set(clock.now() + 10_000);
+    expect(pacer.rateLimited(1, 2)).toBe("chat");
+    expect(pacer.rateLimited(2, 2)).toBe("chat");
+    expect(pacer.rateLimited(3, 2)).toBe("global");
+    expect(pacer.globalReadyAt()).toBe(clock.now() + 2000);
+    expect(pacer.globalPerSecond).toBe(28);
+    clock.set(clock.now() + 5000);
+    pacer.globalReadyAt();
+    expect(pacer.globalPerSecond).toBe(29);
+  });
 });

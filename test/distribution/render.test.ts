@@ -1,12 +1,10 @@
 import Keyv from "keyv";
-import { pino } from "pino";
 import { describe, expect, it } from "vitest";
 import { ArticleArchive } from "../../src/articles/archive.js";
 import type { Article } from "../../src/articles/article.js";
 import { ArticleIndex } from "../../src/articles/search.js";
 import { ChatRepo } from "../../src/chats/repo.js";
-import { Outbox } from "../../src/delivery/outbox.js";
-import { Distribution } from "../../src/distribution/distribution.js";
+import { ArticleRenderer } from "../../src/distribution/render.js";
 
 const NOW = Date.UTC(2024, 1, 23, 7, 0);
 const article: Article = {
@@ -26,7 +24,7 @@ function setup() {
   const index = new ArticleIndex();
   index.add(article);
   const chats = new ChatRepo(new Keyv());
-  const d = new Distribution({
+  const d = new ArticleRenderer({
     topics: [{ id: "energy", name: "新能源", keywords: ["新能源"] }],
     timeZone: "Asia/Shanghai",
     defaultLang: "zh-CN",
@@ -35,16 +33,13 @@ function setup() {
     archive: new ArticleArchive(new Keyv()),
     index,
     chats,
-    outbox: new Outbox(new Keyv()),
-    handedOff: new Keyv(),
-    logger: pino({ level: "silent" }),
     now: () => NOW,
   });
   return { d, chats };
 }
 const payload = { kind: "render" as const, type: "article", data: { articleId: "f:1", related: [] } };
 
-describe("Distribution.render", () => {
+describe("ArticleRenderer.render", () => {
   it("holds a queued channel post while the channel's @name is being resolved, then sends it", async () => {
     const { d } = setup();
     d.channelPending = true;

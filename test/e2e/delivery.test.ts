@@ -38,7 +38,7 @@ describe("quiet hours and daily digests, on the injected clock (Asia/Shanghai)",
     await until(() => h!.deliveries(awake.id, "威海光伏新能源项目开工").length === 1);
     await pause(300);
     expect(h.deliveries(quiet.id, "威海光伏新能源项目开工")).toHaveLength(0);
-    expect(h.app.sender.stats().pending).toBe(1);
+    expect(h.app.delivery.stats().pending).toBe(1);
 
     h.clock.set(shanghai("2025-03-11T06:59:00"));
     await pause(300);
@@ -46,7 +46,7 @@ describe("quiet hours and daily digests, on the injected clock (Asia/Shanghai)",
 
     h.clock.set(shanghai("2025-03-11T07:00:01"));
     await until(() => h!.deliveries(quiet.id, "威海光伏新能源项目开工").length === 1);
-    await h.app.sender.whenIdle();
+    await h.app.delivery.whenIdle();
     await pause(200);
     expect(h.deliveries(quiet.id, "威海光伏新能源项目开工")).toHaveLength(1);
     expect(h.deliveries(awake.id, "威海光伏新能源项目开工")).toHaveLength(1);
@@ -74,7 +74,7 @@ describe("quiet hours and daily digests, on the injected clock (Asia/Shanghai)",
     expect((await h.app.scheduler.pollAll()).newArticles).toBe(3);
     expect(await h.app.tickDigests()).toBe(0);
     await until(() => h!.deliveries(instant.id, "海上光伏电站并网发电").length === 1);
-    await h.app.sender.whenIdle();
+    await h.app.delivery.whenIdle();
     expect(h.double.sent(digest.id)).toHaveLength(2); // only the two command replies
 
     h.clock.set(shanghai("2025-03-11T07:59:00"));
@@ -92,7 +92,7 @@ describe("quiet hours and daily digests, on the injected clock (Asia/Shanghai)",
     // Later ticks the same day send nothing more.
     h.clock.set(shanghai("2025-03-11T08:30:00"));
     expect(await h.app.tickDigests()).toBe(0);
-    await h.app.sender.whenIdle();
+    await h.app.delivery.whenIdle();
     expect(h.double.sent(digest.id)).toHaveLength(3);
   });
 });
@@ -137,9 +137,9 @@ describe("Telegram errors through the double: 429, 403, group migration", () => 
     h.feed.items.unshift(h.item(3, "威海光伏新能源项目开工", "高区新能源项目今天开工。", 1));
     expect((await h.app.scheduler.pollAll()).newArticles).toBe(1);
     await until(() => h!.deliveries(patient.id, "威海光伏新能源项目开工").length === 1 && h!.deliveries(newGroup, "威海光伏新能源项目开工").length === 1);
-    await h.app.sender.whenIdle();
+    await h.app.delivery.whenIdle();
     expect(h.double.calls.some((c) => c.method === "sendMessage" && c.errorCode === 429)).toBe(true);
-    expect(h.app.sender.stats().rateLimited429).toBe(1);
+    expect(h.app.delivery.stats().rateLimited429).toBe(1);
     const to = (id: number) => h!.double.calls.filter((c) => c.method === "sendMessage" && Number(c.params.chat_id) === id && !c.ok);
     expect(to(gone.id).map((c) => c.errorCode)).toContain(403);
     expect(to(oldGroup).map((c) => c.errorCode)).toContain(400);
@@ -152,7 +152,7 @@ describe("Telegram errors through the double: 429, 403, group migration", () => 
     h.feed.items.unshift(h.item(4, "海上光伏电站并网发电", "首个海上光伏电站并网。", 1));
     expect((await h.app.scheduler.pollAll()).newArticles).toBe(1);
     await until(() => h!.deliveries(patient.id, "海上光伏电站并网发电").length === 1 && h!.deliveries(newGroup, "海上光伏电站并网发电").length === 1);
-    await h.app.sender.whenIdle();
+    await h.app.delivery.whenIdle();
     const later = h.double.calls.slice(callsBefore);
     expect(later.filter((c) => Number(c.params.chat_id) === gone.id)).toHaveLength(0);
     expect(later.filter((c) => Number(c.params.chat_id) === oldGroup)).toHaveLength(0);
@@ -174,7 +174,7 @@ describe("channel and photos", () => {
     );
     expect((await h.app.scheduler.pollAll()).newArticles).toBe(2);
     await until(() => h!.double.sent(CHANNEL).length === 2);
-    await h.app.sender.whenIdle();
+    await h.app.delivery.whenIdle();
     const texts = h.double.sent(CHANNEL).map((m) => m.text.split("\n")[0] ?? "");
     expect(texts.some((t) => t.includes("威海光伏新能源项目开工"))).toBe(true);
     expect(texts.some((t) => t.includes("市政府召开常务会议"))).toBe(true);
@@ -203,12 +203,12 @@ describe("channel and photos", () => {
     h.feed.items.unshift(h.item(4, "海上光伏电站并网发电", "首个海上光伏电站并网。", 1, "https://img.example.com/blocked.jpg"));
     await h.app.scheduler.pollAll();
     await until(() => h!.double.sent(reader.id).length === 3, 15_000, "text fallback");
-    await h.app.sender.whenIdle();
+    await h.app.delivery.whenIdle();
     const text = h.double.sent(reader.id)[2]!;
     expect(text.method).toBe("sendMessage");
     expect(text.text).toContain("海上光伏电站并网发电");
     expect(h.double.calls.filter((c) => c.method === "sendPhoto" && !c.ok)).toHaveLength(1);
-    expect(h.app.sender.stats().deadLetterTotal).toBe(0);
+    expect(h.app.delivery.stats().deadLetterTotal).toBe(0);
   });
 });
 
@@ -247,7 +247,7 @@ describe("subscriptions: /topics buttons, deep links, /unsubscribe all", () => {
     expect(buttons()[0]!.text).toBe("➕ 新能源");
     h.feed.items.unshift(h.item(4, "海上光伏电站并网发电", "首个海上光伏电站并网。", 1));
     await h.app.scheduler.pollAll();
-    await h.app.sender.whenIdle();
+    await h.app.delivery.whenIdle();
     await pause(200);
     expect(h.deliveries(reader.id, "海上光伏电站并网发电")).toHaveLength(0);
   });
@@ -286,7 +286,7 @@ describe("subscriptions: /topics buttons, deep links, /unsubscribe all", () => {
     expect(await say(h, reader, "/unsubscribe all")).toContain("Stopped following all topics");
     h.feed.items.unshift(h.item(4, "海上光伏电站并网发电", "首个海上光伏电站并网。", 1), h.item(5, "春季旅游线路发布", "十条旅游线路。", 1));
     await h.app.scheduler.pollAll();
-    await h.app.sender.whenIdle();
+    await h.app.delivery.whenIdle();
     await pause(200);
     expect(h.deliveries(reader.id, "海上光伏电站并网发电")).toHaveLength(0);
     expect(h.deliveries(reader.id, "春季旅游线路发布")).toHaveLength(0);

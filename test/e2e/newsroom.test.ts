@@ -39,7 +39,7 @@ describe("staff commands: from the newsroom they work, from anyone else they are
     h.feed.items.unshift(h.item(2, "威海光伏新能源项目开工", "高区新能源项目今天开工。", 1));
     await h.app.scheduler.pollAll();
     await until(() => h!.double.sent(reader.id).length === 2);
-    await h.app.sender.whenIdle();
+    await h.app.delivery.whenIdle();
 
     const stats = (await inNewsroom(h, "/stats")).text!;
     expect(stats).toContain("Newsdesk statistics");
@@ -184,7 +184,7 @@ describe("/broadcast: confirmation, then ahead of bulk deliveries, to every acti
     expect(again.params.text).toContain("expired");
 
     await until(() => h!.double.calls.filter(isBulk).length === 11, 30_000, "bulk finished");
-    await h.app.sender.whenIdle();
+    await h.app.delivery.whenIdle();
     const broadcastCalls = h.double.calls.filter(isBroadcast);
     const recipients = broadcastCalls.map((c) => Number(c.params.chat_id)).sort((a, b) => a - b);
     expect(recipients).toEqual([...groups, CHANNEL, sleeper.id, digester.id].sort((a, b) => a - b));
@@ -227,7 +227,7 @@ describe("feed-down alert on the injected clock", () => {
     await h.app.scheduler.pollAll();
     h.clock.advance(29 * 60_000);
     await h.app.scheduler.pollAll();
-    await h.app.sender.whenIdle();
+    await h.app.delivery.whenIdle();
     await pause(200);
     expect(alerts()).toHaveLength(0);
 
@@ -237,7 +237,7 @@ describe("feed-down alert on the injected clock", () => {
     expect(alerts()[0]!.text).toContain("威海日报");
     h.clock.advance(60 * 60_000);
     await h.app.scheduler.pollAll();
-    await h.app.sender.whenIdle();
+    await h.app.delivery.whenIdle();
     await pause(200);
     expect(alerts()).toHaveLength(1);
     expect(recoveries()).toHaveLength(0);
@@ -246,7 +246,7 @@ describe("feed-down alert on the injected clock", () => {
     expect((await h.app.scheduler.pollAll()).ok).toBe(1);
     await until(() => recoveries().length === 1, 5000, "recovery message");
     await h.app.scheduler.pollAll();
-    await h.app.sender.whenIdle();
+    await h.app.delivery.whenIdle();
     await pause(200);
     expect(recoveries()).toHaveLength(1);
     expect(alerts()).toHaveLength(1);

@@ -1,14 +1,14 @@
 import { TelegramError } from "telegraf";
 import { describe, expect, it } from "vitest";
-import { BadRequest, ChatGone, ChatMigrated, RateLimited, Transient, classifyTelegramError } from "../../src/delivery/errors.js";
+import { BadRequest, ChatGone, ChatMigrated, RateLimited, Transient, classifyTelegramError } from "../../src/telegram/errors.js";
 
 const tg = (error_code: number, description: string, parameters?: object): TelegramError => new TelegramError({ error_code, description, parameters });
 
 describe("classifyTelegramError", () => {
-  it("429 on a private chat is global (the pacer already keeps chats at 1/s), on a group it is the chat's", () => {
+  it("a 429 is the chat's own, private or group: one reader's burst must not pause everyone", () => {
     const priv = classifyTelegramError(tg(429, "Too Many Requests: retry after 7", { retry_after: 7 }), 42);
     expect(priv).toBeInstanceOf(RateLimited);
-    expect(priv).toMatchObject({ retryAfterSeconds: 7, scope: "global" });
+    expect(priv).toMatchObject({ retryAfterSeconds: 7, scope: "chat" });
     expect(classifyTelegramError(tg(429, "Too Many Requests", { retry_after: 3 }), -100123)).toMatchObject({ scope: "chat", retryAfterSeconds: 3 });
   });
 

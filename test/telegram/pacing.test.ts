@@ -1,8 +1,8 @@
 import { pino } from "pino";
-import type { Telegram } from "telegraf";
 import { describe, expect, it } from "vitest";
-import { pacedTelegram } from "../../src/bot/paced-telegram.js";
-import { Pacer } from "../../src/delivery/pacer.js";
+import { LocalPacing, Pacer } from "../../src/delivery/pacer.js";
+import type { ApiCall } from "../../src/telegram/client.js";
+import { paced, type PacedOptions } from "../../src/telegram/pacing.js";
 
 /** Virtual time: sleep moves the clock. */
 function virtualTime() {
@@ -25,19 +25,24 @@ const tooMany = (retryAfter: number) =>
     response: { error_code: 429, description: `Too Many Requests: retry after ${retryAfter}`, parameters: { retry_after: retryAfter } },
   });
 
+/** The raw call as a script of answers; `telegram.callApi` is the call through the transformer under test. */
 function fakeTelegram(script: Array<Error | "ok">) {
   const calls: Array<{ method: string; at: number }> = [];
-  const t = {
-    callApi: (method: string) => {
-      calls.push({ method, at: 0 });
-      const next = script.shift() ?? "ok";
-      return next === "ok" ? Promise.resolve({ ok: true }) : Promise.reject(next);
-    },
+  const raw: ApiCall = (method) => {
+    calls.push({ method, at: 0 });
+    const next = script.shift() ?? "ok";
+    return next === "ok" ? Promise.resolve({ ok: true }) : Promise.reject(next);
   };
-  return { telegram: t as unknown as Telegram, calls };
+  const telegram = { callApi: (method: string, payload: Record<string, unknown>) => telegram.call(method, payload), call: raw };
+  return { telegram, calls };
 }
 
-describe("pacedTelegram", () => {
+/** Puts the paced transformer, on a LocalPacing over `o.pacer`, in front of the fake's raw call. */
+function pacedTelegram(t: { call: ApiCall }, o: Omit<PacedOptions, "pacing"> & { pacer: Pacer }): void {
+  t.call = paced({ ...o, pacing: new LocalPacing(o.pacer, o.clock) })(t.call);
+}
+
+describe("paced (the replies' transformer)", () => {
   it("spaces sends to one private chat by a second and waits out retry_after before repeating", async () => {
     const vt = virtualTime();
     const pacer = new Pacer(vt.clock);

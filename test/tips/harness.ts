@@ -6,7 +6,12 @@ import { startCommand } from "../../commands/start.js";
 import { createBot } from "../../src/bot/bot.js";
 import type { NewsdeskContext } from "../../src/bot/context.js";
 import { keyvLangStore } from "../../src/bot/lang-store.js";
-import { Pacer } from "../../src/delivery/pacer.js";
+import { tipStaffCommands } from "../../commands/tip-staff.js";
+import { startTipHandler, tipCommands } from "../../commands/tip.js";
+import { LocalPacing, Pacer } from "../../src/delivery/pacer.js";
+import { realSleep } from "../../src/delivery/time.js";
+import { TelegramClient } from "../../src/telegram/client.js";
+import { paced } from "../../src/telegram/pacing.js";
 import { createLogger } from "../../src/log.js";
 import { createTipLine, type KeyvSource, type TipLimits, type TipLine } from "../../src/tips/index.js";
 import type { ApiCall, BotApiDouble } from "../support/bot-api-double.js";
@@ -53,9 +58,13 @@ export async function runBot(
   const logLines = o.logLines ?? [];
   const logger = createLogger({ level: "debug", secrets: [double.token], out: { write: (s: string) => logLines.push(s) } });
   const langs = keyvLangStore(new Keyv<string>());
+  const clock = o.clock ?? { now: () => Date.now() };
+  // Real group pacing (20/min) stays; only the 1 s minimum gap is shortened to keep tests quick.
+  const pacing = new LocalPacing(new Pacer(clock, { perChatIntervalMs: 20 }), clock);
+  const tipsTelegram = new TelegramClient(double.token, { apiRoot: double.apiRoot }, [paced({ pacing, clock, sleep: realSleep, logger, maxWaitMs: 60_000 })]);
   const line = createTipLine({
     store: o.store,
-    telegram: { call: (method, params) => bot.telegram.callApi(method as never, params as never) },
+    telegram: { call: tipsTelegram.call },
     limits: { ...DEFAULT_LIMITS, ...o.limits },
     newsroom: { chatId: o.newsroomChatId, admins: o.admins ?? [], hotline: "0631-5213515", web: "https://news.example/tips" },
     newsroomLang: "en",
@@ -63,8 +72,6 @@ export async function runBot(
     logger,
     langOf: (chatId) => langs.get(chatId),
     ...(o.clock ? { clock: o.clock } : {}),
-    // Real group pacing (20/min) stays; only the 1 s minimum gap is shortened to keep tests quick.
-    pacer: new Pacer(o.clock ?? { now: () => Date.now() }, { perChatIntervalMs: 20 }),
     baseDelayMs: 20,
     maxDelayMs: 100,
   });
@@ -74,7 +81,7 @@ export async function runBot(
     defaultLang: "en",
     langs,
     logger,
-    features: [line.staff, startCommand({ outletName: "Test Daily", onTip: line.startTip }), line.commands, helpCommand()],
+    features: [tipStaffCommands(line.deps), startCommand({ outletName: "Test Daily", onTip: startTipHandler(line.deps) }), tipCommands(line.deps), helpCommand()],
   });
   const polling = bot.launch({ dropPendingUpdates: false });
   polling.catch(() => undefined);

@@ -54,7 +54,7 @@ describe("nothing is lost", () => {
     await double.waitFor(() => double.calls.filter((c) => !c.ok && c.errorCode === 502).length >= 3);
     double.setDown(null);
     await until(() => double.calls.filter(okTo("copyMessages")).length === 2);
-    await running.line.dispatcher.whenIdle();
+    await running.line.whenIdle();
     const cards = double.calls.filter(okTo("sendMessage"));
     expect(cards.map(textOfCall).filter((t) => t.includes(refA))).toHaveLength(1);
     expect(cards.map(textOfCall).filter((t) => t.includes(refB))).toHaveLength(1);
@@ -68,7 +68,7 @@ describe("nothing is lost", () => {
     double.failNext("copyMessages", 1, { code: 429, description: "Too Many Requests: retry after 1", retryAfterSeconds: 1 });
     await sendTip(user(), "tip meeting a rate limit");
     await double.waitFor(okTo("copyMessages"));
-    await running.line.dispatcher.whenIdle();
+    await running.line.whenIdle();
     expect(double.calls.filter((c) => c.method === "copyMessages").map((c) => c.ok)).toEqual([false, true]);
   });
 
@@ -116,7 +116,7 @@ describe("nothing is lost", () => {
     double.pushUpdate(command(reader, "/done"));
     await double.waitFor(okTo("copyMessages"));
     await until(() => double.sent(NEWSROOM.id).some((m) => m.text === "late part"));
-    await running.line.dispatcher.whenIdle();
+    await running.line.whenIdle();
     expect(double.sent(NEWSROOM.id).filter((m) => m.text === "late part")).toHaveLength(1);
   });
 });
@@ -179,7 +179,7 @@ describe("abuse and privacy", () => {
     const staff = user();
     const ref = await sendTip(reader, "please forget me later");
     const card = await cardOf(ref);
-    await running.line.dispatcher.whenIdle();
+    await running.line.whenIdle();
     const privacy = await pushAndWait(double, command(reader, "/privacy"), sentTo(reader.id, "sendMessage"));
     expect(textOfCall(privacy)).toContain("90 days");
     const forgot = await pushAndWait(double, command(reader, "/forget"), sentTo(reader.id, "sendMessage"));
@@ -200,7 +200,7 @@ describe("abuse and privacy", () => {
     const staff = user();
     const ref = await sendTip(reader, "old news");
     const card = await cardOf(ref);
-    await running.line.dispatcher.whenIdle();
+    await running.line.whenIdle();
     now += 29 * 86_400_000;
     expect(await running.line.repo.getTip(ref)).toBeDefined();
     now += 2 * 86_400_000;
@@ -221,7 +221,7 @@ describe("only staff", () => {
     const stranger = user();
     const ref = await sendTip(reader, "status target");
     const card = await cardOf(ref);
-    await running.line.dispatcher.whenIdle();
+    await running.line.whenIdle();
 
     for (const text of [`/status ${ref} published`, `/block ${ref}`, `/unblock ${ref}`]) {
       const refused = await pushAndWait(double, command(stranger, text), sentTo(stranger.id, "sendMessage"));

@@ -100,7 +100,7 @@ describe("tip line round trip", () => {
     const answerCopy = double.sent(NEWSROOM.id).find((m) => m.method === "copyMessage")!.message;
     await pushAndWait(double, reply(staff, "Thanks, we are on it", answerCopy), (c) => sentTo(reader.id, "sendMessage")(c) && textOfCall(c).includes("on it"));
 
-    await running.line.dispatcher.whenIdle();
+    await running.line.whenIdle();
     const logs = running.logLines.join("");
     expect(logs).toContain(ref);
     for (const secret of [TIP_TEXT, "cracks, seen from below", STAFF_TEXT, ANSWER_TEXT, "second crack", "Wang", "Xiaoming", "wxm_whistle", "Lihua", double.token])

@@ -1,0 +1,73 @@
+import type { AppConfig } from "../../config/load.js";
+import type { Library } from "../articles/library.js";
+import { formatDateTime } from "../delivery/text.js";
+import type { Distribution } from "../distribution/distribution.js";
+import { FeedScheduler } from "../feeds/scheduler.js";
+import { messages } from "../i18n/index.js";
+import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
+import type { DeliveryQueue, Runtime } from "../runtime/types.js";
+import type { StaffPolicy } from "../bot/staff.js";
+import type Keyv from "keyv";
+
+/** What the feed side needs: where articles go, and whom to tell when a feed is down. */
+export interface FeedDeps {
+  config: AppConfig;
+  state: Keyv;
+  library: Library;
+  distribution: Distribution;
+  delivery: Pick<DeliveryQueue, "enqueue">;
+  runtime: Pick<Runtime, "scheduleCron" | "publish" | "pollSucceeded">;
+  metrics: Metrics;
+  newsroom: StaffPolicy;
+  logger: Logger;
+  now: () => number;
+}
+
+/**
+ * The poller and its one hand-off: archived articles join the library (and other instances hear
+ * of them), new ones go to distribution, feed health goes to metrics and the newsroom.
+ */
+export function createFeedScheduler(d: FeedDeps): FeedScheduler {
+  const { config, library, runtime, metrics, now } = d;
+  const lang = config.locale;
+  const feedName = (id: string) => config.feeds.find((f) => f.id === id)?.name ?? id;
+  const tellNewsroom = async (text: string) => {
+    const chatId = d.newsroom.newsroomChatId;
+    if (chatId !== undefined) await d.delivery.enqueue({ chatId, priority: "broadcast", payload: { kind: "call", method: "sendMessage", params: { text, parse_mode: "HTML" } } });
+  };
+  return new FeedScheduler({
+    feeds: config.feeds.map((f) => ({ id: f.id, url: f.url, name: f.name ?? "", topics: f.topics })),
+    poll: config.poll,
+    timeZone: config.timezone,
+    store: d.state,
+    archive: library.archive,
+    now,
+    logger: d.logger,
+    ...(runtime.scheduleCron ? { scheduleCron: runtime.scheduleCron } : {}),
+    onArchived: (articles) => {
+      library.archived(articles);
+      if (articles.length > 0) runtime.publish({ kind: "articles", ids: articles.map((a) => a.id) });
+    },
+    onPolled: (_id, result) => metrics.feedPolled(result),
+    onRunFinished: (s) => {
+      const ok = s.polled === 0 || s.failed < s.polled;
+      metrics.pollRoundFinished((s.finishedAt - s.startedAt) / 1000, ok);
+      if (ok) runtime.pollSucceeded(s.finishedAt);
+    },
+    classify: (feed, articles) => d.distribution.classify(articles, feed.topics),
+    onNewArticles: async (_feed, articles) => {
+      await d.distribution.distribute(articles);
+    },
+    onFeedDown: (feed, health) =>
+      tellNewsroom(
+        messages(lang).feedDown({
+          feed: feedName(feed.id),
+          since: formatDateTime(health.failingSince ?? now(), config.timezone, lang),
+          kind: health.lastErrorKind ?? "error",
+          failures: health.consecutiveFailures,
+        }),
+      ),
+    onFeedRecovered: (feed) => tellNewsroom(messages(lang).feedRecovered({ feed: feedName(feed.id) })),
+  });
+}

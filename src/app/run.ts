@@ -1,0 +1,146 @@
+import type { Telegraf } from "telegraf";
+import type { AppConfig } from "../../config/load.js";
+import type { Library } from "../articles/library.js";
+import type { NewsdeskContext } from "../bot/context.js";
+import { registerCommands, waitForTelegram } from "../bot/launch.js";
+import type { ChatRepo } from "../chats/repo.js";
+import type { Sleep } from "../delivery/time.js";
+import { resolveChannel } from "../distribution/channel.js";
+import type { DigestRunner } from "../distribution/digest.js";
+import type { ArticleRenderer } from "../distribution/render.js";
+import type { FeedScheduler } from "../feeds/scheduler.js";
+import { serveHttp } from "../http/serve.js";
+import type { HttpServer } from "../http/server.js";
+import type { Logger } from "../log.js";
+import type { Metrics } from "../metrics.js";
+import type { DeliveryQueue, Runtime } from "../runtime/types.js";
+import type { Store } from "../store/index.js";
+import type { TipLine } from "../tips/index.js";
+
+/** The running application, as main and the end-to-end tests use it. */
+export interface App {
+  bot: Telegraf<NewsdeskContext>;
+  store: Store;
+  /** Prometheus metrics served on /metrics. */
+  metrics: Metrics;
+  scheduler: FeedScheduler;
+  /** The delivery queue (stats, whenIdle for tests). */
+  delivery: DeliveryQueue;
+  /** Tip line (whenIdle for tests). */
+  tipLine: TipLine;
+  /** Registers commands, then long-polls (or serves the webhook) until stop(). */
+  start(): Promise<void>;
+  /** Stops taking updates, finishes in-flight work, closes the store. */
+  stop(): Promise<void>;
+  /** Runs one digest round now (a timer does it every 30 s); returns the digests enqueued. For tests. */
+  tickDigests(): Promise<number>;
+}
+
+/** The built parts, handed from createApp. */
+export interface AppParts {
+  config: AppConfig;
+  logger: Logger;
+  sleep: Sleep;
+  store: Store;
+  runtime: Runtime;
+  metrics: Metrics;
+  chats: ChatRepo;
+  library: Library;
+  renderer: ArticleRenderer;
+  delivery: DeliveryQueue;
+  scheduler: FeedScheduler;
+  digests: DigestRunner;
+  tipLine: TipLine;
+  bot: Telegraf<NewsdeskContext>;
+  onFatal?: ((err: unknown) => void) | undefined;
+}
+
+const DIGEST_TICK_MS = 30_000;
+
+/**
+ * Starts and stops the parts in one declared order. Start: state from the store (chats, the
+ * outbox, the search index), the delivery queue, leadership (the tip queue runs on the leader),
+ * Telegram, the channel's id (before the first poll, so no article misses the channel), the
+ * poller with one poll at once, digests, the command menu, HTTP, then updates. Stop: the reverse.
+ */
+export function runApp(p: AppParts): App {
+  const { config, logger, store, runtime, bot, scheduler, tipLine, delivery, digests } = p;
+  let polling: Promise<void> | null = null;
+  let http: HttpServer | null = null;
+  let digestTimer: NodeJS.Timeout | undefined;
+  const stopCtl = new AbortController();
+  // The tip queue is one stored list: it runs on the leader only (one process always leads).
+  runtime.whileLeader(() => {
+    tipLine.start();
+    return () => tipLine.stop();
+  });
+  runtime.onChange((event) => {
+    if (event.kind === "tips") tipLine.kick();
+  });
+  runtime.follow({ chats: p.chats, index: p.library, archive: p.library.archive });
+
+  async function start(): Promise<void> {
+    const chats = await p.chats.load();
+    const articles = await p.library.load();
+    logger.info({ mode: config.mode.kind, store: store.kind, runtime: runtime.kind, feeds: config.feeds.length, chats: chats.loaded, articles }, "starting");
+    // The related-articles space trains in the background, in slices; word matches serve until then.
+    p.library.index.prepareRelated().catch((err: unknown) => logger.error({ err }, "related-articles training failed"));
+    p.renderer.channelPending = config.channel !== undefined;
+    await delivery.start();
+    logger.info({ pending: delivery.pendingCount() }, "delivery queue started");
+    await runtime.start();
+    await waitForTelegram(bot, logger, p.sleep, stopCtl.signal);
+    p.renderer.channelId = await resolveChannel(config.channel?.chatId, bot.telegram, logger, p.sleep, stopCtl.signal);
+    p.renderer.channelPending = false;
+    if (stopCtl.signal.aborted) return;
+    scheduler.start();
+    digestTimer = setInterval(() => {
+      p.library.prune();
+      if (runtime.isLeader) digests.tick().catch((err: unknown) => logger.error({ err }, "digest tick failed"));
+    }, DIGEST_TICK_MS);
+    digestTimer.unref();
+    registerCommands(bot, config.locale).catch((err: unknown) => logger.warn({ err }, "setMyCommands failed"));
+    // /healthz and /metrics in both modes; in webhook mode the same server takes the updates.
+    http = await serveHttp({
+      mode: config.mode,
+      port: config.httpPort,
+      host: config.http.host,
+      store,
+      metrics: p.metrics,
+      logger,
+      bot,
+      deduper: runtime.deduper,
+      health: {
+        lastPollSuccessAtMs: config.feeds.length > 0 ? () => runtime.lastPollSuccessAtMs() : undefined,
+        maxPollAgeMs: 3 * 3600_000,
+        outboxDepth: () => delivery.pendingCount(),
+      },
+    });
+    if (config.mode.kind === "webhook") return;
+    // launch() resolves only when polling stops; it also deletes a stale webhook first.
+    polling = bot.launch({ dropPendingUpdates: false }, () => {
+      logger.info({ bot: bot.botInfo?.username }, "long polling started");
+    });
+    polling.catch((err: unknown) => {
+      logger.fatal({ err }, "polling stopped with an error");
+      p.onFatal?.(err);
+    });
+  }
+
+  async function stop(): Promise<void> {
+    stopCtl.abort();
+    if (polling) {
+      bot.stop("shutdown");
+      await polling.catch(() => undefined);
+    }
+    clearInterval(digestTimer);
+    // In parallel: a feed round being cut short must not delay recording the sends in flight.
+    await Promise.all([scheduler.stop(), delivery.stop()]);
+    // After the queue: the Redis runtime closes the connection the shared queue works on.
+    await runtime.stop();
+    await http?.close();
+    await store.close();
+  }
+
+  return { bot, store, metrics: p.metrics, scheduler, delivery, tipLine, start, stop, tickDigests: () => digests.tick() };
+}

@@ -1,0 +1,119 @@
+import type { TopicConfig } from "../../config/schema.js";
+import type { ArticleArchive } from "../articles/archive.js";
+import type { Article } from "../articles/article.js";
+import type { ArticleIndex } from "../articles/search.js";
+import type { ChatRepo } from "../chats/repo.js";
+import { formatArticle, type FormattedArticle } from "../delivery/format.js";
+import type { DeliveryPayload, RenderResult, TelegramCall } from "../delivery/types.js";
+import { messages, type Lang } from "../i18n/index.js";
+import { inQuietHours, quietEndsAt } from "../schedule/local-time.js";
+import { telegramErrorCode } from "../telegram/errors.js";
+import type { Transformer } from "../telegram/client.js";
+
+export interface ArticleRendererOptions {
+  topics: readonly TopicConfig[];
+  timeZone: string;
+  defaultLang: Lang;
+  relatedCount: number;
+  summaryChars: number;
+  archive: ArticleArchive;
+  index: ArticleIndex;
+  chats: Pick<ChatRepo, "get">;
+  now: () => number;
+}
+
+/**
+ * Renders an article delivery for one chat at send time, in the chat's language and settings:
+ * quiet hours hold it, a digest chat or an unsubscribed chat skips it; an article whose photo
+ * Telegram could not fetch goes as text.
+ */
+export class ArticleRenderer {
+  /** Image URLs Telegram could not fetch (hotlink protection, 404…): those articles go as text. */
+  private readonly failedPhotos = new Set<string>();
+  /** Numeric id of the channel that receives every article (resolved from @name at start). */
+  channelId: number | undefined;
+  /** A channel is configured but its id is not known yet: its queued posts wait instead of being dropped. */
+  channelPending = false;
+
+  private readonly topicTags = new Map<string, string>();
+
+  constructor(private readonly o: ArticleRendererOptions) {
+    for (const t of o.topics) this.topicTags.set(t.id, t.name);
+  }
+
+  /** The sender's render callback. */
+  readonly render = async (chatId: number, payload: Extract<DeliveryPayload, { kind: "render" }>): Promise<RenderResult> => {
+    if (payload.type !== "article") return { action: "skip", reason: `unknown render type ${payload.type}` };
+    const articleId = typeof payload.data.articleId === "string" ? payload.data.articleId : "";
+    const article = this.o.index.get(articleId) ?? (await this.o.archive.get(articleId));
+    if (!article) return { action: "skip", reason: "article no longer archived" };
+
+    let lang = this.o.defaultLang;
+    if (chatId !== this.channelId) {
+      const chat = await this.o.chats.get(chatId);
+      // A post queued for the channel in an earlier run (channels have no chat record).
+      if (!chat && chatId < 0 && this.channelPending) return { action: "hold", untilMs: this.o.now() + 60_000 };
+      if (!chat || !chat.active) return { action: "skip", reason: "chat inactive" };
+      if (!article.topics.some((t) => chat.topics.includes(t))) return { action: "skip", reason: "unsubscribed" };
+      if (chat.digestAt) return { action: "skip", reason: "digest chat" };
+      const now = this.o.now();
+      if (chat.quiet && inQuietHours(now, this.o.timeZone, chat.quiet))
+        return { action: "hold", untilMs: quietEndsAt(now, this.o.timeZone, chat.quiet) };
+      lang = chat.lang ?? this.o.defaultLang;
+    }
+    const related = await this.relatedOf(article, payload.data.related);
+    return { action: "send", call: this.articleCall(chatId, article, lang, related) };
+  };
+
+  private async relatedOf(article: Article, ids: unknown): Promise<Article[]> {
+    if (!Array.isArray(ids)) return this.o.relatedCount > 0 ? this.o.index.related(article, this.o.relatedCount) : [];
+    const out: Article[] = [];
+    for (const id of ids) {
+      if (typeof id !== "string") continue;
+      const a = this.o.index.get(id) ?? (await this.o.archive.get(id));
+      if (a) out.push(a);
+    }
+    return out;
+  }
+
+  /**
+   * A transformer for the bulk client: when Telegram refuses an article photo (it fetches the URL
+   * itself and many news sites block that), the retry renders the article as text instead of
+   * failing the same way until the delivery is dead-lettered.
+   */
+  readonly photoWatch: Transformer = (next) => async (method, payload, signal) => {
+    try {
+      return await next(method, payload, signal);
+    } catch (err) {
+      if (method === "sendPhoto" && telegramErrorCode(err) === 400 && typeof payload.photo === "string") {
+        if (this.failedPhotos.size > 10_000) this.failedPhotos.clear();
+        this.failedPhotos.add(payload.photo);
+      }
+      throw err;
+    }
+  };
+
+  /** The Bot API call that shows one article in one chat. */
+  articleCall(chatId: number, article: Article, lang: Lang, related: Article[]): TelegramCall {
+    const m = messages(lang);
+    const usable = article.imageUrl && !this.failedPhotos.has(article.imageUrl) ? article : { ...article, imageUrl: undefined };
+    const formatted: FormattedArticle = formatArticle(usable, related, {
+      labels: { readMore: m.readMore(), related: m.related() },
+      timeZone: this.o.timeZone,
+      locale: lang,
+      summaryChars: this.o.summaryChars,
+      topicTags: article.topics.map((t) => this.topicTags.get(t) ?? t),
+    });
+    return formatted.kind === "photo"
+      ? { method: "sendPhoto", params: { chat_id: chatId, photo: formatted.photoUrl, caption: formatted.caption, parse_mode: "HTML" } }
+      : {
+          method: "sendMessage",
+          params: {
+            chat_id: chatId,
+            text: formatted.text,
+            parse_mode: "HTML",
+            link_preview_options: { is_disabled: formatted.disablePreview },
+          },
+        };
+  }
+}

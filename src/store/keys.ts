@@ -1,0 +1,23 @@
+/** Every keyv namespace the app uses, in one place (a typo here cannot split one record set in two). */
+export const NS = {
+  articles: "articles",
+  broadcasts: "broadcasts",
+  chats: "chats",
+  digests: "digests",
+  feeds: "feeds",
+  handedOff: "handed_off",
+  outbox: "outbox",
+  queries: "queries",
+  settings: "settings",
+  tips: "tips",
+  tipBlocks: "tip_blocks",
+  tipDrafts: "tip_drafts",
+  tipLinks: "tip_links",
+  tipQueue: "tip_queue",
+  tipRates: "tip_rates",
+  tipReaders: "tip_readers",
+  webhookUpdates: "webhook_updates",
+} as const;
+
+/** A namespace name. */
+export type Namespace = (typeof NS)[keyof typeof NS];

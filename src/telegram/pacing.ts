@@ -1,0 +1,82 @@
+import type { Clock, Sleep } from "../delivery/time.js";
+import type { Logger } from "../log.js";
+import { classifyTelegramError, type RateLimitScope } from "./errors.js";
+import { sendTarget, type Transformer } from "./client.js";
+
+/**
+ * Telegram's send limits as one budget for the whole bot — bulk deliveries, replies and tips, on
+ * however many instances. The runtime provides it: in memory for one process, in Redis for several.
+ */
+export interface SendPacing {
+  /**
+   * Takes a send slot for `chatId` if one is free now (answers 0), else answers the ms until one
+   * may be and takes nothing. `force` takes the slot regardless (a reply that waited long enough).
+   */
+  tryTake(chatId: number, force?: boolean): Promise<number>;
+  /** The send to `chatId` finished (per-chat spacing counts from here). */
+  settle(chatId: number): void;
+  /** Telegram answered 429 for `chatId`: pauses that chat, or everything on evidence of a global limit. */
+  rateLimited(chatId: number, retryAfterSeconds: number): Promise<RateLimitScope>;
+}
+
+/** How a client waits for its send slots. */
+export interface PacedOptions {
+  pacing: SendPacing;
+  clock: Clock;
+  sleep: Sleep;
+  logger: Logger;
+  /** Longest wait for a slot before sending anyway (a reply must not hold its update for long). Default 3000. */
+  maxWaitMs?: number;
+  /** 429s waited out and retried before the error reaches the caller (replies); 0 leaves them to the caller's policy. Default 3. */
+  maxRateLimitRetries?: number;
+  /** A 429 asking for longer than this is not waited out here. Default 4 × maxWaitMs. */
+  maxRetryAfterMs?: number;
+}
+
+/**
+ * Makes every send obey the shared budget: each send to a chat waits for its chat's and the global
+ * slot, and a 429 pauses exactly `retry_after` (that chat's, unless several chats show a global
+ * limit) before the call is repeated. Calls that are not sends (getMe, answerCallbackQuery…) are not
+ * paced, but their 429s are waited out too.
+ */
+export function paced(o: PacedOptions): Transformer {
+  const maxWaitMs = o.maxWaitMs ?? 3000;
+  const maxRetries = o.maxRateLimitRetries ?? 3;
+  const maxRetryAfterMs = o.maxRetryAfterMs ?? maxWaitMs * 4;
+  return (next) => async (method, payload, signal) => {
+    const chatId = sendTarget(method, payload);
+    let waitAtLeastMs = 0;
+    for (let attempt = 0; ; attempt++) {
+      if (chatId !== undefined) await takeSlot(chatId, Math.max(maxWaitMs, waitAtLeastMs), signal);
+      try {
+        return await next(method, payload, signal);
+      } catch (err) {
+        const classified = classifyTelegramError(err, chatId ?? 0);
+        if (classified.kind !== "rate-limited" || attempt >= maxRetries) throw err;
+        const retryAfterMs = classified.retryAfterSeconds * 1000;
+        if (retryAfterMs > maxRetryAfterMs) throw err;
+        const scope = chatId !== undefined ? await o.pacing.rateLimited(chatId, classified.retryAfterSeconds) : "chat";
+        // A positive chat id is a reader's Telegram id: log only the kind of chat.
+        o.logger.warn({ method, chatType: chatId === undefined ? undefined : chatId > 0 ? "private" : "group", retryAfterSeconds: classified.retryAfterSeconds, scope }, "call rate limited; waiting");
+        if (chatId === undefined) await o.sleep(retryAfterMs, signal);
+        waitAtLeastMs = retryAfterMs + 50;
+      } finally {
+        if (chatId !== undefined) o.pacing.settle(chatId);
+      }
+    }
+  };
+
+  async function takeSlot(chatId: number, maxMs: number, signal: AbortSignal | undefined): Promise<void> {
+    const deadline = o.clock.now() + maxMs;
+    let stalled = false;
+    for (;;) {
+      if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error("aborted");
+      const before = o.clock.now();
+      // A clock that did not move while we slept (a test's hand-moved clock) must not park the call for ever.
+      const waitMs = await o.pacing.tryTake(chatId, deadline - before <= 0 || stalled);
+      if (waitMs <= 0) return;
+      await o.sleep(Math.max(1, Math.min(waitMs, deadline - before)), signal);
+      stalled = o.clock.now() === before;
+    }
+  }
+}
