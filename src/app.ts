@@ -49,13 +49,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const onChanged = (id: number) => runtime.publish({ kind: "chats", ids: [id] });
   const chats = new ChatRepo(store.namespace(NS.chats), { clock, onChanged, onMigrated: newsroom.chatMigrated });
   const langs = chatLangs(chats);
-  const telegram = telegramClients(config.botToken, config.apiRoot, { pacing: runtime.pacing, clock, sleep, logger });
+  const telegram = telegramClients(config.botToken, config.apiRoot, { pacing: runtime.pacing, clock, sleep, logger, metered: meteredSends(metrics) });
   const library = new Library(store.namespace(NS.articles), config.archive.retentionDays, now);
   const { relatedCount, summaryChars, retry } = config.delivery;
   const renderer = new ArticleRenderer({ topics: config.topics, timeZone: config.timezone, defaultLang: config.locale, relatedCount, summaryChars, archive: library.archive, index: library.index, chats, now });
   const delivery = runtime.createDeliveryQueue({
     kv: store.namespace(NS.outbox),
-    call: telegram.bulk([meteredSends(metrics), renderer.photoWatch]).call,
+    call: telegram.bulk([renderer.photoWatch]).call,
     chats,
     render: renderer.render,
     retry,

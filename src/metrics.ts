@@ -1,4 +1,4 @@
-import type { Transformer } from "./telegram/client.js";
+import { sendTarget, type Transformer } from "./telegram/client.js";
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
 import type { FeedErrorKind } from "./feeds/errors.js";
 
@@ -211,9 +211,10 @@ export function sendResultOf(err: unknown): SendResult {
   }
 }
 
-/** Counts each send by its result for /metrics. */
+/** Counts each message sent (bulk, replies, tip cards) by its result for /metrics; other calls are not counted. */
 export function meteredSends(metrics: Metrics): Transformer {
   return (next) => async (method, payload, signal) => {
+    if (sendTarget(method, payload) === undefined) return next(method, payload, signal);
     try {
       const result = await next(method, payload, signal);
       metrics.messageSent("ok");

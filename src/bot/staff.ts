@@ -41,7 +41,3 @@ export function staffVerdict(ctx: Context, policy: StaffPolicy): StaffVerdict {
   return { staff: false, reason: "not-staff" };
 }
 
-/** Shorthand for handlers. */
-export function isStaff(ctx: Context, policy: StaffPolicy): boolean {
-  return staffVerdict(ctx, policy).staff;
-}

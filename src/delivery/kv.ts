@@ -1,12 +1,5 @@
+import { StoreError } from "../store/errors.js";
 import type Keyv from "keyv";
-
-/** A store write or read failed; the caller keeps the delivery pending. */
-export class StoreError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = "StoreError";
-  }
-}
 
 /**
  * Keyv swallows adapter errors by default (a failed get reads as "missing", a failed set returns
@@ -21,7 +14,7 @@ export function strict(kv: Keyv): Keyv {
 /** `kv.set` that throws when the store did not take the value. */
 export async function mustSet(kv: Keyv, key: string, value: unknown): Promise<void> {
   const ok = await kv.set(key, value);
-  if (ok === false) throw new StoreError(`store did not accept ${key}`);
+  if (ok === false) throw new StoreError("rejected", undefined, `store did not accept ${key}`);
 }
 
 /** Sets many keys; one write per entry unless the adapter batches. */
@@ -29,7 +22,7 @@ export async function mustSetMany(kv: Keyv, entries: { key: string; value: unkno
   if (entries.length === 0) return;
   // Adapters differ: some return one boolean per entry, some nothing at all (errors then throw).
   const results: unknown = await kv.setMany(entries);
-  if (Array.isArray(results) && results.some((ok) => ok === false)) throw new StoreError(`store did not accept ${entries.length} keys`);
+  if (Array.isArray(results) && results.some((ok) => ok === false)) throw new StoreError("rejected", undefined, `store did not accept ${entries.length} keys`);
 }
 
 /**

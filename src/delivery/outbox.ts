@@ -7,13 +7,7 @@ import { CoalescedWriter, mustSet, strict } from "./kv.js";
 import { systemClock, type Clock } from "./time.js";
 import { DeliveryPayloadSchema, PRIORITIES, priorityRank, type Delivery, type DeliveryPayload, type Priority } from "./types.js";
 
-/**
- * The durable outbox. Every delivery is in the store before it is attempted and leaves it only
- * once Telegram accepted it (or it was dead-lettered / dropped). Two shapes share one queue:
- * single messages (`msg:<seq>`, one record each) and fan-out jobs (see fanout.ts). Everything is
- * mirrored in memory after `load()`; only this process may use the namespace (multi-instance needs
- * the Redis-backed queue).
- */
+/** A stored single message. */
 const SingleSchema = z.object({
   seq: z.number().int().nonnegative(),
   chatId: z.number().int(),
@@ -60,7 +54,13 @@ export interface FanOutInput {
 /** How many seq numbers one counter write reserves: most enqueues cost a single write. */
 const SEQ_BLOCK = 256;
 
-/** Durable queue of deliveries, by priority. */
+/**
+ * The durable outbox, by priority. Every delivery is in the store before it is attempted and leaves it only
+ * once Telegram accepted it (or it was dead-lettered / dropped). Two shapes share one queue:
+ * single messages (`msg:<seq>`, one record each) and fan-out jobs (see fanout.ts). Everything is
+ * mirrored in memory after `load()`; only this process may use the namespace (multi-instance needs
+ * the Redis-backed queue).
+ */
 export class Outbox {
   private readonly kv: Keyv;
   private readonly clock: Clock;

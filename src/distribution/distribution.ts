@@ -5,6 +5,7 @@ import type { ArticleIndex } from "../articles/search.js";
 import { matchTopics } from "../articles/topics.js";
 import type { ChatRepo } from "../chats/repo.js";
 import type { Logger } from "../log.js";
+import { renderPayload } from "../delivery/render-payloads.js";
 import type { DeliveryQueue } from "../runtime/types.js";
 
 export interface DistributionOptions {
@@ -52,7 +53,7 @@ export class Distribution {
           id: `article:${article.id}`,
           priority: "bulk",
           // Related links are chosen once per article (it costs ~100 ms at 100k articles), not per chat.
-          payload: { kind: "render", type: "article", data: { articleId: article.id, related: this.relatedIds(article) } },
+          payload: renderPayload("article", { articleId: article.id, related: this.relatedIds(article) }),
           recipients,
         });
         jobs++;

@@ -4,7 +4,8 @@ import type { Article } from "../articles/article.js";
 import type { ArticleIndex } from "../articles/search.js";
 import type { ChatRepo } from "../chats/repo.js";
 import { formatArticle, type FormattedArticle } from "../delivery/format.js";
-import type { DeliveryPayload, RenderResult, TelegramCall } from "../delivery/types.js";
+import { renderRegistry, type RenderData } from "../delivery/render-payloads.js";
+import type { RenderFn, RenderResult, TelegramCall } from "../delivery/types.js";
 import { messages, type Lang } from "../i18n/index.js";
 import { inQuietHours, quietEndsAt } from "../schedule/local-time.js";
 import { telegramErrorCode } from "../telegram/errors.js";
@@ -41,10 +42,11 @@ export class ArticleRenderer {
     for (const t of o.topics) this.topicTags.set(t.id, t.name);
   }
 
-  /** The sender's render callback. */
-  readonly render = async (chatId: number, payload: Extract<DeliveryPayload, { kind: "render" }>): Promise<RenderResult> => {
-    if (payload.type !== "article") return { action: "skip", reason: `unknown render type ${payload.type}` };
-    const articleId = typeof payload.data.articleId === "string" ? payload.data.articleId : "";
+  /** The delivery queue's render function (every render type, validated). */
+  readonly render: RenderFn = renderRegistry({ article: (chatId, data) => this.renderArticle(chatId, data) });
+
+  private async renderArticle(chatId: number, data: RenderData<"article">): Promise<RenderResult> {
+    const { articleId } = data;
     const article = this.o.index.get(articleId) ?? (await this.o.archive.get(articleId));
     if (!article) return { action: "skip", reason: "article no longer archived" };
 
@@ -61,15 +63,14 @@ export class ArticleRenderer {
         return { action: "hold", untilMs: quietEndsAt(now, this.o.timeZone, chat.quiet) };
       lang = chat.lang ?? this.o.defaultLang;
     }
-    const related = await this.relatedOf(article, payload.data.related);
+    const related = await this.relatedOf(article, data.related);
     return { action: "send", call: this.articleCall(chatId, article, lang, related) };
-  };
+  }
 
-  private async relatedOf(article: Article, ids: unknown): Promise<Article[]> {
-    if (!Array.isArray(ids)) return this.o.relatedCount > 0 ? this.o.index.related(article, this.o.relatedCount) : [];
+  private async relatedOf(article: Article, ids: readonly string[] | undefined): Promise<Article[]> {
+    if (!ids) return this.o.relatedCount > 0 ? this.o.index.related(article, this.o.relatedCount) : [];
     const out: Article[] = [];
     for (const id of ids) {
-      if (typeof id !== "string") continue;
       const a = this.o.index.get(id) ?? (await this.o.archive.get(id));
       if (a) out.push(a);
     }

@@ -1,5 +1,5 @@
 /** Why a store could not be used; `code` lets callers (main, /healthz) react without parsing text. */
-export type StoreErrorCode = "unreachable" | "bad-namespace" | "closed";
+export type StoreErrorCode = "unreachable" | "bad-namespace" | "closed" | "rejected";
 
 /** A store URL that cannot be used; the message names the problem and never contains a password. */
 export class StoreUrlError extends Error {
@@ -13,12 +13,12 @@ export class StoreUrlError extends Error {
   }
 }
 
-/** A failure of an opened (or opening) store, carrying the backend kind for context. */
+/** A failure of an opened (or opening) store, carrying the backend kind for context (undefined: seen through keyv only). */
 export class StoreError extends Error {
   override readonly name = "StoreError";
   constructor(
     readonly code: StoreErrorCode,
-    readonly kind: "sqlite" | "redis" | "postgres",
+    readonly kind: "sqlite" | "redis" | "postgres" | undefined,
     message: string,
     options?: { cause?: unknown },
   ) {

@@ -9,7 +9,7 @@ export interface TelegramClients {
   replies: () => TelegramClient;
   /** The newsroom queue: waits as long as the budget needs (it runs in the background). */
   readonly tips: TelegramClient;
-  /** Bulk delivery: the delivery queue takes its slots itself; `transformers` add metrics, photo watch. */
+  /** Bulk delivery: the delivery queue takes its slots itself; `transformers` add e.g. the photo watch. */
   bulk(transformers: readonly Transformer[]): TelegramClient;
 }
 
@@ -17,12 +17,12 @@ export interface TelegramClients {
 export function telegramClients(
   token: string,
   apiRoot: string,
-  o: { pacing: SendPacing; clock: Clock; sleep: Sleep; logger: Logger },
+  o: { pacing: SendPacing; clock: Clock; sleep: Sleep; logger: Logger; metered: Transformer },
 ): TelegramClients {
   const replyPacing = paced(o);
   return {
-    replies: () => new TelegramClient(token, { apiRoot }, [replyPacing]),
-    tips: new TelegramClient(token, { apiRoot }, [paced({ ...o, maxWaitMs: 60_000, maxRetryAfterMs: 300_000 })]),
-    bulk: (transformers) => new TelegramClient(token, { apiRoot }, transformers),
+    replies: () => new TelegramClient(token, { apiRoot }, [o.metered, replyPacing]),
+    tips: new TelegramClient(token, { apiRoot }, [o.metered, paced({ ...o, maxWaitMs: 60_000, maxRetryAfterMs: 300_000 })]),
+    bulk: (transformers) => new TelegramClient(token, { apiRoot }, [o.metered, ...transformers]),
   };
 }

@@ -1,6 +1,7 @@
 import type { Clock, Sleep } from "../delivery/time.js";
 import type { Logger } from "../log.js";
-import { classifyTelegramError, type RateLimitScope } from "./errors.js";
+import type { RateLimitScope } from "./errors.js";
+import { FailurePolicy } from "./policy.js";
 import { sendTarget, type Transformer } from "./client.js";
 
 /**
@@ -43,6 +44,8 @@ export function paced(o: PacedOptions): Transformer {
   const maxWaitMs = o.maxWaitMs ?? 3000;
   const maxRetries = o.maxRateLimitRetries ?? 3;
   const maxRetryAfterMs = o.maxRetryAfterMs ?? maxWaitMs * 4;
+  // The one failure policy: only its "wait" (a 429) is carried out here; every other failure is the caller's.
+  const policy = new FailurePolicy();
   return (next) => async (method, payload, signal) => {
     const chatId = sendTarget(method, payload);
     let waitAtLeastMs = 0;
@@ -51,13 +54,13 @@ export function paced(o: PacedOptions): Transformer {
       try {
         return await next(method, payload, signal);
       } catch (err) {
-        const classified = classifyTelegramError(err, chatId ?? 0);
-        if (classified.kind !== "rate-limited" || attempt >= maxRetries) throw err;
-        const retryAfterMs = classified.retryAfterSeconds * 1000;
+        const { decision } = policy.decide(err, { chatId: chatId ?? 0, attempts: 0 });
+        if (decision.action !== "wait" || attempt >= maxRetries) throw err;
+        const retryAfterMs = decision.retryAfterMs;
         if (retryAfterMs > maxRetryAfterMs) throw err;
-        const scope = chatId !== undefined ? await o.pacing.rateLimited(chatId, classified.retryAfterSeconds) : "chat";
+        const scope = chatId !== undefined ? await o.pacing.rateLimited(chatId, retryAfterMs / 1000) : "chat";
         // A positive chat id is a reader's Telegram id: log only the kind of chat.
-        o.logger.warn({ method, chatType: chatId === undefined ? undefined : chatId > 0 ? "private" : "group", retryAfterSeconds: classified.retryAfterSeconds, scope }, "call rate limited; waiting");
+        o.logger.warn({ method, chatType: chatId === undefined ? undefined : chatId > 0 ? "private" : "group", retryAfterSeconds: retryAfterMs / 1000, scope }, "call rate limited; waiting");
         if (chatId === undefined) await o.sleep(retryAfterMs, signal);
         waitAtLeastMs = retryAfterMs + 50;
       } finally {
