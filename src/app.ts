@@ -62,6 +62,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     neverDrop: (id) => id === newsroom.policy.newsroomChatId,
     onEvent: deliveryEventLogger(logger),
   });
+  metrics.setOutboxDepthSource(() => delivery.pendingCount());
   const distribution = new Distribution({ topics: config.topics, relatedCount, index: library.index, chats, outbox: delivery, channel: renderer, handedOff: store.namespace(NS.handedOff), logger });
   const scheduler = createFeedScheduler({ config, state: store.namespace(NS.feeds), library, distribution, delivery, runtime, metrics, newsroom: newsroom.policy, logger, now });
   const digests = new DigestRunner({ chats, index: library.index, outbox: delivery, state: store.namespace(NS.digests), timeZone: config.timezone, defaultLang: config.locale, logger, now, wasDistributed: (id) => distribution.wasDistributed(id) });
