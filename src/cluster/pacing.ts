@@ -6,7 +6,7 @@ import type { RedisClient } from "./redis.js";
 /**
  * Takes a send slot if both the chat's and the global budget allow it: answers 0 and records the
  * send, or answers the ms to wait and records nothing. KEYS: chat next-at, global window (sorted
- * set of send times), global pause. ARGV: chat gap ms, global messages/s, a unique member, force.
+ * set of send times), global pause. ARGV: chat gap ms, global messages/s, a unique member.
  * Uses Redis' own clock so instances with skewed clocks still agree.
  */
 const TAKE = `
@@ -29,7 +29,7 @@ if newest[2] then
   local w = tonumber(newest[2]) + math.floor(500 / limit) - now
   if w > wait then wait = w end
 end
-if wait > 0 and ARGV[4] ~= "1" then return wait end
+if wait > 0 then return wait end
 local gap = tonumber(ARGV[1])
 redis.call("SET", KEYS[1], now + gap, "PX", gap + 1000)
 redis.call("ZADD", KEYS[2], now, ARGV[3])
@@ -88,10 +88,10 @@ export class RedisPacing implements SendPacing {
     this.globalPerSecond = Math.max(1, Math.floor(o.globalPerSecond ?? 29));
   }
 
-  async tryTake(chatId: number, force = false): Promise<number> {
+  async tryTake(chatId: number): Promise<number> {
     const gap = chatId < 0 ? this.groupMs : this.privateMs;
     const keys = [this.chatKey(chatId), `${this.prefix}sends`, `${this.prefix}globalpause`];
-    const args = [String(gap), String(this.globalPerSecond), randomUUID(), force ? "1" : "0"];
+    const args = [String(gap), String(this.globalPerSecond), randomUUID()];
     return Number(await this.redis.eval(TAKE, { keys, arguments: args }));
   }
 

@@ -203,9 +203,9 @@ export class LocalPacing implements SendPacing {
     private readonly clock: Clock,
   ) {}
 
-  tryTake(chatId: number, force = false): Promise<number> {
+  tryTake(chatId: number): Promise<number> {
     const waitMs = this.pacer.readyAt(chatId) - this.clock.now();
-    if (waitMs > 0 && !force) return Promise.resolve(waitMs);
+    if (waitMs > 0) return Promise.resolve(waitMs);
     this.tokens.set(chatId, this.pacer.take(chatId));
     return Promise.resolve(0);
   }

@@ -5,7 +5,7 @@ import { paced, type SendPacing } from "./pacing.js";
 
 /** The bot's Telegram clients: one transformer chain each, one shared budget. */
 export interface TelegramClients {
-  /** Replies and the bot's own calls: a reply waits up to 3 s for its slot and waits out short 429s. */
+  /** Replies and the bot's own calls: a reply waits up to 10 s for its slot and waits out short 429s. */
   replies: () => TelegramClient;
   /** The newsroom queue: waits as long as the budget needs (it runs in the background). */
   readonly tips: TelegramClient;
@@ -19,7 +19,7 @@ export function telegramClients(
   apiRoot: string,
   o: { pacing: SendPacing; clock: Clock; sleep: Sleep; logger: Logger; metered: Transformer },
 ): TelegramClients {
-  const replyPacing = paced(o);
+  const replyPacing = paced({ ...o, maxWaitMs: 10_000, maxRetryAfterMs: 12_000 });
   return {
     replies: () => new TelegramClient(token, { apiRoot }, [o.metered, replyPacing]),
     tips: new TelegramClient(token, { apiRoot }, [o.metered, paced({ ...o, maxWaitMs: 60_000, maxRetryAfterMs: 300_000 })]),

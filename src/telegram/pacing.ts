@@ -1,6 +1,6 @@
 import type { Clock, Sleep } from "../delivery/time.js";
 import type { Logger } from "../log.js";
-import type { RateLimitScope } from "./errors.js";
+import { RateLimited, type RateLimitScope } from "./errors.js";
 import { FailurePolicy } from "./policy.js";
 import { sendTarget, type Transformer } from "./client.js";
 
@@ -11,9 +11,9 @@ import { sendTarget, type Transformer } from "./client.js";
 export interface SendPacing {
   /**
    * Takes a send slot for `chatId` if one is free now (answers 0), else answers the ms until one
-   * may be and takes nothing. `force` takes the slot regardless (a reply that waited long enough).
+   * may be and takes nothing.
    */
-  tryTake(chatId: number, force?: boolean): Promise<number>;
+  tryTake(chatId: number): Promise<number>;
   /** The send to `chatId` finished (per-chat spacing counts from here). */
   settle(chatId: number): void;
   /** Telegram answered 429 for `chatId`: pauses that chat, or everything on evidence of a global limit. */
@@ -26,7 +26,7 @@ export interface PacedOptions {
   clock: Clock;
   sleep: Sleep;
   logger: Logger;
-  /** Longest wait for a slot before sending anyway (a reply must not hold its update for long). Default 3000. */
+  /** Longest wait for a slot; past it the call fails as rate limited instead of passing Telegram's limits. Default 3000. */
   maxWaitMs?: number;
   /** 429s waited out and retried before the error reaches the caller (replies); 0 leaves them to the caller's policy. Default 3. */
   maxRateLimitRetries?: number;
@@ -71,15 +71,14 @@ export function paced(o: PacedOptions): Transformer {
 
   async function takeSlot(chatId: number, maxMs: number, signal: AbortSignal | undefined): Promise<void> {
     const deadline = o.clock.now() + maxMs;
-    let stalled = false;
     for (;;) {
       if (signal?.aborted) throw signal.reason instanceof Error ? signal.reason : new Error("aborted");
-      const before = o.clock.now();
-      // A clock that did not move while we slept (a test's hand-moved clock) must not park the call for ever.
-      const waitMs = await o.pacing.tryTake(chatId, deadline - before <= 0 || stalled);
+      const waitMs = await o.pacing.tryTake(chatId);
       if (waitMs <= 0) return;
-      await o.sleep(Math.max(1, Math.min(waitMs, deadline - before)), signal);
-      stalled = o.clock.now() === before;
+      const left = deadline - o.clock.now();
+      // Never past the limits: a send whose slot does not come in time fails like a 429 would.
+      if (left <= 0) throw new RateLimited(Math.max(1, Math.ceil(waitMs / 1000)), "chat");
+      await o.sleep(Math.max(1, Math.min(waitMs, left)), signal);
     }
   }
 }

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import type { Update } from "telegraf/types";
 import { ChatRepo } from "../../src/chats/repo.js";
 import { openStore } from "../../src/store/index.js";
-import { startBotApiDouble, type BotApiDouble, type Limits } from "../support/bot-api-double.js";
+import { startBotApiDouble, type ApiCall, type BotApiDouble, type Limits } from "../support/bot-api-double.js";
 import { startFeedServer, type FeedItem, type FeedServer } from "../support/feed-server.js";
 import { connect, REDIS_URL } from "./redis.js";
 
@@ -54,6 +54,20 @@ export interface HarnessOptions {
   schedule?: string;
   /** Limits the double enforces (default Telegram's). */
   limits?: Partial<Limits>;
+}
+
+/** Calls the double counts against its rate limits (what `deliver` in test/support/bot-api/send.ts handles). */
+export const isLimitedSend = (c: ApiCall): boolean => /^(send(?!ChatAction)|copy|forward)/.test(c.method);
+
+/** Most accepted sends within any rolling second. */
+export function peakPerSecond(calls: ApiCall[]): number {
+  const times = calls.filter((c) => c.ok && isLimitedSend(c)).map((c) => c.at).sort((a, b) => a - b);
+  let peak = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i]! - times[j]! >= 1000) j++;
+    peak = Math.max(peak, i - j + 1);
+  }
+  return peak;
 }
 
 /** A port that was free a moment ago. */

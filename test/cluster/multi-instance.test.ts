@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ApiCall } from "../support/bot-api-double.js";
 import { command, privateText, user } from "../support/updates.js";
-import { article, NEWSROOM, startCluster, type ClusterHarness, type Instance } from "./harness.js";
+import { article, NEWSROOM, peakPerSecond, startCluster, type ClusterHarness, type Instance } from "./harness.js";
 import { redisReachable, until } from "./redis.js";
 
 const up = await redisReachable();
@@ -11,17 +10,6 @@ const SEEDED = Array.from({ length: 60 }, (_, i) => 810_001 + i);
 
 const articleSends = (double: ClusterHarness["double"], chatId: number, title: string) =>
   double.sent(chatId).filter((m) => m.text.includes(title));
-
-/** Most accepted sends within any rolling second. */
-function peakPerSecond(calls: ApiCall[]): number {
-  const times = calls.filter((c) => c.ok && /^send|^copy/.test(c.method)).map((c) => c.at).sort((a, b) => a - b);
-  let peak = 0;
-  for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[i]! - times[j]! >= 1000) j++;
-    peak = Math.max(peak, i - j + 1);
-  }
-  return peak;
-}
 
 const pollsBy = (i: Instance) => i.logs.filter((l) => l.msg === "feed poll finished").length;
 

@@ -71,17 +71,21 @@ describe("paced (the replies' transformer)", () => {
     expect(failing.calls).toHaveLength(3);
   });
 
-  it("does not hold a reply for long: at most maxWaitMs for a slot, and no long retry_after", async () => {
+  it("does not hold a reply for long and never sends past the limits: at most maxWaitMs for a slot, and no long retry_after", async () => {
     const vt = virtualTime();
     const pacer = new Pacer(vt.clock, { groupPerMinute: 2 });
-    const { telegram, calls } = fakeTelegram(["ok", "ok", "ok", tooMany(40)]);
+    const { telegram, calls } = fakeTelegram(["ok", "ok", tooMany(40)]);
     pacedTelegram(telegram, { pacer, clock: vt.clock, sleep: vt.sleep, logger: pino({ level: "silent" }), maxWaitMs: 3000 });
     const start = vt.at();
-    for (let i = 0; i < 3; i++) await telegram.callApi("sendMessage", { chat_id: -5, text: String(i) });
-    // The group's minute is full after two; the third waited at most 3 s instead of ~58 s.
+    for (let i = 0; i < 2; i++) await telegram.callApi("sendMessage", { chat_id: -5, text: String(i) });
+    // The group's minute is full after two: the third fails after 3 s instead of waiting ~58 s or passing the limit.
+    await expect(telegram.callApi("sendMessage", { chat_id: -5, text: "2" })).rejects.toMatchObject({ kind: "rate-limited" });
     expect(vt.at() - start).toBeLessThanOrEqual(1000 + 3000);
+    expect(calls).toHaveLength(2);
+    // A 429 asking for longer than 4 × maxWaitMs is not waited out.
+    await vt.sleep(60_000);
     await expect(telegram.callApi("sendMessage", { chat_id: -5, text: "x" })).rejects.toThrow("429");
-    expect(calls).toHaveLength(4);
+    expect(calls).toHaveLength(3);
   });
 
   it("passes other errors through at once", async () => {

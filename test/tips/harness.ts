@@ -58,8 +58,9 @@ export async function runBot(
   const logLines = o.logLines ?? [];
   const logger = createLogger({ level: "debug", secrets: [double.token], out: { write: (s: string) => logLines.push(s) } });
   const langs = keyvLangStore(new Keyv<string>());
-  const clock = o.clock ?? { now: () => Date.now() };
-  // Real group pacing (20/min) stays; only the 1 s minimum gap is shortened to keep tests quick.
+  // Real group pacing (20/min) stays; only the 1 s minimum gap is shortened to keep tests quick. Pacing
+  // runs on real time even when the tips' clock is moved by hand (retention): its sleeps are real.
+  const clock = { now: () => Date.now() };
   const pacing = new LocalPacing(new Pacer(clock, { perChatIntervalMs: 20 }), clock);
   const tipsTelegram = new TelegramClient(double.token, { apiRoot: double.apiRoot }, [paced({ pacing, clock, sleep: realSleep, logger, maxWaitMs: 60_000 })]);
   const line = createTipLine({
