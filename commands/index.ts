@@ -1,6 +1,8 @@
 import type { Composer } from "telegraf";
 import type { AppConfig } from "../config/load.js";
+import type { Library } from "../src/articles/library.js";
 import type { ArticleIndex } from "../src/articles/search.js";
+import type { ArticleRenderer } from "../src/distribution/render.js";
 import type { LangStore } from "../src/bot/bot.js";
 import type { NewsdeskContext } from "../src/bot/context.js";
 import type { StaffPolicy } from "../src/bot/staff.js";
@@ -32,6 +34,8 @@ export interface FeatureDeps {
   chats: ChatRepo;
   langs: LangStore;
   index: ArticleIndex;
+  library: Library;
+  renderer: ArticleRenderer;
   delivery: DeliveryQueue;
   scheduler: FeedScheduler;
   digests: DigestRunner;
@@ -74,6 +78,12 @@ export function botFeatures(d: FeatureDeps): Array<Composer<NewsdeskContext>> {
       outletName: config.name,
       onTip: startTipHandler(tipLine.deps),
       onSubscribe: (ctx, topic) => subscribeTo(subscriptionDeps, ctx, topic),
+      onArticle: async (ctx, shortId) => {
+        const article = d.library.byShortId(shortId);
+        if (!article || !ctx.chat) return void (await ctx.reply(ctx.m.articleGone()));
+        const call = d.renderer.articleCall(ctx.chat.id, article, ctx.lang, d.library.index.related(article, config.delivery.relatedCount));
+        await ctx.telegram.callApi(call.method as "sendMessage", call.params as never);
+      },
       onStarted: async (ctx) => {
         if (!ctx.chat) return;
         const record = await chats.ensure(ctx.chat.id, ctx.chat.type);

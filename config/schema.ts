@@ -122,6 +122,17 @@ export const DeliverySchema = z
         maxDelaySeconds: z.number().positive().default(300),
       })
       .prefault({}),
+    /** Several articles waiting for one chat go out as one message that lists them (Telegram's budget is messages, not articles). */
+    bundle: z
+      .object({
+        /** On by default; off sends every article in its full format. */
+        enabled: z.boolean().default(true),
+        /** Waiting articles that make a bundle (fewer go in the full format). Default 2. */
+        minArticles: z.number().int().min(2).max(50).default(2),
+        /** Articles listed in one bundle message at most (the rest go in the next one). Default 20. */
+        maxArticles: z.number().int().min(2).max(50).default(20),
+      })
+      .prefault({}),
   })
   .prefault({});
 

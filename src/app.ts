@@ -58,6 +58,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     call: telegram.bulk([renderer.photoWatch]).call,
     chats,
     render: renderer.render,
+    bundle: config.delivery.bundle.enabled ? { ...config.delivery.bundle, render: renderer.renderBundle } : undefined,
     retry,
     neverDrop: (id) => id === newsroom.policy.newsroomChatId,
     onEvent: deliveryEventLogger(logger),
@@ -75,7 +76,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     onNewsroomMigrated: (id) => void newsroom.migrated(id).catch((err: unknown) => logger.error({ err }, "could not remember the newsroom migration")),
     onQueued: () => runtime.publish({ kind: "tips" }),
   });
-  const features = botFeatures({ config, logger, store, chats, langs, index: library.index, delivery, scheduler, digests, tipLine, distribution, newsroomPolicy: newsroom.policy, now });
+  const features = botFeatures({ config, logger, store, chats, langs, index: library.index, library, renderer, delivery, scheduler, digests, tipLine, distribution, newsroomPolicy: newsroom.policy, now });
   const bot = createBot({ token: config.botToken, apiRoot: config.apiRoot, defaultLang: config.locale, langs, logger, makeTelegram: telegram.replies, onUpdate: (kind, ok) => metrics.updateHandled(kind, ok), features });
   return runApp({ config, logger, sleep, store, runtime, metrics, chats, library, renderer, delivery, scheduler, digests, tipLine, bot, onFatal: deps.onFatal });
 }

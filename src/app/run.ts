@@ -90,6 +90,7 @@ export function runApp(p: AppParts): App {
     logger.info({ pending: delivery.pendingCount() }, "delivery queue started");
     await runtime.start();
     await waitForTelegram(bot, logger, p.sleep, stopCtl.signal);
+    p.renderer.botUsername = bot.botInfo?.username;
     p.renderer.channelId = await resolveChannel(config.channel?.chatId, bot.telegram, logger, p.sleep, stopCtl.signal);
     p.renderer.channelPending = false;
     if (stopCtl.signal.aborted) return;

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { z } from "zod";
 
 /** One normalised news item, whatever feed format it came from. Stored in the archive as JSON. */
@@ -27,3 +28,8 @@ export const ArticleSchema = z.object({
 });
 
 export type Article = z.infer<typeof ArticleSchema>;
+
+/** A short, URL-safe id for deep links (`/start a_<id>`, 64 characters at most): 16 characters of the id's SHA-1. */
+export function articleShortId(articleId: string): string {
+  return createHash("sha1").update(articleId).digest("base64url").slice(0, 16);
+}

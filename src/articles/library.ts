@@ -1,6 +1,6 @@
 import type Keyv from "keyv";
 import { ArticleArchive } from "./archive.js";
-import type { Article } from "./article.js";
+import { articleShortId, type Article } from "./article.js";
 import { ArticleIndex } from "./search.js";
 
 /**
@@ -10,6 +10,8 @@ import { ArticleIndex } from "./search.js";
 export class Library {
   readonly archive: ArticleArchive;
   readonly index = new ArticleIndex();
+  /** Short ids of deep links → article ids. */
+  private readonly shortIds = new Map<string, string>();
 
   constructor(
     kv: Keyv,
@@ -25,7 +27,7 @@ export class Library {
     const cutoff = this.cutoff();
     for await (const a of this.archive.all()) {
       if (a.firstSeenAt >= cutoff) {
-        this.index.add(a);
+        this.add(a);
         loaded++;
       }
     }
@@ -39,14 +41,23 @@ export class Library {
 
   /** Adds one article unless it is indexed already (Followers.index for other instances' articles). */
   readonly add = (a: Article): void => {
-    if (!this.index.has(a.id)) this.index.add(a);
+    if (this.index.has(a.id)) return;
+    this.index.add(a);
+    this.shortIds.set(articleShortId(a.id), a.id);
   };
+
+  /** The indexed article behind a deep link's short id. */
+  byShortId(shortId: string): Article | undefined {
+    const id = this.shortIds.get(shortId);
+    return id === undefined ? undefined : this.index.get(id);
+  }
 
   readonly has = (id: string): boolean => this.index.has(id);
 
   /** Drops articles past retention from the index. */
   prune(): void {
-    this.index.prune(this.cutoff());
+    if (this.index.prune(this.cutoff()) === 0) return;
+    for (const [sid, id] of this.shortIds) if (!this.index.has(id)) this.shortIds.delete(sid);
   }
 
   private cutoff(): number {

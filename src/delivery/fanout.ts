@@ -18,6 +18,8 @@ export const JobMetaSchema = z.object({
   createdAt: z.number(),
   cursor: z.number().int().nonnegative(),
   done: z.array(z.number().int().nonnegative()),
+  /** Recipients stored in ascending order (jobs of earlier versions may not be): a chat's index is found by binary search. */
+  sorted: z.boolean().optional(),
 });
 export type JobMeta = z.infer<typeof JobMetaSchema>;
 
@@ -31,15 +33,16 @@ export const chunkKey = (id: string, n: number): string => `job:${id}:chunk:${n}
 /** Writes a new job's snapshot and meta; returns the meta. Costs ceil(n / chunkSize) + 1 writes. */
 export async function writeJob(
   kv: Keyv,
-  init: Omit<JobMeta, "total" | "cursor" | "done">,
-  recipients: readonly number[],
+  init: Omit<JobMeta, "total" | "cursor" | "done" | "sorted">,
+  unsorted: readonly number[],
 ): Promise<JobMeta> {
+  const recipients = [...unsorted].sort((a, b) => a - b);
   const entries: { key: string; value: number[] }[] = [];
   for (let n = 0; n * init.chunkSize < recipients.length; n++) {
     entries.push({ key: chunkKey(init.id, n), value: recipients.slice(n * init.chunkSize, (n + 1) * init.chunkSize) });
   }
   for (let i = 0; i < entries.length; i += 50) await mustSetMany(kv, entries.slice(i, i + 50));
-  const meta: JobMeta = { ...init, total: recipients.length, cursor: 0, done: [] };
+  const meta: JobMeta = { ...init, total: recipients.length, cursor: 0, done: [], sorted: true };
   await mustSet(kv, jobKey(init.id), meta);
   return meta;
 }
@@ -59,6 +62,8 @@ export class FanoutJob {
   private readonly done: Set<number>;
   private pointer: number;
   private readonly inflight = new Set<number>();
+  /** Recipients ahead of the pointer taken out of order (into a bundle): the pointer skips them. */
+  private readonly claimedAhead = new Set<number>();
   private deferred: Deferred[] = [];
   private readonly chunks = new Map<number, number[]>();
   private readonly writer: CoalescedWriter;
@@ -112,7 +117,7 @@ export class FanoutJob {
     let scanned = 0;
     while (this.pointer < this.meta.total && this.deferred.length < MAX_DEFERRED && scanned < 256) {
       const index = this.pointer;
-      if (this.done.has(index)) {
+      if (this.done.has(index) || this.claimedAhead.delete(index)) {
         this.pointer++;
         continue;
       }
@@ -126,6 +131,27 @@ export class FanoutJob {
     }
     if (this.pointer < this.meta.total && this.deferred.length < MAX_DEFERRED) wakeAt = now;
     return { wakeAt };
+  }
+
+  /**
+   * Takes this chat's recipient out of order, for a bundle: undefined when the chat is not in the
+   * job, already finished or in flight, or set aside until later than `now`.
+   */
+  async claimFor(chatId: number, now: number): Promise<Delivery | undefined> {
+    if (!this.meta.sorted || this.finished) return undefined;
+    const index = await this.indexOf(chatId);
+    if (index === undefined || this.isMarked(index) || this.inflight.has(index)) return undefined;
+    const i = this.deferred.findIndex((d) => d.index === index);
+    if (i >= 0) {
+      if (this.deferred[i]!.notBefore > now) return undefined;
+      this.deferred.splice(i, 1);
+    } else if (index >= this.pointer) {
+      this.claimedAhead.add(index);
+    } else {
+      // Behind the pointer, not finished, not in flight, not set aside: it cannot be handed out now.
+      return undefined;
+    }
+    return this.handOut(index, chatId);
   }
 
   /** Puts an in-flight recipient back (429, chat busy), to be handed out again at `notBefore`. */
@@ -176,6 +202,20 @@ export class FanoutJob {
     this.inflight.add(index);
     const { priority, payload, createdAt } = this.meta;
     return { chatId, priority, payload, attempts: 0, createdAt, ref: { kind: "job", jobId: this.meta.id, index } };
+  }
+
+  /** Binary search over the sorted snapshot (chunks are read as needed and kept until passed). */
+  private async indexOf(chatId: number): Promise<number | undefined> {
+    let lo = this.cursor;
+    let hi = this.meta.total - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const at = await this.chatAt(mid);
+      if (at === chatId) return mid;
+      if (at < chatId) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
   }
 
   private async chatAt(index: number): Promise<number> {

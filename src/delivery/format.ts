@@ -240,3 +240,47 @@ export function formatArticleList(articles: Article[], opts: ListFormatOptions):
   }
   return n === 0 ? "" : out.join("\n");
 }
+
+/** Options of a bundle message. */
+export interface BundleFormatOptions {
+  timeZone: string;
+  locale: "zh-CN" | "en";
+  /** Bold first line, plain text (escaped here), e.g. "3 new articles". */
+  header: string;
+  /** Label of each line's link to the article's related articles, e.g. "Related". */
+  relatedLabel: string;
+  /** The link to one article's related articles (a deep link into the bot); null: no such link. */
+  relatedUrl: (article: Article) => string | null;
+  /** Budget for the plain text in UTF-16 units; default 4096. */
+  maxUnits?: number;
+}
+
+/**
+ * Several new articles for one chat in one message (a busy news hour): a bold count, then one line
+ * each, newest first, `• <a href>title</a> · source time · <a href>Related</a>`. Lines that do not
+ * fit the budget are left for the next message: `included` lists the articles that are in it.
+ */
+export function formatBundle(articles: readonly Article[], opts: BundleFormatOptions): { html: string; included: Article[] } {
+  const maxUnits = opts.maxUnits ?? MAX_TEXT_UNITS;
+  const header = truncateText(oneLine(opts.header), 200);
+  const lines: string[] = [`<b>${escapeHtml(header)}</b>`];
+  let used = header.length;
+  const included: Article[] = [];
+  const label = truncateText(oneLine(opts.relatedLabel), MAX_LABEL_UNITS);
+  for (const a of [...articles].sort((x, y) => y.publishedAt - x.publishedAt)) {
+    const title = truncateText(oneLine(a.title), MAX_LIST_TITLE_UNITS) || "…";
+    const source = truncateText(oneLine(a.source), MAX_RELATED_SOURCE_UNITS);
+    const tail = [source, formatDateTime(a.publishedAt, opts.timeZone, opts.locale)].filter((s) => s !== "").join(" ");
+    const related = label === "" ? null : opts.relatedUrl(a);
+    const suffix = tail === "" ? "" : ` · ${tail}`;
+    const cost = 1 + 2 + title.length + suffix.length + (related === null ? 0 : 3 + label.length);
+    if (used + cost > maxUnits) continue;
+    const url = safeHttpUrl(a.link);
+    const titleHtml = url === null ? escapeHtml(title) : `<a href="${escapeHtml(url)}">${escapeHtml(title)}</a>`;
+    const relatedHtml = related === null ? "" : ` · <a href="${escapeHtml(related)}">${escapeHtml(label)}</a>`;
+    lines.push(`• ${titleHtml}${escapeHtml(suffix)}${relatedHtml}`);
+    used += cost;
+    included.push(a);
+  }
+  return { html: lines.join("\n"), included };
+}

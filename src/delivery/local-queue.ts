@@ -17,6 +17,8 @@ export class LocalDeliveryQueue implements DeliveryQueue {
       telegram: { call: d.call },
       chats: d.chats,
       render: d.render,
+      renderBundle: d.bundle?.render,
+      bundle: d.bundle,
       pacer,
       clock,
       sleep,

@@ -191,6 +191,36 @@ export class Outbox {
     return { wakeAt };
   }
 
+  /**
+   * More waiting deliveries for the chat of `first` that may share one message with it: other
+   * fan-out jobs of the same priority and render type, ready now, at most `limit`. They are in
+   * flight from here on, like anything `next()` hands out.
+   */
+  async claimBundle(first: Delivery, limit: number): Promise<Delivery[]> {
+    if (first.payload.kind !== "render" || limit <= 0) return [];
+    const type = first.payload.type;
+    const now = this.clock.now();
+    const out: Delivery[] = [];
+    // Singles too: a bundle that failed once comes back as single messages with counted attempts.
+    for (const single of this.queueOf(first.priority).values()) {
+      if (out.length >= limit) return out;
+      if (single.inflight || single.chatId !== first.chatId || single.notBefore > now) continue;
+      if ((first.ref.kind === "single" && single.seq === first.ref.seq) || single.payload.kind !== "render" || single.payload.type !== type) continue;
+      single.inflight = true;
+      const { chatId, priority, payload, attempts, createdAt, seq } = single;
+      out.push({ chatId, priority, payload, attempts, createdAt, ref: { kind: "single", seq } });
+    }
+    for (const job of this.jobs) {
+      if (out.length >= limit) break;
+      if (first.ref.kind === "job" && job.id === first.ref.jobId) continue;
+      const payload = job.meta.payload;
+      if (job.meta.priority !== first.priority || payload.kind !== "render" || payload.type !== type) continue;
+      const got = await job.claimFor(first.chatId, now);
+      if (got) out.push(got);
+    }
+    return out;
+  }
+
   /** Telegram accepted it (or it no longer needs sending): forget it durably. */
   async complete(d: Delivery): Promise<void> {
     if (d.ref.kind === "single") {

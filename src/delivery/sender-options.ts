@@ -3,7 +3,7 @@ import type { RetryPolicy } from "../telegram/policy.js";
 import type { Outbox } from "./outbox.js";
 import type { Pacer } from "./pacer.js";
 import type { Clock, Sleep } from "./time.js";
-import type { RenderFn, TelegramSender } from "./types.js";
+import type { BundleRenderFn, RenderFn, TelegramSender } from "./types.js";
 
 /** What the sender needs from the chat records (ChatRepo satisfies it). */
 export interface ChatStatus {
@@ -30,6 +30,10 @@ export interface SenderOptions {
   chats: ChatStatus;
   /** Renders `render` payloads (required if any are enqueued). */
   render?: RenderFn;
+  /** Renders several waiting deliveries for one chat as one message (with `bundle`). */
+  renderBundle?: BundleRenderFn | undefined;
+  /** Bundling of bulk render deliveries: from `minArticles` waiting for one chat, at most `maxArticles` per message (default off). */
+  bundle?: { minArticles: number; maxArticles: number } | undefined;
   /** Default: a Pacer with Telegram's limits on `clock`. */
   pacer?: Pacer;
   /** Default: the system clock. */
@@ -57,6 +61,8 @@ export interface DeliveryStats {
   /** Skipped: chat gone or inactive, or render said skip. */
   dropped: number;
   rateLimited429: number;
+  /** Articles that went out inside bundle messages (each bundle counts once in `sent`). */
+  bundled?: number;
   pending: number;
   inFlight: number;
   /** Age of the oldest pending delivery, seconds (0 when none). */

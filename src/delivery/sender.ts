@@ -8,9 +8,9 @@ export type { ChatStatus, DeliveryStats, RetryPolicy, SenderEvent, SenderOptions
 
 /** The worker: takes deliveries from the outbox by priority and sends them within the limits. */
 export class Sender {
-  private readonly o: Required<Omit<SenderOptions, "render" | "retry">> & Pick<SenderOptions, "render">;
+  private readonly o: Required<Omit<SenderOptions, "render" | "retry" | "renderBundle" | "bundle">> & Pick<SenderOptions, "render" | "renderBundle" | "bundle">;
   private readonly policy: FailurePolicy;
-  private readonly counters = { sent: 0, failed: 0, deadLettered: 0, dropped: 0, rateLimited429: 0 };
+  private readonly counters = { sent: 0, failed: 0, deadLettered: 0, dropped: 0, rateLimited429: 0, bundled: 0 };
   private readonly busy = new Set<number>();
   private readonly migrated = new Map<number, number>();
   private readonly gone = new Set<number>();
@@ -25,6 +25,8 @@ export class Sender {
   constructor(options: SenderOptions) {
     const clock = options.clock ?? systemClock;
     this.o = {
+      renderBundle: undefined,
+      bundle: undefined,
       pacer: new Pacer(clock),
       sleep: realSleep,
       maxInFlight: 32,
@@ -127,6 +129,11 @@ export class Sender {
       this.counters.dropped++;
       return this.settle(() => outbox.complete(d));
     }
+    if (this.o.bundle && this.o.renderBundle && d.priority === "bulk" && d.payload.kind === "render") {
+      const more = await outbox.claimBundle(d, this.o.bundle.maxArticles - 1).catch(() => []);
+      if (more.length + 1 >= this.o.bundle.minArticles) return this.deliverBundle([d, ...more]);
+      for (const m of more) await this.settle(() => outbox.retryLater(m, clock.now()));
+    }
     let call: TelegramCall | undefined;
     try {
       if (d.payload.kind === "call") {
@@ -152,9 +159,50 @@ export class Sender {
     }
   }
 
-  private async handleFailure(d: Delivery, raw: unknown, method: string | undefined, now: number): Promise<void> {
+  /**
+   * Several waiting articles for one chat as one message. Each counts as delivered to the chat only
+   * when Telegram accepted that message; what was skipped is done, what did not fit waits for the
+   * next slot, and a failure is decided once for all of them.
+   */
+  private async deliverBundle(ds: Delivery[]): Promise<void> {
+    const { outbox, clock } = this.o;
+    const chatId = ds[0]!.chatId;
+    let sending: Delivery[] = ds;
+    let method: string | undefined;
+    try {
+      const rendered = await this.o.renderBundle!(chatId, ds.map((d) => d.payload));
+      if (rendered.action === "skip") {
+        this.counters.dropped += ds.length;
+        for (const d of ds) await this.settle(() => outbox.complete(d));
+        return;
+      }
+      if (rendered.action === "hold") {
+        for (const d of ds) await this.settle(() => outbox.retryLater(d, rendered.untilMs, { attempts: d.attempts, error: "held" }));
+        return;
+      }
+      this.counters.dropped += rendered.skipped.length;
+      for (const i of rendered.skipped) await this.settle(() => outbox.complete(ds[i]!));
+      for (const i of rendered.left) await this.settle(() => outbox.retryLater(ds[i]!, clock.now()));
+      sending = rendered.included.map((i) => ds[i]!);
+      method = rendered.call.method;
+      await this.o.telegram.call(rendered.call.method, { ...rendered.call.params, chat_id: chatId });
+      this.counters.sent++;
+      if (sending.length > 1) this.counters.bundled += sending.length;
+      this.policy.succeeded();
+      for (const d of sending) await this.settle(() => outbox.complete(d));
+    } catch (raw) {
+      return this.handleFailure(sending, raw, method, clock.now());
+    }
+  }
+
+  /** Carries out the failure policy's decision for deliveries that went (or were to go) as one message to one chat. */
+  private async handleFailure(ds: Delivery | Delivery[], raw: unknown, method: string | undefined, now: number): Promise<void> {
+    const all = Array.isArray(ds) ? ds : [ds];
+    const d = all[0];
+    if (!d) return;
     const { outbox, pacer, onEvent } = this.o;
-    const { error, decision, pauseAllMs } = this.policy.decide(raw, { chatId: d.chatId, attempts: d.attempts, neverDrop: this.o.neverDrop(d.chatId) });
+    const attempts = Math.max(...all.map((x) => x.attempts));
+    const { error, decision, pauseAllMs } = this.policy.decide(raw, { chatId: d.chatId, attempts, neverDrop: this.o.neverDrop(d.chatId) });
     const event = { chatId: d.chatId, method, detail: error.message };
     if (pauseAllMs !== undefined) pacer.pause("global", pauseAllMs / 1000, d.chatId);
     switch (decision.action) {
@@ -162,13 +210,14 @@ export class Sender {
         this.counters.rateLimited429++;
         onEvent({ type: "rate-limited", ...event });
         pacer.rateLimited(d.chatId, decision.retryAfterMs / 1000);
-        return this.settle(() => outbox.retryLater(d, now + decision.retryAfterMs));
+        for (const x of all) await this.settle(() => outbox.retryLater(x, now + decision.retryAfterMs));
+        return;
       case "chat-gone":
-        this.counters.dropped++;
+        this.counters.dropped += all.length;
         this.gone.add(d.chatId);
         onEvent({ type: "chat-gone", ...event });
         await this.settle(() => this.o.chats.deactivate(d.chatId, decision.reason));
-        await this.settle(() => outbox.complete(d));
+        for (const x of all) await this.settle(() => outbox.complete(x));
         return this.settle(async () => {
           this.counters.dropped += await outbox.dropChat(d.chatId);
         });
@@ -177,16 +226,19 @@ export class Sender {
         this.migrated.set(d.chatId, decision.newChatId);
         await this.settle(() => this.o.chats.migrate(d.chatId, decision.newChatId));
         await this.settle(() => outbox.retargetChat(d.chatId, decision.newChatId));
-        return this.settle(() => outbox.retryLater({ ...d, chatId: decision.newChatId }, now));
+        for (const x of all) await this.settle(() => outbox.retryLater({ ...x, chatId: decision.newChatId }, now));
+        return;
       case "give-up":
         this.counters.failed++;
-        this.counters.deadLettered++;
+        this.counters.deadLettered += all.length;
         onEvent({ type: "dead-letter", ...event });
-        return this.settle(() => outbox.deadLetter(d, decision.attempts, error.message));
+        for (const x of all) await this.settle(() => outbox.deadLetter(x, decision.attempts, error.message));
+        return;
       case "retry":
         this.counters.failed++;
         onEvent({ type: error.kind === "chat-gone" ? "chat-gone" : error.kind === "transient" ? "transient" : "bad-request", ...event });
-        return this.settle(() => outbox.retryLater(d, now + decision.delayMs, { attempts: decision.attempts, error: error.message }));
+        for (const x of all) await this.settle(() => outbox.retryLater(x, now + decision.delayMs, { attempts: decision.attempts, error: error.message }));
+        return;
     }
   }
 

@@ -29,6 +29,18 @@ export type RenderResult =
   /** Hold until then (quiet hours): the delivery is kept durably and retried at that time. */
   | { action: "hold"; untilMs: number };
 
+/**
+ * Several waiting deliveries for one chat rendered as one message: `included` (indexes into the
+ * payloads) go in it, `skipped` are done without sending, `left` did not fit and wait for the next.
+ */
+export type BundleRenderResult =
+  | { action: "send"; call: TelegramCall; included: number[]; skipped: number[]; left: number[] }
+  | { action: "skip"; reason: string }
+  | { action: "hold"; untilMs: number };
+
+/** Renders several deliveries for one chat as one message; may throw (treated as transient). */
+export type BundleRenderFn = (chatId: number, payloads: readonly DeliveryPayload[]) => Promise<BundleRenderResult>;
+
 /** Turns a `render` payload into a call for one chat; may throw (treated as transient). */
 export type RenderFn = (chatId: number, payload: Extract<DeliveryPayload, { kind: "render" }>) => Promise<RenderResult>;
 

@@ -13,7 +13,7 @@ export interface DistributionOptions {
   relatedCount: number;
   index: ArticleIndex;
   chats: Pick<ChatRepo, "subscribersFor">;
-  outbox: Pick<DeliveryQueue, "fanOut">;
+  outbox: Pick<DeliveryQueue, "fanOut" | "enqueue">;
   /** Where the channel's id is known (the renderer resolves it at start). */
   channel: { readonly channelId: number | undefined };
   /** Remembers which articles were handed to the outbox, so a repeat hand-off is a no-op. */
@@ -45,21 +45,18 @@ export class Distribution {
     let jobs = 0;
     for (const article of sorted) {
       if (await this.o.handedOff.get(article.id)) continue;
-      const subscribers = await this.o.chats.subscribersFor(article.topics, { instantOnly: true });
+      const recipients = await this.o.chats.subscribersFor(article.topics, { instantOnly: true });
       const channelId = this.o.channel.channelId;
-      const recipients = channelId !== undefined ? [channelId, ...subscribers] : subscribers;
+      // Related links are chosen once per article (it costs ~100 ms at 100k articles), not per chat.
+      const payload = renderPayload("article", { articleId: article.id, related: this.relatedIds(article) });
+      // The channel's post goes first and always in the full format; readers may get a bundle.
+      if (channelId !== undefined) await this.o.outbox.enqueue({ chatId: channelId, priority: "broadcast", payload });
       if (recipients.length > 0) {
-        await this.o.outbox.fanOut({
-          id: `article:${article.id}`,
-          priority: "bulk",
-          // Related links are chosen once per article (it costs ~100 ms at 100k articles), not per chat.
-          payload: renderPayload("article", { articleId: article.id, related: this.relatedIds(article) }),
-          recipients,
-        });
+        await this.o.outbox.fanOut({ id: `article:${article.id}`, priority: "bulk", payload, recipients });
         jobs++;
       }
       await this.o.handedOff.set(article.id, 1, 7 * 86_400_000);
-      this.o.logger.info({ articleId: article.id, recipients: recipients.length }, "article handed to the outbox");
+      this.o.logger.info({ articleId: article.id, recipients: recipients.length, channel: channelId !== undefined }, "article handed to the outbox");
     }
     return jobs;
   }

@@ -1,11 +1,11 @@
 import type { TopicConfig } from "../../config/schema.js";
 import type { ArticleArchive } from "../articles/archive.js";
-import type { Article } from "../articles/article.js";
+import { articleShortId, type Article } from "../articles/article.js";
 import type { ArticleIndex } from "../articles/search.js";
 import type { ChatRepo } from "../chats/repo.js";
-import { formatArticle, type FormattedArticle } from "../delivery/format.js";
-import { renderRegistry, type RenderData } from "../delivery/render-payloads.js";
-import type { RenderFn, RenderResult, TelegramCall } from "../delivery/types.js";
+import { formatArticle, formatBundle, type FormattedArticle } from "../delivery/format.js";
+import { RENDER_SCHEMAS, renderRegistry, type RenderData } from "../delivery/render-payloads.js";
+import type { BundleRenderFn, RenderFn, RenderResult, TelegramCall } from "../delivery/types.js";
 import { messages, type Lang } from "../i18n/index.js";
 import { inQuietHours, quietEndsAt } from "../schedule/local-time.js";
 import { telegramErrorCode } from "../telegram/errors.js";
@@ -35,6 +35,8 @@ export class ArticleRenderer {
   channelId: number | undefined;
   /** A channel is configured but its id is not known yet: its queued posts wait instead of being dropped. */
   channelPending = false;
+  /** The bot's @username (known after getMe), for deep links in bundles. */
+  botUsername: string | undefined;
 
   private readonly topicTags = new Map<string, string>();
 
@@ -46,25 +48,74 @@ export class ArticleRenderer {
   readonly render: RenderFn = renderRegistry({ article: (chatId, data) => this.renderArticle(chatId, data) });
 
   private async renderArticle(chatId: number, data: RenderData<"article">): Promise<RenderResult> {
-    const { articleId } = data;
-    const article = this.o.index.get(articleId) ?? (await this.o.archive.get(articleId));
+    const article = await this.article(data.articleId);
     if (!article) return { action: "skip", reason: "article no longer archived" };
-
-    let lang = this.o.defaultLang;
-    if (chatId !== this.channelId) {
-      const chat = await this.o.chats.get(chatId);
-      // A post queued for the channel in an earlier run (channels have no chat record).
-      if (!chat && chatId < 0 && this.channelPending) return { action: "hold", untilMs: this.o.now() + 60_000 };
-      if (!chat || !chat.active) return { action: "skip", reason: "chat inactive" };
-      if (!article.topics.some((t) => chat.topics.includes(t))) return { action: "skip", reason: "unsubscribed" };
-      if (chat.digestAt) return { action: "skip", reason: "digest chat" };
-      const now = this.o.now();
-      if (chat.quiet && inQuietHours(now, this.o.timeZone, chat.quiet))
-        return { action: "hold", untilMs: quietEndsAt(now, this.o.timeZone, chat.quiet) };
-      lang = chat.lang ?? this.o.defaultLang;
-    }
+    const chat = await this.chatView(chatId);
+    if ("action" in chat) return chat;
+    if (chat.topics && !article.topics.some((t) => chat.topics?.includes(t))) return { action: "skip", reason: "unsubscribed" };
     const related = await this.relatedOf(article, data.related);
-    return { action: "send", call: this.articleCall(chatId, article, lang, related) };
+    return { action: "send", call: this.articleCall(chatId, article, chat.lang, related) };
+  }
+
+  /**
+   * Several new articles for one chat (a busy hour) as one message that lists them, newest first,
+   * each with a link to the article and a deep link to it with its related articles; one that is
+   * left alone after the checks goes in the full format.
+   */
+  readonly renderBundle: BundleRenderFn = async (chatId, payloads) => {
+    const chat = await this.chatView(chatId);
+    if ("action" in chat) return chat;
+    const skipped: number[] = [];
+    const wanted: Array<{ i: number; article: Article; related: string[] | undefined }> = [];
+    for (const [i, payload] of payloads.entries()) {
+      const parsed = payload.kind === "render" && payload.type === "article" ? RENDER_SCHEMAS.article.safeParse(payload.data) : undefined;
+      const article = parsed?.success ? await this.article(parsed.data.articleId) : undefined;
+      if (!parsed?.success || !article || (chat.topics && !article.topics.some((t) => chat.topics?.includes(t)))) skipped.push(i);
+      else wanted.push({ i, article, related: parsed.data.related });
+    }
+    const only = wanted.length === 1 ? wanted[0] : undefined;
+    if (only) {
+      const related = await this.relatedOf(only.article, only.related);
+      return { action: "send", call: this.articleCall(chatId, only.article, chat.lang, related), included: [only.i], skipped, left: [] };
+    }
+    if (wanted.length === 0) return { action: "skip", reason: "nothing left to send" };
+    const m = messages(chat.lang);
+    const bot = this.botUsername;
+    const { html, included } = formatBundle(
+      wanted.map((w) => w.article),
+      {
+        timeZone: this.o.timeZone,
+        locale: chat.lang,
+        header: m.bundleHeader({ count: wanted.length }),
+        relatedLabel: m.related(),
+        relatedUrl: (a) => (bot ? `https://t.me/${bot}?start=a_${articleShortId(a.id)}` : null),
+      },
+    );
+    const inBundle = new Set(included.map((a) => a.id));
+    return {
+      action: "send",
+      call: { method: "sendMessage", params: { chat_id: chatId, text: html, parse_mode: "HTML", link_preview_options: { is_disabled: true } } },
+      included: wanted.filter((w) => inBundle.has(w.article.id)).map((w) => w.i),
+      skipped,
+      left: wanted.filter((w) => !inBundle.has(w.article.id)).map((w) => w.i),
+    };
+  };
+
+  private async article(id: string): Promise<Article | undefined> {
+    return this.o.index.get(id) ?? (await this.o.archive.get(id));
+  }
+
+  /** The chat's language and topics, or why nothing goes to it now (the channel takes everything, in the default language). */
+  private async chatView(chatId: number): Promise<{ lang: Lang; topics?: readonly string[] } | { action: "skip"; reason: string } | { action: "hold"; untilMs: number }> {
+    if (chatId === this.channelId) return { lang: this.o.defaultLang };
+    const chat = await this.o.chats.get(chatId);
+    // A post queued for the channel in an earlier run (channels have no chat record).
+    if (!chat && chatId < 0 && this.channelPending) return { action: "hold", untilMs: this.o.now() + 60_000 };
+    if (!chat || !chat.active) return { action: "skip", reason: "chat inactive" };
+    if (chat.digestAt) return { action: "skip", reason: "digest chat" };
+    const now = this.o.now();
+    if (chat.quiet && inQuietHours(now, this.o.timeZone, chat.quiet)) return { action: "hold", untilMs: quietEndsAt(now, this.o.timeZone, chat.quiet) };
+    return { lang: chat.lang ?? this.o.defaultLang, topics: chat.topics };
   }
 
   private async relatedOf(article: Article, ids: readonly string[] | undefined): Promise<Article[]> {

@@ -4,6 +4,8 @@ import { h } from "./escape.js";
 const en = {
   readMore: () => "Read more",
   related: () => "Related",
+  bundleHeader: (p: { count: number }) => `${p.count} new article${p.count === 1 ? "" : "s"}`,
+  articleGone: () => "This article is no longer in the archive. /latest shows the newest ones.",
   topicsHeader: (p: { count: number }): string =>
     p.count === 0 ? "No topics are configured yet." : "<b>Topics</b>: tap to follow or unfollow.",
   topicButton: (p: { name: string; on: boolean }) => `${p.on ? "✅" : "➕"} ${p.name}`,
@@ -43,6 +45,8 @@ export type ReadingMessages = typeof en;
 
 const zhCN: ReadingMessages = {
   readMore: () => "阅读全文",
+  bundleHeader: (p: { count: number }) => `${p.count} 条新文章`,
+  articleGone: () => "这篇文章已不在存档中。/latest 可查看最新文章。",
   related: () => "相关阅读",
   topicsHeader: (p) => (p.count === 0 ? "目前还没有设置栏目。" : "<b>栏目</b>：点击即可关注或取消关注。"),
   topicButton: (p) => `${p.on ? "✅" : "➕"} ${p.name}`,

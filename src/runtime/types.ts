@@ -3,7 +3,7 @@ import type { Article } from "../articles/article.js";
 import type { DeadLetter } from "../delivery/deadletter.js";
 import type { EnqueueInput, FanOutInput } from "../delivery/outbox.js";
 import type { ChatStatus, DeliveryStats, RetryPolicy, SenderEvent } from "../delivery/sender-options.js";
-import type { RenderFn } from "../delivery/types.js";
+import type { BundleRenderFn, RenderFn } from "../delivery/types.js";
 import type { ScheduleCron } from "../feeds/scheduler.js";
 import type { UpdateDeduper } from "../http/dedupe.js";
 import type { KeyedLock } from "../store/lock.js";
@@ -38,6 +38,8 @@ export interface DeliveryDeps {
   call: ApiCall;
   chats: ChatStatus;
   render: RenderFn;
+  /** Several waiting articles for one chat as one message (config `delivery.bundle`); undefined: one message each. */
+  bundle?: { minArticles: number; maxArticles: number; render: BundleRenderFn } | undefined;
   retry: Partial<RetryPolicy>;
   /** Chats never dropped on 403 (the newsroom: tips and alerts wait until it is reachable). */
   neverDrop: (chatId: number) => boolean;
