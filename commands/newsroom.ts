@@ -80,6 +80,7 @@ export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> 
         lag: Math.round(d.lagSeconds),
         rateLimited: d.rateLimited429,
       }),
+      ctx.m.statsBacklog({ messages: d.backlogMessages, minutes: Math.round(d.drainSeconds / 60), rate: d.sendRatePerSecond }),
       ...dead.map((x) => ctx.m.statsDeadLetter({ chatId: x.chatId, error: x.error.slice(0, 120) })),
       ctx.m.statsTips({ byStatus: Object.entries(tips).map(([s, n]) => `${s} ${n}`).join(", ") }),
     ];

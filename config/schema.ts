@@ -122,6 +122,8 @@ export const DeliverySchema = z
         maxDelaySeconds: z.number().positive().default(300),
       })
       .prefault({}),
+    /** The newsroom is told once when sending the waiting backlog would take longer than this (and again when it caught up). Default 30. */
+    backlogAlertMinutes: z.number().positive().default(30),
     /** Several articles waiting for one chat go out as one message that lists them (Telegram's budget is messages, not articles). */
     bundle: z
       .object({

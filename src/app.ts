@@ -64,6 +64,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     onEvent: deliveryEventLogger(logger),
   });
   metrics.setOutboxDepthSource(() => delivery.pendingCount());
+  metrics.setBudgetSource(() => delivery.stats());
   const distribution = new Distribution({ topics: config.topics, relatedCount, index: library.index, chats, outbox: delivery, channel: renderer, handedOff: store.namespace(NS.handedOff), logger });
   const scheduler = createFeedScheduler({ config, state: store.namespace(NS.feeds), library, distribution, delivery, runtime, metrics, newsroom: newsroom.policy, logger, now });
   const digests = new DigestRunner({ chats, index: library.index, outbox: delivery, state: store.namespace(NS.digests), timeZone: config.timezone, defaultLang: config.locale, logger, now, wasDistributed: (id) => distribution.wasDistributed(id) });
@@ -78,5 +79,5 @@ export async function createApp(deps: AppDeps): Promise<App> {
   });
   const features = botFeatures({ config, logger, store, chats, langs, index: library.index, library, renderer, delivery, scheduler, digests, tipLine, distribution, newsroomPolicy: newsroom.policy, now });
   const bot = createBot({ token: config.botToken, apiRoot: config.apiRoot, defaultLang: config.locale, langs, logger, makeTelegram: telegram.replies, onUpdate: (kind, ok) => metrics.updateHandled(kind, ok), features });
-  return runApp({ config, logger, sleep, store, runtime, metrics, chats, library, renderer, delivery, scheduler, digests, tipLine, bot, onFatal: deps.onFatal });
+  return runApp({ config, logger, sleep, store, runtime, metrics, chats, library, renderer, delivery, scheduler, digests, tipLine, bot, newsroom: newsroom.policy, onFatal: deps.onFatal });
 }

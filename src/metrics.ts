@@ -11,6 +11,9 @@ export type FeedPollResult = "ok" | "not-modified" | FeedErrorKind;
 /** Where a Bot API 429 came from: a message send, or any other call (answerCallbackQuery, …). */
 export type RateLimitSource = "send" | "other";
 
+/** Reads the delivery budget figures for a scrape. */
+export type BudgetSource = () => { backlogMessages: number; drainSeconds: number };
+
 /** Reads the current outbox depth for a scrape; may be async (store query). */
 export type DepthSource = () => number | Promise<number>;
 
@@ -32,6 +35,8 @@ export interface Metrics {
   lastSuccessfulPollAtMs(): number | undefined;
   /** Where the outbox depth gauge reads from at scrape time; unset means the gauge reports 0. */
   setOutboxDepthSource(source: DepthSource): void;
+  /** Where the backlog-in-messages and drain-time gauges read from at scrape time. */
+  setBudgetSource(source: BudgetSource): void;
   /** A tip was stored (counted once per tip, not per attachment). */
   tipReceived(): void;
   /** A webhook request was answered with `status` (200, 400, 401, 405, 413). */
@@ -132,6 +137,23 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
       }
     },
   });
+  let budgetSource: BudgetSource | undefined;
+  new Gauge({
+    name: "newsdesk_delivery_backlog_messages",
+    help: "Messages it takes to send what waits now (a bundle counts once).",
+    registers,
+    collect() {
+      this.set(budgetSource?.().backlogMessages ?? 0);
+    },
+  });
+  new Gauge({
+    name: "newsdesk_delivery_drain_seconds",
+    help: "Projected time to send the waiting backlog at the current rate.",
+    registers,
+    collect() {
+      this.set(budgetSource?.().drainSeconds ?? 0);
+    },
+  });
   const tips = new Counter({ name: "newsdesk_tips_received_total", help: "Tips stored.", registers });
   const webhook = new Counter({
     name: "newsdesk_webhook_requests_total",
@@ -171,6 +193,9 @@ export function createMetrics(opts: MetricsOptions = {}): Metrics {
     lastSuccessfulPollAtMs: () => lastSuccessMs,
     setOutboxDepthSource(source) {
       depthSource = source;
+    },
+    setBudgetSource(source) {
+      budgetSource = source;
     },
     tipReceived() {
       tips.inc();

@@ -8,6 +8,7 @@ import type { Logger } from "../log.js";
 import type { Metrics } from "../metrics.js";
 import type { DeliveryQueue, Runtime } from "../runtime/types.js";
 import type { StaffPolicy } from "../bot/staff.js";
+import { newsroomNotifier } from "../newsroom/notify.js";
 import type Keyv from "keyv";
 
 /** What the feed side needs: where articles go, and whom to tell when a feed is down. */
@@ -32,10 +33,7 @@ export function createFeedScheduler(d: FeedDeps): FeedScheduler {
   const { config, library, runtime, metrics, now } = d;
   const lang = config.locale;
   const feedName = (id: string) => config.feeds.find((f) => f.id === id)?.name ?? id;
-  const tellNewsroom = async (text: string) => {
-    const chatId = d.newsroom.newsroomChatId;
-    if (chatId !== undefined) await d.delivery.enqueue({ chatId, priority: "broadcast", payload: { kind: "call", method: "sendMessage", params: { text, parse_mode: "HTML" } } });
-  };
+  const tellNewsroom = newsroomNotifier(d.delivery, d.newsroom);
   return new FeedScheduler({
     feeds: config.feeds.map((f) => ({ id: f.id, url: f.url, name: f.name ?? "", topics: f.topics })),
     poll: config.poll,

@@ -1,7 +1,9 @@
-import type { Telegraf } from "telegraf";
 import type { AppConfig } from "../../config/load.js";
 import type { Library } from "../articles/library.js";
-import type { NewsdeskContext } from "../bot/context.js";
+import type { StaffPolicy } from "../bot/staff.js";
+import { messages } from "../i18n/index.js";
+import { BacklogWatch, newsroomNotifier } from "../newsroom/notify.js";
+import type { NewsdeskBot } from "../bot/bot.js";
 import { registerCommands, waitForTelegram } from "../bot/launch.js";
 import type { ChatRepo } from "../chats/repo.js";
 import type { Sleep } from "../delivery/time.js";
@@ -19,7 +21,7 @@ import type { TipLine } from "../tips/index.js";
 
 /** The running application, as main and the end-to-end tests use it. */
 export interface App {
-  bot: Telegraf<NewsdeskContext>;
+  bot: NewsdeskBot;
   store: Store;
   /** Prometheus metrics served on /metrics. */
   metrics: Metrics;
@@ -34,6 +36,8 @@ export interface App {
   stop(): Promise<void>;
   /** Runs one digest round now (a timer does it every 30 s); returns the digests enqueued. For tests. */
   tickDigests(): Promise<number>;
+  /** Checks the delivery backlog against `delivery.backlogAlertMinutes` now (the same timer does it). For tests. */
+  checkBacklog(): Promise<void>;
 }
 
 /** The built parts, handed from createApp. */
@@ -51,7 +55,8 @@ export interface AppParts {
   scheduler: FeedScheduler;
   digests: DigestRunner;
   tipLine: TipLine;
-  bot: Telegraf<NewsdeskContext>;
+  bot: NewsdeskBot;
+  newsroom: StaffPolicy;
   onFatal?: ((err: unknown) => void) | undefined;
 }
 
@@ -78,6 +83,14 @@ export function runApp(p: AppParts): App {
     if (event.kind === "tips") tipLine.kick();
   });
   runtime.follow({ chats: p.chats, index: p.library, archive: p.library.archive });
+  const tell = newsroomNotifier(delivery, p.newsroom);
+  const staffWords = messages(config.locale);
+  const backlog = new BacklogWatch({
+    stats: () => delivery.stats(),
+    boundSeconds: config.delivery.backlogAlertMinutes * 60,
+    alert: (x) => tell(staffWords.backlogAlert(x)),
+    recovered: () => tell(staffWords.backlogRecovered()),
+  });
 
   async function start(): Promise<void> {
     const chats = await p.chats.load();
@@ -97,7 +110,9 @@ export function runApp(p: AppParts): App {
     scheduler.start();
     digestTimer = setInterval(() => {
       p.library.prune();
-      if (runtime.isLeader) digests.tick().catch((err: unknown) => logger.error({ err }, "digest tick failed"));
+      if (!runtime.isLeader) return;
+      digests.tick().catch((err: unknown) => logger.error({ err }, "digest tick failed"));
+      backlog.check().catch((err: unknown) => logger.error({ err }, "backlog check failed"));
     }, DIGEST_TICK_MS);
     digestTimer.unref();
     registerCommands(bot, config.locale).catch((err: unknown) => logger.warn({ err }, "setMyCommands failed"));
@@ -118,7 +133,9 @@ export function runApp(p: AppParts): App {
       },
     });
     if (config.mode.kind === "webhook") return;
-    // launch() resolves only when polling stops; it also deletes a stale webhook first.
+    // launch() resolves only when polling stops; it also deletes a stale webhook first. Updates are
+    // queued per chat, so the next batch is fetched without waiting for this one's slowest update.
+    bot.detached = true;
     polling = bot.launch({ dropPendingUpdates: false }, () => {
       logger.info({ bot: bot.botInfo?.username }, "long polling started");
     });
@@ -134,6 +151,7 @@ export function runApp(p: AppParts): App {
       bot.stop("shutdown");
       await polling.catch(() => undefined);
     }
+    await bot.runner.whenIdle();
     clearInterval(digestTimer);
     // In parallel: a feed round being cut short must not delay recording the sends in flight.
     await Promise.all([scheduler.stop(), delivery.stop()]);
@@ -143,5 +161,5 @@ export function runApp(p: AppParts): App {
     await store.close();
   }
 
-  return { bot, store, metrics: p.metrics, scheduler, delivery, tipLine, start, stop, tickDigests: () => digests.tick() };
+  return { bot, store, metrics: p.metrics, scheduler, delivery, tipLine, start, stop, tickDigests: () => digests.tick(), checkBacklog: () => backlog.check() };
 }

@@ -1,4 +1,6 @@
 import { Context, Telegraf, type Composer, type Telegram } from "telegraf";
+import { floodGuard } from "./flood.js";
+import { UpdateRunner } from "./update-runner.js";
 import type { UserFromGetMe } from "telegraf/types";
 import { langFromUserCode, messages, type Lang } from "../i18n/index.js";
 import type { Logger } from "../log.js";
@@ -28,10 +30,26 @@ export interface BotDeps {
   onUpdate?: (kind: string, ok: boolean) => void;
 }
 
+/**
+ * telegraf's bot whose updates go through an UpdateRunner: per chat in order, across chats side by
+ * side. In polling mode (`detached`) the next batch is fetched at once instead of after the slowest
+ * update of this one; a webhook request still waits for its own update.
+ */
+export class NewsdeskBot extends Telegraf<NewsdeskContext> {
+  readonly runner = new UpdateRunner();
+  /** Set for long polling: handleUpdate returns as soon as the update is queued. */
+  detached = false;
+
+  override handleUpdate(...args: Parameters<Telegraf<NewsdeskContext>["handleUpdate"]>): Promise<void> {
+    const done = this.runner.run(args[0], () => super.handleUpdate(...args));
+    return this.detached ? Promise.resolve() : done;
+  }
+}
+
 /** Builds the bot; no I/O happens until it is launched or handed an update. */
-export function createBot(deps: BotDeps): Telegraf<NewsdeskContext> {
+export function createBot(deps: BotDeps): NewsdeskBot {
   const make = deps.makeTelegram;
-  const bot = new Telegraf<NewsdeskContext>(deps.token, {
+  const bot = new NewsdeskBot(deps.token, {
     telegram: { apiRoot: deps.apiRoot ?? "https://api.telegram.org", webhookReply: false },
     handlerTimeout: 60_000,
     // Each update's context gets the app's client instead of a plain one (telegraf makes one per update).
@@ -48,6 +66,8 @@ export function createBot(deps: BotDeps): Telegraf<NewsdeskContext> {
     deps.onUpdate?.(ctx.updateType, true);
   });
 
+  // One user's flood of commands must not spend everyone's Telegram budget.
+  bot.use(floodGuard({ logger: deps.logger, arrivedAt: (u) => bot.runner.arrivedAt(u) }));
   for (const feature of deps.features) bot.use(feature);
   // Last in line: a button no feature claimed (an old keyboard, forged or garbage data) is still
   // answered, or the reader's client shows it spinning until it times out.

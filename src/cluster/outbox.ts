@@ -59,6 +59,8 @@ export class ClusterOutbox implements DeliveryQueue {
   private readonly processor: DeliveryProcessor;
   private readonly redisDead: RedisDeadLetters;
   private readonly limiterMs: number;
+  /** The shared queue's rate: the drain estimate of /stats. */
+  private readonly ratePerSecond: number;
   private readonly clockNow: () => number;
   private depth = { pending: 0, deadLetters: 0, oldestAt: undefined as number | undefined };
   private depthTimer: NodeJS.Timeout | undefined;
@@ -74,6 +76,7 @@ export class ClusterOutbox implements DeliveryQueue {
     // One job per window: a fixed window of `max` jobs would let two bursts meet inside one
     // rolling second; one per ceil(1000/rate)+1 ms keeps any rolling second at or under the rate.
     this.limiterMs = Math.ceil(1000 / (c.globalPerSecond ?? 29)) + 1;
+    this.ratePerSecond = c.globalPerSecond ?? 29;
     this.processor = new DeliveryProcessor({
       telegram: c.telegram,
       chats: c.chats,
@@ -180,6 +183,9 @@ export class ClusterOutbox implements DeliveryQueue {
       inFlight: 0,
       lagSeconds: oldest === undefined ? 0 : Math.max(0, (this.clockNow() - oldest) / 1000),
       deadLetterTotal: this.depth.deadLetters,
+      backlogMessages: this.depth.pending,
+      sendRatePerSecond: this.ratePerSecond,
+      drainSeconds: this.depth.pending / this.ratePerSecond,
     };
   }
 

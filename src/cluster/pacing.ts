@@ -36,6 +36,15 @@ redis.call("ZADD", KEYS[2], now, ARGV[3])
 redis.call("PEXPIRE", KEYS[2], 2000)
 return 0`;
 
+/** The send finished: the chat's next slot counts from now (Telegram sees a request when it arrives). */
+const SETTLE = `
+local t = redis.call("TIME")
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local gap = tonumber(ARGV[1])
+local nextAt = tonumber(redis.call("GET", KEYS[1]) or "0")
+if now + gap > nextAt then redis.call("SET", KEYS[1], now + gap, "PX", gap + 1000) end
+return 0`;
+
 /**
  * A 429 for one chat: that chat waits ARGV[1] ms; when 429s came from ARGV[2] different chats
  * within ARGV[3] ms, the whole bot pauses (answers 1) instead. KEYS: chat next-at, recent-429 set,
@@ -95,8 +104,10 @@ export class RedisPacing implements SendPacing {
     return Number(await this.redis.eval(TAKE, { keys, arguments: args }));
   }
 
-  settle(): void {
-    // Spacing counts from the take: the script cannot see when a request arrived.
+  settle(chatId: number): void {
+    // A first request on a new connection may arrive late: spacing also counts from its end.
+    const gap = chatId < 0 ? this.groupMs : this.privateMs;
+    this.redis.eval(SETTLE, { keys: [this.chatKey(chatId)], arguments: [String(gap)] }).catch(() => undefined);
   }
 
   async rateLimited(chatId: number, retryAfterSeconds: number): Promise<RateLimitScope> {

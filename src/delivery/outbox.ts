@@ -322,6 +322,24 @@ export class Outbox {
     return this.singles.reduce((n, q) => n + q.size, 0) + this.jobs.reduce((n, j) => n + j.remaining, 0);
   }
 
+  /**
+   * Messages it takes to send what is waiting now: every single, and for fan-outs the sum of their
+   * recipients, or with bundling the largest job (a chat's articles go as one message). Held
+   * deliveries (quiet hours, backoff) more than a minute away are not counted.
+   */
+  backlogMessages(bundling: boolean): number {
+    const soon = this.clock.now() + 60_000;
+    let singles = 0;
+    for (const q of this.singles) for (const s of q.values()) if (s.notBefore <= soon) singles++;
+    let bulkMax = 0;
+    let others = 0;
+    for (const j of this.jobs) {
+      if (bundling && j.meta.priority === "bulk") bulkMax = Math.max(bulkMax, j.remaining);
+      else others += j.remaining;
+    }
+    return singles + bulkMax + others;
+  }
+
   /** Creation time (ms) of the oldest pending delivery, if any. */
   oldestPendingAt(): number | undefined {
     let oldest = Infinity;

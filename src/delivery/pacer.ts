@@ -44,6 +44,8 @@ export class Pacer {
   private scheduledAt = 0;
   /** Running estimate of half a call's duration, ms. */
   private oneWayMs = 0;
+  /** The last few measurements of it. */
+  private readonly oneWaySamples: number[] = [];
   private last429At = 0;
   private readonly chats = new Map<number, ChatState>();
   private takesSincePrune = 0;
@@ -77,7 +79,9 @@ export class Pacer {
     let at = this.globalPausedUntil;
     const n = this.globalTimes.length;
     // The window holds estimated arrival times; a message sent now arrives about `oneWayMs` later.
-    if (n >= this.globalLimit) at = Math.max(at, this.globalTimes[n - this.globalLimit]! + WINDOW_MS - this.oneWayMs);
+    // Counted with the shortest recent one-way time, not the average: after a slow first request (a
+    // new connection) the average is too high, and a message sent "just in time" would arrive early.
+    if (n >= this.globalLimit) at = Math.max(at, this.globalTimes[n - this.globalLimit]! + WINDOW_MS - Math.min(this.oneWayMs, this.minOneWayMs()));
     // Even spacing (a virtual schedule with half an interval of slack, so a late timer is made up
     // rather than lost): a burst would reach Telegram as a lump, and network jitter then pushes a
     // 31st message into somebody's one-second window.
@@ -134,6 +138,8 @@ export class Pacer {
     // messages pile onto them. The running estimate keeps the steady state at full rate.
     const oneWayMs = (now - token.takenAt) / 2;
     this.oneWayMs = this.oneWayMs * 0.8 + oneWayMs * 0.2;
+    this.oneWaySamples.push(oneWayMs);
+    if (this.oneWaySamples.length > 32) this.oneWaySamples.shift();
     const i = this.globalTimes.lastIndexOf(token.arrivalAt);
     if (i < 0) return;
     this.globalTimes[i] = token.takenAt + oneWayMs;
@@ -175,6 +181,12 @@ export class Pacer {
   /** Number of chats with pacing state held in memory (bounded by recent activity). */
   get trackedChats(): number {
     return this.chats.size;
+  }
+
+  private minOneWayMs(): number {
+    let min = Infinity;
+    for (const v of this.oneWaySamples) if (v < min) min = v;
+    return min === Infinity ? 0 : min;
   }
 
   private recover(now: number): void {

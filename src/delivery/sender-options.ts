@@ -69,6 +69,12 @@ export interface DeliveryStats {
   lagSeconds: number;
   /** Dead letters in the store, all runs. */
   deadLetterTotal: number;
+  /** Messages it takes to send what waits now (bundles count once). */
+  backlogMessages: number;
+  /** Messages per second of the last minute (the allowed rate before the first send). */
+  sendRatePerSecond: number;
+  /** backlogMessages at sendRatePerSecond: when everyone will have everything waiting now. */
+  drainSeconds: number;
 }
 
 /** Logs delivery events (warnings for failures); a private chat id is a reader's id, so only the chat type is logged. */

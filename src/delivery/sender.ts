@@ -6,6 +6,8 @@ import type { Delivery, TelegramCall } from "./types.js";
 
 export type { ChatStatus, DeliveryStats, RetryPolicy, SenderEvent, SenderOptions } from "./sender-options.js";
 
+const RATE_WINDOW_MS = 60_000;
+
 /** The worker: takes deliveries from the outbox by priority and sends them within the limits. */
 export class Sender {
   private readonly o: Required<Omit<SenderOptions, "render" | "retry" | "renderBundle" | "bundle">> & Pick<SenderOptions, "render" | "renderBundle" | "bundle">;
@@ -21,6 +23,8 @@ export class Sender {
   private loop: Promise<void> | undefined;
   private unsubscribe: (() => void) | undefined;
   private idleWaiters: (() => void)[] = [];
+  /** Times of the sends of the last RATE_WINDOW_MS, for the drain estimate. */
+  private readonly recentSends: number[] = [];
 
   constructor(options: SenderOptions) {
     const clock = options.clock ?? systemClock;
@@ -63,8 +67,17 @@ export class Sender {
   /** Current counters. */
   stats(): DeliveryStats {
     const oldest = this.o.outbox.oldestPendingAt();
+    const now = this.o.clock.now();
+    while (this.recentSends.length > 0 && this.recentSends[0]! < now - RATE_WINDOW_MS) this.recentSends.shift();
+    // The rate of the last minute; before anything went out, the rate the pacer allows.
+    const measured = this.recentSends.length / (RATE_WINDOW_MS / 1000);
+    const rate = measured > 0 ? measured : this.o.pacer.globalPerSecond;
+    const backlog = this.o.outbox.backlogMessages(this.o.bundle !== undefined);
     return {
       ...this.counters,
+      backlogMessages: backlog,
+      sendRatePerSecond: Math.round(rate * 10) / 10,
+      drainSeconds: backlog / rate,
       pending: this.o.outbox.pendingCount(),
       inFlight: this.running.size,
       lagSeconds: oldest === undefined ? 0 : Math.max(0, (this.o.clock.now() - oldest) / 1000),
@@ -151,7 +164,7 @@ export class Sender {
         call = rendered.call;
       }
       await this.o.telegram.call(call.method, { ...call.params, chat_id: d.chatId });
-      this.counters.sent++;
+      this.counted();
       this.policy.succeeded();
       return this.settle(() => outbox.complete(d));
     } catch (raw) {
@@ -186,7 +199,7 @@ export class Sender {
       sending = rendered.included.map((i) => ds[i]!);
       method = rendered.call.method;
       await this.o.telegram.call(rendered.call.method, { ...rendered.call.params, chat_id: chatId });
-      this.counters.sent++;
+      this.counted();
       if (sending.length > 1) this.counters.bundled += sending.length;
       this.policy.succeeded();
       for (const d of sending) await this.settle(() => outbox.complete(d));
@@ -254,6 +267,13 @@ export class Sender {
         await this.o.sleep(Math.min(30_000, 250 * 2 ** attempt), this.stopCtl.signal);
       }
     }
+  }
+
+  private counted(): void {
+    this.counters.sent++;
+    const now = this.o.clock.now();
+    this.recentSends.push(now);
+    if (this.recentSends.length > 4000) this.recentSends.splice(0, this.recentSends.length - 2000);
   }
 
   private poke(): void {

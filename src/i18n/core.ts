@@ -34,6 +34,7 @@ const en = {
   mediaHint: () => "To send this to our newsroom as a tip, start with /tip. To find articles, send me words.",
   /** Plain text (a callback answer, at most 200 characters): a button nothing handles any more. */
   unknownButton: () => "This button no longer works. Send /help to see what I can do.",
+  slowDown: () => "That is a lot of requests at once. Please wait a minute; I will answer again then.",
 };
 
 export type CoreMessages = typeof en;
@@ -70,6 +71,7 @@ const zhCN: CoreMessages = {
   notInGroup: () => "请在与我的私聊中使用这个命令。",
   mediaHint: () => "如需把它作为报料发给编辑部，请先发送 /tip。想找文章，直接发关键词给我。",
   unknownButton: () => "这个按钮已失效。发送 /help 查看可用的命令。",
+  slowDown: () => "请求太多了，请稍等一分钟再试，届时我会继续回答。",
 };
 
 export const core = { en, "zh-CN": zhCN } as const;

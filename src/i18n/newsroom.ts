@@ -13,7 +13,12 @@ const en = {
   statsDeliveries: (p: { pending: number; sent: number; failed: number; dead: number; lag: number; rateLimited: number }) =>
     `Deliveries: ${p.pending} pending, ${p.sent} sent, ${p.failed} failed attempts, ${p.dead} dead-lettered, lag ${p.lag}s, 429s ${p.rateLimited}`,
   statsTips: (p: { byStatus: string }) => `Tips: ${h(p.byStatus || "none")}`,
-  statsDeadLetter: (p: { chatId: number; error: string }) => `  ✗ chat ${p.chatId}: ${h(p.error)}`,
+  statsDeadLetter: (p: { chatId: number; error: string }) => `  ✗ ${p.chatId > 0 ? "a reader" : `chat ${h(String(p.chatId))}`}: ${h(p.error)}`,
+  statsBacklog: (p: { messages: number; minutes: number; rate: number }) =>
+    `Backlog: about ${h(String(p.messages))} messages, ${p.minutes < 1 ? "under a minute" : `about ${h(String(p.minutes))} min`} to send at ${h(String(p.rate))} msg/s`,
+  backlogAlert: (p: { messages: number; minutes: number }) =>
+    `⚠️ Deliveries are falling behind: about ${h(String(p.messages))} messages wait, about ${h(String(p.minutes))} min at Telegram's rate. New articles reach readers late.`,
+  backlogRecovered: () => "✅ Deliveries have caught up.",
   feedsTitle: (p: { count: number }) => `<b>Feeds</b> (${p.count})`,
   feedsEmpty: () => "No feeds are configured.",
   feedLine: (p: { icon: string; feed: string; lastOk: string; items: number; next: string; error: string }) =>
@@ -46,7 +51,10 @@ const zhCN: NewsroomMessages = {
   statsDeliveries: (p) =>
     `推送：待发 ${p.pending}，已发 ${p.sent}，失败尝试 ${p.failed}，死信 ${p.dead}，延迟 ${p.lag} 秒，429 共 ${p.rateLimited} 次`,
   statsTips: (p) => `报料：${h(p.byStatus || "无")}`,
-  statsDeadLetter: (p) => `  ✗ 聊天 ${p.chatId}：${h(p.error)}`,
+  statsDeadLetter: (p) => `  ✗ ${p.chatId > 0 ? "一位读者" : `聊天 ${h(String(p.chatId))}`}：${h(p.error)}`,
+  statsBacklog: (p) => `积压：约 ${h(String(p.messages))} 条消息，按每秒 ${h(String(p.rate))} 条${p.minutes < 1 ? "不到 1 分钟" : `约需 ${h(String(p.minutes))} 分钟`}发完`,
+  backlogAlert: (p) => `⚠️ 推送积压：约 ${h(String(p.messages))} 条消息待发，按 Telegram 的速率约需 ${h(String(p.minutes))} 分钟，新文章会迟到。`,
+  backlogRecovered: () => "✅ 推送积压已清空。",
   feedsTitle: (p) => `<b>信息源</b>（${p.count} 个）`,
   feedsEmpty: () => "还没有配置信息源。",
   feedLine: (p) =>

@@ -4,6 +4,7 @@ import { h } from "./escape.js";
 const en = {
   readMore: () => "Read more",
   related: () => "Related",
+  /** Plain text (escaped where it is used). */
   bundleHeader: (p: { count: number }) => `${p.count} new article${p.count === 1 ? "" : "s"}`,
   articleGone: () => "This article is no longer in the archive. /latest shows the newest ones.",
   topicsHeader: (p: { count: number }): string =>

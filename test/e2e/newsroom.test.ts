@@ -47,6 +47,7 @@ describe("staff commands: from the newsroom they work, from anyone else they are
     expect(stats).toContain("• 新能源: 1");
     expect(stats).toContain("• 旅游: 0");
     expect(stats).toMatch(/Deliveries: 0 pending, 1 sent/);
+    expect(stats).toMatch(/Backlog: about 0 messages, under a minute to send at [\d.]+ msg\/s/);
 
     const feeds = (await inNewsroom(h, "/feeds")).text!;
     expect(feeds).toContain("Feeds (1)");
