@@ -34,6 +34,7 @@ RUN npm run build
 # --- runtime: no compiler, no dev dependencies, no npm run in the process tree.
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production \
+    HTTP_HOST=0.0.0.0 \
     NEWSDESK_CONFIG=/config/newsdesk.yaml \
     NEWSDESK_STORE=sqlite:///app/data/newsdesk.sqlite
 WORKDIR /app

@@ -331,6 +331,7 @@ async function runScenario(sc: Scenario, opts: { backlog: number; timeoutS: numb
     }
     tracker.scan();
     const rejected429 = double.stats().rejected429 - base429;
+    if (process.env.SURGE_DEBUG_429) console.log("first sends:", double.calls.filter((x) => x.method === "sendMessage").slice(0, 34).map((x) => `${x.at - t0}${x.ok ? "" : "!"}`).join(" "));
     if (process.env.SURGE_DEBUG_429) for (const c of double.calls.filter((x) => !x.ok && x.errorCode === 429)) console.log("429:", c.method, c.params.chat_id, c.at - t0);
     const dstats = started.delivery.stats();
 

@@ -79,6 +79,7 @@ export function loadConfig(
     warnings,
     config: {
       ...file,
+      http: { ...file.http, host: e.HTTP_HOST ?? file.http.host },
       newsroom: { ...file.newsroom, chatId: newsroomChatId },
       botToken: e.BOT_TOKEN,
       apiRoot: e.TELEGRAM_API_ROOT.replace(/\/+$/, ""),
@@ -100,6 +101,7 @@ const ENV_KEYS = [
   "WEBHOOK_URL",
   "WEBHOOK_SECRET",
   "PORT",
+  "HTTP_HOST",
   "LOG_LEVEL",
 ] as const;
 

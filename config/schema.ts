@@ -260,6 +260,8 @@ export const EnvSchema = z
       .transform(Number)
       .refine((n) => n >= 0 && n < 65536, "expected a port number (0 turns the HTTP server off in polling mode)")
       .optional(),
+    /** Interface of the HTTP server (overrides `http.host`), e.g. 0.0.0.0 in a container. */
+    HTTP_HOST: z.string().min(1).optional(),
     LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   })
   // Runs even when another variable failed, so every problem shows in one run. The values of

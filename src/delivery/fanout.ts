@@ -101,9 +101,10 @@ export class FanoutJob {
 
   /**
    * Next recipient whose chat is ready, or the earliest time one could be. Recipients whose chat is
-   * busy are set aside (in memory: after a crash they are simply handed out again).
+   * busy are set aside (in memory: after a crash they are simply handed out again); `deferredOnly`
+   * looks at those only.
    */
-  async next(now: number, chatReadyAt: (chatId: number) => number): Promise<Delivery | { wakeAt: number }> {
+  async next(now: number, chatReadyAt: (chatId: number) => number, deferredOnly = false): Promise<Delivery | { wakeAt: number }> {
     let wakeAt = Infinity;
     for (let i = 0; i < this.deferred.length; i++) {
       const d = this.deferred[i]!;
@@ -114,6 +115,7 @@ export class FanoutJob {
       }
       wakeAt = Math.min(wakeAt, at);
     }
+    if (deferredOnly) return { wakeAt };
     let scanned = 0;
     while (this.pointer < this.meta.total && this.deferred.length < MAX_DEFERRED && scanned < 256) {
       const index = this.pointer;

@@ -181,11 +181,15 @@ export class Outbox {
         }
         wakeAt = Math.min(wakeAt, at);
       }
-      for (const job of this.jobs) {
-        if (priorityRank(job.meta.priority) !== rank || job.exhausted) continue;
-        const got = await job.next(now, chatReadyAt);
-        if ("ref" in got) return got;
-        wakeAt = Math.min(wakeAt, got.wakeAt);
+      // Recipients set aside earlier (their chat was busy) first, whichever job they are in: they
+      // have waited longest, and a later job must not leave them behind the whole of an earlier one.
+      for (const deferredOnly of [true, false]) {
+        for (const job of this.jobs) {
+          if (priorityRank(job.meta.priority) !== rank || job.exhausted) continue;
+          const got = await job.next(now, chatReadyAt, deferredOnly);
+          if ("ref" in got) return got;
+          wakeAt = Math.min(wakeAt, got.wakeAt);
+        }
       }
     }
     return { wakeAt };

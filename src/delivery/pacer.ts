@@ -142,7 +142,12 @@ export class Pacer {
     if (this.oneWaySamples.length > 32) this.oneWaySamples.shift();
     const i = this.globalTimes.lastIndexOf(token.arrivalAt);
     if (i < 0) return;
-    this.globalTimes[i] = token.takenAt + oneWayMs;
+    // A slow call (a new connection) may have reached Telegram late in its round trip: at the latest
+    // the fastest recent return trip before it ended. Counting it there keeps a bunch of slow first
+    // requests from letting a 31st message into their second.
+    // Until a few calls have shown how fast a return trip can be, its end is taken as its arrival.
+    const returnMs = this.oneWaySamples.length >= 5 ? this.minOneWayMs() : 0;
+    this.globalTimes[i] = Math.max(token.takenAt + oneWayMs, now - returnMs);
     this.globalTimes.sort((a, b) => a - b);
   }
 

@@ -139,6 +139,9 @@ describe("loadConfig", () => {
     expect(defaults.ok && defaults.config.http.host).toBe("127.0.0.1");
     const open = loadConfig({ BOT_TOKEN: TOKEN, NEWSDESK_CONFIG: "c.yaml" }, files({ "c.yaml": "http: { host: 0.0.0.0 }" }));
     expect(open.ok && open.config.http.host).toBe("0.0.0.0");
+    // HTTP_HOST wins (the image sets 0.0.0.0: inside a container 127.0.0.1 is unreachable from outside).
+    const env = loadConfig({ BOT_TOKEN: TOKEN, NEWSDESK_CONFIG: "c.yaml", HTTP_HOST: "::" }, files({ "c.yaml": "http: { host: 0.0.0.0 }" }));
+    expect(env.ok && env.config.http.host).toBe("::");
   });
 
   it("refuses the README's example token with a message that states the rule, without echoing it", () => {

@@ -40,15 +40,28 @@ describe("Pacer", () => {
     expect(pacer.chatReadyAt(7)).toBe(start + 1300);
   });
 
-  it("a slow call pushes the global window on: it is counted as arriving halfway through", () => {
+  it("a slow call pushes the global window on: counted as arriving at its end while the return trip is unknown, then halfway through", () => {
     const clock = manualClock();
     const pacer = new Pacer(clock, { globalPerSecond: 1 });
     const start = clock.now();
     const token = pacer.take(1);
     clock.set(start + 400);
     pacer.settle(1, token);
-    // arrival taken as start+200; a new message would arrive ~40 ms (running estimate) after it leaves
-    expect(pacer.globalReadyAt()).toBe(start + 200 + 1000 - 40);
+    // A first call (a new connection) may have arrived late: counted at start+400; a new message
+    // would arrive ~40 ms (running estimate) after it leaves.
+    expect(pacer.globalReadyAt()).toBe(start + 400 + 1000 - 40);
+    // Once a few calls have shown the return trip, a slow one counts as arriving halfway through.
+    for (let i = 0; i < 5; i++) {
+      clock.set(Math.max(clock.now(), pacer.globalReadyAt()));
+      const t = pacer.take(2 + i);
+      clock.set(clock.now() + 400);
+      pacer.settle(2 + i, t);
+    }
+    const taken = clock.now();
+    const last = pacer.take(9);
+    clock.set(taken + 400);
+    pacer.settle(9, last);
+    expect(pacer.globalReadyAt()).toBeLessThan(taken + 400 + 1000 - 150);
   });
 
   it("keeps a group at groupPerMinute in any rolling minute", () => {
