@@ -64,6 +64,7 @@ export function botFeatures(d: FeatureDeps): Array<Composer<NewsdeskContext>> {
       chats,
       index,
       outbox: delivery,
+      paidBroadcast: config.delivery.paidBroadcast.broadcast,
       deliveryStats: () => delivery.stats(),
       tipCounts: () => tipCountsByStatus(store),
       feedHealth: () => scheduler.health(),

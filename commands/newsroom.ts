@@ -24,6 +24,8 @@ export interface NewsroomDeps {
   chats: ChatRepo;
   index: ArticleIndex;
   outbox: Pick<DeliveryQueue, "fanOut" | "deadLetters">;
+  /** /broadcast goes as a paid broadcast (config delivery.paidBroadcast.broadcast). */
+  paidBroadcast?: boolean;
   deliveryStats: () => DeliveryStats;
   tipCounts: () => Promise<Record<string, number>>;
   feedHealth: () => Promise<FeedHealth[]>;
@@ -193,7 +195,12 @@ export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> 
       payload: {
         kind: "call",
         method: "sendMessage",
-        params: { text: `🔴 ${escapeHtml(pending.text)}`, parse_mode: "HTML", link_preview_options: { is_disabled: false } },
+        params: {
+          text: `🔴 ${escapeHtml(pending.text)}`,
+          parse_mode: "HTML",
+          link_preview_options: { is_disabled: false },
+          ...(deps.paidBroadcast ? { allow_paid_broadcast: true } : {}),
+        },
       },
       recipients,
     });

@@ -122,6 +122,17 @@ export const DeliverySchema = z
         maxDelaySeconds: z.number().positive().default(300),
       })
       .prefault({}),
+    /**
+     * Telegram's paid broadcasts (`allow_paid_broadcast`: up to 1000 messages/s past the 30/s limit,
+     * 0.1 Star each from the bot's balance). Off by default: `broadcast` for /broadcast, `topics`
+     * for new articles of those topics.
+     */
+    paidBroadcast: z
+      .object({
+        broadcast: z.boolean().default(false),
+        topics: z.array(z.string().min(1)).default([]),
+      })
+      .prefault({}),
     /** The newsroom is told once when sending the waiting backlog would take longer than this (and again when it caught up). Default 30. */
     backlogAlertMinutes: z.number().positive().default(30),
     /** Several articles waiting for one chat go out as one message that lists them (Telegram's budget is messages, not articles). */
@@ -215,6 +226,10 @@ function crossReferenceIssues(cfg: unknown, ctx: z.RefinementCtx): void {
         ctx.addIssue({ code: "custom", path: ["feeds", i, "topics", j], message: `unknown topic "${t}"` });
     }),
   );
+  list(record(record(root.delivery)?.paidBroadcast)?.topics)?.forEach((t, j) => {
+    if (typeof t === "string" && !topicIds.has(t))
+      ctx.addIssue({ code: "custom", path: ["delivery", "paidBroadcast", "topics", j], message: `unknown topic "${t}"` });
+  });
 }
 
 export type FileConfig = z.infer<typeof FileConfigSchema>;

@@ -60,12 +60,13 @@ export async function createApp(deps: AppDeps): Promise<App> {
     render: renderer.render,
     bundle: config.delivery.bundle.enabled ? { ...config.delivery.bundle, render: renderer.renderBundle } : undefined,
     retry,
+    paidBroadcasts: config.delivery.paidBroadcast.broadcast || config.delivery.paidBroadcast.topics.length > 0,
     neverDrop: (id) => id === newsroom.policy.newsroomChatId,
     onEvent: deliveryEventLogger(logger),
   });
   metrics.setOutboxDepthSource(() => delivery.pendingCount());
   metrics.setBudgetSource(() => delivery.stats());
-  const distribution = new Distribution({ topics: config.topics, relatedCount, index: library.index, chats, outbox: delivery, channel: renderer, handedOff: store.namespace(NS.handedOff), logger });
+  const distribution = new Distribution({ topics: config.topics, paidTopics: config.delivery.paidBroadcast.topics, relatedCount, index: library.index, chats, outbox: delivery, channel: renderer, handedOff: store.namespace(NS.handedOff), logger });
   const scheduler = createFeedScheduler({ config, state: store.namespace(NS.feeds), library, distribution, delivery, runtime, metrics, newsroom: newsroom.policy, logger, now });
   const digests = new DigestRunner({ chats, index: library.index, outbox: delivery, state: store.namespace(NS.digests), timeZone: config.timezone, defaultLang: config.locale, logger, now, wasDistributed: (id) => distribution.wasDistributed(id) });
   const tipLine = createTipLine({

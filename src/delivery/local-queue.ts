@@ -19,6 +19,7 @@ export class LocalDeliveryQueue implements DeliveryQueue {
       render: d.render,
       renderBundle: d.bundle?.render,
       bundle: d.bundle,
+      paidBroadcasts: d.paidBroadcasts,
       pacer,
       clock,
       sleep,

@@ -5,7 +5,7 @@ import { DeadLetters, type DeadLetter } from "./deadletter.js";
 import { FanoutJob, JobMetaSchema, jobKey, writeJob } from "./fanout.js";
 import { CoalescedWriter, mustSet, strict } from "./kv.js";
 import { systemClock, type Clock } from "./time.js";
-import { DeliveryPayloadSchema, PRIORITIES, priorityRank, type Delivery, type DeliveryPayload, type Priority } from "./types.js";
+import { DeliveryPayloadSchema, PRIORITIES, isPaid, priorityRank, type Delivery, type DeliveryPayload, type Priority } from "./types.js";
 
 /** A stored single message. */
 const SingleSchema = z.object({
@@ -165,14 +165,19 @@ export class Outbox {
   /**
    * The next delivery that may go out now: highest priority first, oldest first within one,
    * skipping chats that are not ready (`chatReadyAt` > now; Infinity = busy). `maxRank` limits the
-   * priorities considered (0 = interactive only). Otherwise the earliest time to ask again.
+   * priorities considered (0 = interactive only), `accept` the payloads (paid broadcasts only while
+   * the free budget is spent). Otherwise the earliest time to ask again.
    */
-  async next(chatReadyAt: (chatId: number) => number, maxRank = PRIORITIES.length - 1): Promise<Delivery | { wakeAt: number }> {
+  async next(
+    chatReadyAt: (chatId: number) => number,
+    maxRank = PRIORITIES.length - 1,
+    accept?: (payload: DeliveryPayload) => boolean,
+  ): Promise<Delivery | { wakeAt: number }> {
     const now = this.clock.now();
     let wakeAt = Infinity;
     for (let rank = 0; rank <= maxRank; rank++) {
       for (const single of this.singles[rank]!.values()) {
-        if (single.inflight) continue;
+        if (single.inflight || (accept && !accept(single.payload))) continue;
         const at = Math.max(single.notBefore, chatReadyAt(single.chatId));
         if (at <= now) {
           single.inflight = true;
@@ -185,7 +190,7 @@ export class Outbox {
       // have waited longest, and a later job must not leave them behind the whole of an earlier one.
       for (const deferredOnly of [true, false]) {
         for (const job of this.jobs) {
-          if (priorityRank(job.meta.priority) !== rank || job.exhausted) continue;
+          if (priorityRank(job.meta.priority) !== rank || job.exhausted || (accept && !accept(job.meta.payload))) continue;
           const got = await job.next(now, chatReadyAt, deferredOnly);
           if ("ref" in got) return got;
           wakeAt = Math.min(wakeAt, got.wakeAt);
@@ -210,6 +215,7 @@ export class Outbox {
       if (out.length >= limit) return out;
       if (single.inflight || single.chatId !== first.chatId || single.notBefore > now) continue;
       if ((first.ref.kind === "single" && single.seq === first.ref.seq) || single.payload.kind !== "render" || single.payload.type !== type) continue;
+      if (isPaid(single.payload) !== isPaid(first.payload)) continue;
       single.inflight = true;
       const { chatId, priority, payload, attempts, createdAt, seq } = single;
       out.push({ chatId, priority, payload, attempts, createdAt, ref: { kind: "single", seq } });
@@ -218,7 +224,7 @@ export class Outbox {
       if (out.length >= limit) break;
       if (first.ref.kind === "job" && job.id === first.ref.jobId) continue;
       const payload = job.meta.payload;
-      if (job.meta.priority !== first.priority || payload.kind !== "render" || payload.type !== type) continue;
+      if (job.meta.priority !== first.priority || payload.kind !== "render" || payload.type !== type || isPaid(payload) !== isPaid(first.payload)) continue;
       const got = await job.claimFor(first.chatId, now);
       if (got) out.push(got);
     }

@@ -25,6 +25,8 @@ interface ChatState {
 }
 
 const WINDOW_MS = 1000;
+/** Telegram's ceiling for paid broadcasts, messages per second. */
+const PAID_PER_SECOND = 1000;
 const GROUP_WINDOW_MS = 60_000;
 
 /**
@@ -39,6 +41,8 @@ export class Pacer {
   private readonly recoverAfterMs: number;
   private globalLimit: number;
   private readonly globalTimes: number[] = [];
+  /** Take times of paid broadcasts. */
+  private readonly paidTimes: number[] = [];
   private globalPausedUntil = 0;
   /** When the next message is due on an evenly spaced schedule. */
   private scheduledAt = 0;
@@ -89,6 +93,12 @@ export class Pacer {
     return at;
   }
 
+  /** Earliest time (ms) at which a paid broadcast (`allow_paid_broadcast`, up to 1000/s) may go out. */
+  paidReadyAt(): number {
+    const n = this.paidTimes.length;
+    return n >= PAID_PER_SECOND ? this.paidTimes[n - PAID_PER_SECOND]! + WINDOW_MS : 0;
+  }
+
   /** Earliest time (ms) at which a message to this chat may go out, ignoring the global budget. */
   chatReadyAt(chatId: number): number {
     const state = this.chats.get(chatId);
@@ -106,13 +116,19 @@ export class Pacer {
   }
 
   /** Records that a message to `chatId` is going out now; hand the result back to `settle`. */
-  take(chatId: number): { takenAt: number; arrivalAt: number } {
+  take(chatId: number, paid = false): { takenAt: number; arrivalAt: number } {
     const now = this.clock.now();
-    this.scheduledAt = Math.max(this.scheduledAt, now) + WINDOW_MS / this.globalLimit;
     const arrivalAt = now + this.oneWayMs;
-    this.globalTimes.push(arrivalAt);
-    this.globalTimes.sort((a, b) => a - b);
-    if (this.globalTimes.length > this.maxGlobal * 2) this.globalTimes.splice(0, this.globalTimes.length - this.maxGlobal);
+    if (paid) {
+      // A paid broadcast is outside the 30/s budget: it only counts against the paid ceiling.
+      this.paidTimes.push(now);
+      if (this.paidTimes.length > PAID_PER_SECOND * 2) this.paidTimes.splice(0, this.paidTimes.length - PAID_PER_SECOND);
+    } else {
+      this.scheduledAt = Math.max(this.scheduledAt, now) + WINDOW_MS / this.globalLimit;
+      this.globalTimes.push(arrivalAt);
+      this.globalTimes.sort((a, b) => a - b);
+      if (this.globalTimes.length > this.maxGlobal * 2) this.globalTimes.splice(0, this.globalTimes.length - this.maxGlobal);
+    }
     const state = this.chats.get(chatId) ?? { times: [], pausedUntil: 0 };
     state.times.push(now);
     const keep = chatId < 0 ? this.groupPerMinute : 1;

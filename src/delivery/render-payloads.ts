@@ -8,7 +8,7 @@ import type { DeliveryPayload, RenderFn, RenderResult } from "./types.js";
  */
 export const RENDER_SCHEMAS = {
   /** One new article; `related` chosen once per article when it was handed off. */
-  article: z.object({ articleId: z.string().min(1), related: z.array(z.string()).optional() }),
+  article: z.object({ articleId: z.string().min(1), related: z.array(z.string()).optional(), paid: z.boolean().optional() }),
 } as const;
 
 /** A render type. */

@@ -42,6 +42,8 @@ export interface SenderOptions {
   sleep?: Sleep;
   /** Default { maxAttempts: 5, baseDelaySeconds: 2, maxDelaySeconds: 300 }. */
   retry?: Partial<RetryPolicy>;
+  /** Paid broadcasts may be queued (config delivery.paidBroadcast): they go past the 30/s budget, up to 1000/s (default false). */
+  paidBroadcasts?: boolean;
   /** Concurrent sends (default 32: 30/s at up to ~1 s per call). */
   maxInFlight?: number;
   /** Slots only interactive replies may use (default 2; at most maxInFlight - 1). */

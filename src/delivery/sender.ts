@@ -2,7 +2,7 @@ import { FailurePolicy } from "../telegram/policy.js";
 import { Pacer } from "./pacer.js";
 import { realSleep, systemClock } from "./time.js";
 import type { DeliveryStats, SenderOptions } from "./sender-options.js";
-import type { Delivery, TelegramCall } from "./types.js";
+import { isPaid, type Delivery, type TelegramCall } from "./types.js";
 
 export type { ChatStatus, DeliveryStats, RetryPolicy, SenderEvent, SenderOptions } from "./sender-options.js";
 
@@ -31,6 +31,7 @@ export class Sender {
     this.o = {
       renderBundle: undefined,
       bundle: undefined,
+      paidBroadcasts: false,
       pacer: new Pacer(clock),
       sleep: realSleep,
       maxInFlight: 32,
@@ -96,13 +97,19 @@ export class Sender {
           continue;
         }
         const globalAt = pacer.globalReadyAt();
-        if (globalAt > clock.now()) {
-          await this.o.sleep(globalAt - clock.now(), this.stopCtl.signal);
+        // While the free budget is spent, paid broadcasts (allow_paid_broadcast) may still go.
+        const paidOnly = globalAt > clock.now();
+        if (paidOnly && (!this.o.paidBroadcasts || pacer.paidReadyAt() > clock.now())) {
+          await this.o.sleep(Math.max(1, Math.min(globalAt, this.o.paidBroadcasts ? pacer.paidReadyAt() : Infinity) - clock.now()), this.stopCtl.signal);
           continue;
         }
         const reserved = Math.min(this.o.reservedInteractive, this.o.maxInFlight - 1);
         const bulkAllowed = this.running.size < this.o.maxInFlight - reserved;
-        const got = await outbox.next((id) => this.chatReadyAt(id), bulkAllowed ? undefined : 0);
+        const got = await outbox.next((id) => this.chatReadyAt(id), bulkAllowed ? undefined : 0, paidOnly ? isPaid : undefined);
+        if (paidOnly && "wakeAt" in got) {
+          await this.waitForChange(Math.min(got.wakeAt, globalAt) - clock.now());
+          continue;
+        }
         if ("wakeAt" in got) {
           this.checkIdle();
           await this.waitForChange(got.wakeAt - clock.now());
@@ -125,7 +132,7 @@ export class Sender {
   private dispatch(taken: Delivery): void {
     const d = { ...taken, chatId: this.migrated.get(taken.chatId) ?? taken.chatId };
     this.busy.add(d.chatId);
-    const takenAt = this.o.pacer.take(d.chatId);
+    const takenAt = this.o.pacer.take(d.chatId, isPaid(d.payload));
     const p = this.deliver(d).finally(() => {
       this.o.pacer.settle(d.chatId, takenAt);
       this.busy.delete(d.chatId);

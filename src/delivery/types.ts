@@ -64,3 +64,8 @@ export interface Delivery {
 export function priorityRank(p: Priority): number {
   return PRIORITIES.indexOf(p);
 }
+
+/** A paid broadcast (`allow_paid_broadcast`): outside the 30/s budget, up to 1000/s, 0.1 Star each. */
+export function isPaid(payload: DeliveryPayload): boolean {
+  return payload.kind === "call" ? payload.params.allow_paid_broadcast === true : payload.data.paid === true;
+}

@@ -10,6 +10,8 @@ import type { DeliveryQueue } from "../runtime/types.js";
 
 export interface DistributionOptions {
   topics: readonly TopicConfig[];
+  /** Articles of these topics go as paid broadcasts (config delivery.paidBroadcast.topics). */
+  paidTopics?: readonly string[];
   relatedCount: number;
   index: ArticleIndex;
   chats: Pick<ChatRepo, "subscribersFor">;
@@ -48,7 +50,8 @@ export class Distribution {
       const recipients = await this.o.chats.subscribersFor(article.topics, { instantOnly: true });
       const channelId = this.o.channel.channelId;
       // Related links are chosen once per article (it costs ~100 ms at 100k articles), not per chat.
-      const payload = renderPayload("article", { articleId: article.id, related: this.relatedIds(article) });
+      const paid = article.topics.some((t) => this.o.paidTopics?.includes(t));
+      const payload = renderPayload("article", { articleId: article.id, related: this.relatedIds(article), ...(paid ? { paid } : {}) });
       // The channel's post goes first and always in the full format; readers may get a bundle.
       if (channelId !== undefined) await this.o.outbox.enqueue({ chatId: channelId, priority: "broadcast", payload });
       if (recipients.length > 0) {

@@ -54,7 +54,7 @@ export class ArticleRenderer {
     if ("action" in chat) return chat;
     if (chat.topics && !article.topics.some((t) => chat.topics?.includes(t))) return { action: "skip", reason: "unsubscribed" };
     const related = await this.relatedOf(article, data.related);
-    return { action: "send", call: this.articleCall(chatId, article, chat.lang, related) };
+    return { action: "send", call: paidIf(data.paid, this.articleCall(chatId, article, chat.lang, related)) };
   }
 
   /**
@@ -66,17 +66,17 @@ export class ArticleRenderer {
     const chat = await this.chatView(chatId);
     if ("action" in chat) return chat;
     const skipped: number[] = [];
-    const wanted: Array<{ i: number; article: Article; related: string[] | undefined }> = [];
+    const wanted: Array<{ i: number; article: Article; related: string[] | undefined; paid: boolean }> = [];
     for (const [i, payload] of payloads.entries()) {
       const parsed = payload.kind === "render" && payload.type === "article" ? RENDER_SCHEMAS.article.safeParse(payload.data) : undefined;
       const article = parsed?.success ? await this.article(parsed.data.articleId) : undefined;
       if (!parsed?.success || !article || (chat.topics && !article.topics.some((t) => chat.topics?.includes(t)))) skipped.push(i);
-      else wanted.push({ i, article, related: parsed.data.related });
+      else wanted.push({ i, article, related: parsed.data.related, paid: parsed.data.paid === true });
     }
     const only = wanted.length === 1 ? wanted[0] : undefined;
     if (only) {
       const related = await this.relatedOf(only.article, only.related);
-      return { action: "send", call: this.articleCall(chatId, only.article, chat.lang, related), included: [only.i], skipped, left: [] };
+      return { action: "send", call: paidIf(only.paid, this.articleCall(chatId, only.article, chat.lang, related)), included: [only.i], skipped, left: [] };
     }
     if (wanted.length === 0) return { action: "skip", reason: "nothing left to send" };
     const m = messages(chat.lang);
@@ -94,7 +94,8 @@ export class ArticleRenderer {
     const inBundle = new Set(included.map((a) => a.id));
     return {
       action: "send",
-      call: { method: "sendMessage", params: { chat_id: chatId, text: html, parse_mode: "HTML", link_preview_options: { is_disabled: true } } },
+      // The outbox bundles paid with paid only.
+      call: paidIf(wanted[0]?.paid, { method: "sendMessage", params: { chat_id: chatId, text: html, parse_mode: "HTML", link_preview_options: { is_disabled: true } } }),
       included: wanted.filter((w) => inBundle.has(w.article.id)).map((w) => w.i),
       skipped,
       left: wanted.filter((w) => !inBundle.has(w.article.id)).map((w) => w.i),
@@ -168,4 +169,9 @@ export class ArticleRenderer {
           },
         };
   }
+}
+
+/** Marks a call as a paid broadcast (`allow_paid_broadcast`) when `paid`. */
+function paidIf(paid: boolean | undefined, call: TelegramCall): TelegramCall {
+  return paid ? { ...call, params: { ...call.params, allow_paid_broadcast: true } } : call;
 }

@@ -41,6 +41,8 @@ export interface DeliveryDeps {
   /** Several waiting articles for one chat as one message (config `delivery.bundle`); undefined: one message each. */
   bundle?: { minArticles: number; maxArticles: number; render: BundleRenderFn } | undefined;
   retry: Partial<RetryPolicy>;
+  /** Paid broadcasts may be queued: they go past the 30/s budget (one process only; on Redis they keep the shared rate). */
+  paidBroadcasts: boolean;
   /** Chats never dropped on 403 (the newsroom: tips and alerts wait until it is reachable). */
   neverDrop: (chatId: number) => boolean;
   onEvent: (event: SenderEvent) => void;

@@ -129,6 +129,19 @@ describe("rate limits", () => {
     await expect(telegram.sendMessage(GROUP, "g20")).resolves.toBeTruthy();
   });
 
+  it("lets paid broadcasts (allow_paid_broadcast) past the 30/s limit, up to 1000/s, still within each chat's limit, and counts them", async () => {
+    for (let chat = 1; chat <= 30; chat++) await telegram.sendMessage(chat, "free");
+    expect((await failure(telegram.sendMessage(31, "free"))).code).toBe(429);
+    // telegraf's typings predate the parameter (Bot API 7.11): send it as data.
+    const paid = (chatId: number, text: string) => telegram.callApi("sendMessage", { chat_id: chatId, text, allow_paid_broadcast: true } as never);
+    // The same second: paid messages still go, to as many chats as Telegram allows paid.
+    for (let chat = 31; chat <= 130; chat++) await paid(chat, "paid");
+    // A chat's own limit holds for paid messages too (a private chat takes a burst of 3).
+    for (let i = 0; i < 3; i++) await paid(READER, `paid ${i}`);
+    expect((await failure(paid(READER, "paid 3"))).code).toBe(429);
+    expect(double.stats()).toMatchObject({ paidMessages: 103, messagesSent: 133 });
+  });
+
   it("caps messages per second over all chats and can be switched off", async () => {
     double.setLimits({ globalPerSecond: 5 });
     for (let chat = 1; chat <= 5; chat++) await telegram.sendMessage(chat, "news");

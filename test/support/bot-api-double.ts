@@ -89,7 +89,7 @@ export async function startBotApiDouble(opts: BotApiDoubleOptions = {}): Promise
   };
   const store = new ChatStore();
   store.botId = botUser.id;
-  const ctx: MethodContext = { store, limiter: new RateLimiter(opts.limits), nowMs: now, botUser, counters: { messagesSent: 0 } };
+  const ctx: MethodContext = { store, limiter: new RateLimiter(opts.limits), nowMs: now, botUser, counters: { messagesSent: 0, paidMessages: 0 } };
   const calls: ApiCall[] = [];
   const waiters = new Set<Waiter>();
   const failures = new Map<string, InjectedError[]>();
@@ -257,7 +257,7 @@ export async function startBotApiDouble(opts: BotApiDoubleOptions = {}): Promise
     setChatAdmins: (chatId, userIds) => void store.admins.set(store.resolveChatId(chatId), [...userIds]),
     registerChat: (chat) => store.registerChat(chat),
     setLimits: (limits) => ctx.limiter.set(limits),
-    stats: () => ({ ...counts, messagesSent: ctx.counters.messagesSent, updatesDelivered: feed.delivered }),
+    stats: () => ({ ...counts, messagesSent: ctx.counters.messagesSent, paidMessages: ctx.counters.paidMessages, updatesDelivered: feed.delivered }),
     webhookUrl: () => feed.webhook?.url ?? "",
     isLongPolling: () => feed.holdingPoll,
     close: async () => {

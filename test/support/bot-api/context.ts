@@ -9,7 +9,7 @@ export interface MethodContext {
   limiter: RateLimiter;
   nowMs: () => number;
   botUser: User;
-  counters: { messagesSent: number };
+  counters: { messagesSent: number; paidMessages: number };
 }
 
 /** A Bot API method: gets the decoded params, returns `result` or throws ApiFailure. */

@@ -1,5 +1,8 @@
 import type { Limits } from "./types.js";
 
+/** Paid broadcasts: up to 1000 messages per second, 0.1 Star each (Bot API `allow_paid_broadcast`). */
+const PAID_PER_SECOND = 1000;
+
 /** Telegram's published broadcast limits. */
 export const DEFAULT_LIMITS: Limits = {
   globalPerSecond: 30,
@@ -21,6 +24,7 @@ interface Window {
 export class RateLimiter {
   private limits: Limits;
   private readonly global: number[] = [];
+  private readonly paid: number[] = [];
   private readonly perChat = new Map<number, number[]>();
 
   constructor(limits: Partial<Limits> = {}) {
@@ -36,11 +40,15 @@ export class RateLimiter {
     return { ...this.limits };
   }
 
-  /** Seconds the caller must wait before a message to chatId is accepted, 0 when it may go now. */
-  retryAfterSeconds(chatId: number, nowMs: number): number {
+  /**
+   * Seconds the caller must wait before a message to chatId is accepted, 0 when it may go now. A
+   * paid broadcast (`allow_paid_broadcast`) ignores the 30/s broadcasting limit for up to 1000
+   * paid messages per second; the chat's own limits still hold.
+   */
+  retryAfterSeconds(chatId: number, nowMs: number, paid = false): number {
     if (!this.limits.enabled) return 0;
     const waits = [
-      waitMs(this.global, this.globalWindow(), nowMs),
+      paid ? waitMs(this.paid, { limit: PAID_PER_SECOND, windowMs: 1000 }, nowMs) : waitMs(this.global, this.globalWindow(), nowMs),
       waitMs(this.perChat.get(chatId) ?? [], this.chatWindow(chatId), nowMs),
     ];
     const longest = Math.max(...waits);
@@ -48,9 +56,12 @@ export class RateLimiter {
     return longest > 0 ? Math.max(1, Math.ceil(longest / 1000)) : 0;
   }
 
-  /** Counts one accepted message to chatId. */
-  record(chatId: number, nowMs: number): void {
-    this.global.push(nowMs);
+  /** Counts one accepted message to chatId (a paid one against the paid allowance only). */
+  record(chatId: number, nowMs: number, paid = false): void {
+    if (paid) {
+      this.paid.push(nowMs);
+      prune(this.paid, nowMs - 1000);
+    } else this.global.push(nowMs);
     let times = this.perChat.get(chatId);
     if (!times) {
       times = [];

@@ -38,11 +38,13 @@ export function deliver(ctx: MethodContext, method: string, params: Params, chat
   checkReplyMarkup(params.reply_markup);
   const replyTo = replyTarget(ctx, chatId, params);
   const now = ctx.nowMs();
-  const retryAfterSeconds = ctx.limiter.retryAfterSeconds(chatId, now);
+  const paid = params.allow_paid_broadcast === true;
+  const retryAfterSeconds = ctx.limiter.retryAfterSeconds(chatId, now, paid);
   if (retryAfterSeconds > 0) {
     throw new ApiFailure(429, `Too Many Requests: retry after ${retryAfterSeconds}`, { retry_after: retryAfterSeconds });
   }
-  ctx.limiter.record(chatId, now);
+  ctx.limiter.record(chatId, now, paid);
+  if (paid) ctx.counters.paidMessages++;
   const chat = ctx.store.chat(chatId);
   const markup = params.reply_markup as { inline_keyboard?: unknown } | undefined;
   const mediaGroupId = drafts.length > 1 ? `${chatId}${now}`.replace("-", "") : undefined;

@@ -88,6 +88,8 @@ export interface DoubleStats {
   rejected429: number;
   /** Messages created by sending methods (one per media group item). */
   messagesSent: number;
+  /** Messages sent with allow_paid_broadcast (each costs 0.1 Star on Telegram). */
+  paidMessages: number;
   /** Updates handed out by getUpdates or accepted by the webhook. */
   updatesDelivered: number;
 }
