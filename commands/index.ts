@@ -99,6 +99,7 @@ export function botFeatures(d: FeatureDeps): Array<Composer<NewsdeskContext>> {
       chats,
       timeZone: config.timezone,
       markDigestDone: (id, date) => digests.markDone(id, date),
+      releaseHeld: (id) => delivery.releaseHeld(id),
       now,
     }),
     queryCommands(queryDeps),

@@ -11,6 +11,8 @@ export interface SettingsDeps {
   /** Remembers that today's digest is done when a reader picks a time already past today. */
   markDigestDone: (chatId: number, localDate: string) => Promise<void>;
   now: () => number;
+  /** Lets what quiet hours held for the chat go again (it is checked against the new settings at send time). */
+  releaseHeld: (chatId: number) => Promise<unknown>;
 }
 
 const OFF = /^(off|关|关闭|取消|none)$/i;
@@ -35,6 +37,7 @@ export function settingsCommands(deps: SettingsDeps): Composer<NewsdeskContext> 
       await deps.chats.update(ctx.chat.id, (r) => {
         delete r.digestAt;
       });
+      await deps.releaseHeld(ctx.chat.id);
       await ctx.reply(ctx.m.digestOff());
       return;
     }
@@ -64,6 +67,8 @@ export function settingsCommands(deps: SettingsDeps): Composer<NewsdeskContext> 
       if (quiet) r.quiet = quiet;
       else delete r.quiet;
     });
+    // Ended or changed quiet hours: what they held is delivered now, or held again under the new hours.
+    await deps.releaseHeld(ctx.chat.id);
     await ctx.reply(
       quiet
         ? ctx.m.quietSet({ from: formatHhMm(quiet.fromHour * 60), to: formatHhMm(quiet.toHour * 60), tz: deps.timeZone })

@@ -161,6 +161,17 @@ export class ClusterOutbox implements DeliveryQueue {
     return id;
   }
 
+  /** Promotes the chat's delayed jobs (quiet hours held them); their render decides anew. */
+  async releaseHeld(chatId: number): Promise<number> {
+    let released = 0;
+    for (const job of await this.queue.getDelayed()) {
+      if (job.data.chatId !== chatId) continue;
+      await job.promote().catch(() => undefined);
+      released++;
+    }
+    return released;
+  }
+
   /** Shared queue depth (waiting, delayed, active), refreshed every 2 s. */
   pendingCount(): number {
     return this.depth.pending;

@@ -37,6 +37,10 @@ export class LocalDeliveryQueue implements DeliveryQueue {
     return this.outbox.fanOut(input);
   }
 
+  releaseHeld(chatId: number): Promise<number> {
+    return this.outbox.releaseHeld(chatId);
+  }
+
   pendingCount(): number {
     return this.outbox.pendingCount();
   }

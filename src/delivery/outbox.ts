@@ -314,6 +314,22 @@ export class Outbox {
     return dropped;
   }
 
+  /** Lets held deliveries to a chat (quiet hours) go now; returns how many. */
+  async releaseHeld(chatId: number): Promise<number> {
+    const now = this.clock.now();
+    let released = 0;
+    for (const queue of this.singles) {
+      for (const single of queue.values()) {
+        if (single.chatId !== chatId || single.inflight || single.lastError !== "held" || single.notBefore <= now) continue;
+        single.notBefore = now;
+        await mustSet(this.kv, msgKey(single.seq), strip(single));
+        released++;
+      }
+    }
+    if (released > 0) this.changed();
+    return released;
+  }
+
   /** Points pending deliveries for a migrated group at its new id. */
   async retargetChat(oldChatId: number, newChatId: number): Promise<void> {
     for (const queue of this.singles) {

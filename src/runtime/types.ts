@@ -16,6 +16,8 @@ export interface DeliveryQueue {
   enqueue(input: EnqueueInput): Promise<unknown>;
   /** Queues one message to many chats (idempotent by `id`). */
   fanOut(input: FanOutInput): Promise<string>;
+  /** Deliveries held for a chat (quiet hours) go again now; their render decides anew. */
+  releaseHeld(chatId: number): Promise<number>;
   /** Messages waiting (best known on this instance). */
   pendingCount(): number;
   /** Newest dead letters, newest first. */

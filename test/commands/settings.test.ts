@@ -20,6 +20,7 @@ describe("/digest and /quiet parse their argument and store the chat's settings"
       settingsCommands({
         chats,
         timeZone: "Asia/Shanghai",
+        releaseHeld: () => Promise.resolve(0),
         markDigestDone: (id, date) => {
           marked.push([id, date]);
           return Promise.resolve();

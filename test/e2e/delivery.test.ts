@@ -52,6 +52,25 @@ describe("quiet hours and daily digests, on the injected clock (Asia/Shanghai)",
     expect(h.deliveries(awake.id, "威海光伏新能源项目开工")).toHaveLength(1);
   });
 
+  it("/quiet off (or new quiet hours) releases what quiet hours held, without waiting for them to end", async () => {
+    const start = shanghai("2025-03-10T23:00:00");
+    h = await startHarness({ startAt: start });
+    h.feed.items.push(...BACKLOG(h));
+    const reader = user({ id: 8111, first_name: "Night", language_code: "en" });
+    expect(await say(h, reader, "/subscribe energy")).toContain("Following");
+    expect(await say(h, reader, "/quiet 22-07")).toContain("22:00");
+    await h.app.scheduler.pollAll();
+    h.feed.items.unshift(h.item(3, "威海光伏新能源项目开工", "高区新能源项目今天开工。", 1));
+    await h.app.scheduler.pollAll();
+    // Held: the queue has nothing it may send before 07:00.
+    await until(() => h!.app.delivery.stats().pending === 1 && h!.app.delivery.stats().inFlight === 0, 10_000, "held");
+    expect(h.deliveries(reader.id, "威海光伏新能源项目开工")).toHaveLength(0);
+    h.double.pushUpdate(command(reader, "/quiet off"));
+    await until(() => h!.deliveries(reader.id, "威海光伏新能源项目开工").length === 1, 10_000, "released");
+    await until(() => h!.double.sent(reader.id).some((m) => m.text.includes("Quiet hours off")), 10_000, "the reply");
+    expect(h.app.delivery.stats().pending).toBe(0);
+  });
+
   it("sends a /digest 08:00 chat no instant push, then one digest of the day's matching articles at 08:00", async () => {
     // The digest timer ticks every 30 s; here the test ticks after each jump of the clock.
     h = await startHarness({ startAt: shanghai("2025-03-10T22:50:00") });
