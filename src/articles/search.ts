@@ -208,10 +208,9 @@ export class ArticleIndex {
   }
 
   /**
-   * Free-text search: every query term must match (Chinese as character bigrams, so a query word
-   * matches inside compounds); if nothing does and the query has ≥ 3 terms, articles matching
-   * two thirds of them.
-   * Relevance first, newest first among near-equals.
+   * Free-text search (Chinese as character bigrams, so a query word matches inside compounds):
+   * articles matching every term first, then fewer terms (see below); within each, relevance first,
+   * newest first among near-equals.
    */
   search(query: string, opts: SearchOptions = {}): SearchResult {
     const terms = [...new Set(tokenize(query, { segmentWords: false }))];
@@ -224,12 +223,20 @@ export class ArticleIndex {
     };
     // A lone Han character matches every term starting with it (see runEndChars in tokenize).
     const groups: QueryGroup[] = terms.map((term) => ({ term, prefix: HAN_CHAR.test(term), weight: 1 }));
-    let m = this.ix.score(groups, groups.length, accept);
-    // Fallback for long queries with a stray word: two thirds of the terms (never for ≤ 2 terms,
-    // where it would turn 旧标题 into "anything with 标题").
-    if (m.docs.length === 0 && groups.length >= 3) m = this.ix.score(groups, Math.ceil((2 * groups.length) / 3), accept);
-    const raw = m.docs.map((doc, i) => ({ article: this.docs[doc]!, score: m.scores[i]! }));
-    const hits = rankHits(raw, this.nearEqualRatio);
+    // Articles matching every term come first, then those matching one term fewer, and so on: a
+    // reader's "solar panels investment" still finds the solar and the investment articles. A single
+    // word (one Chinese phrase is several character bigrams) keeps two thirds of its terms at least,
+    // so 旧标题 does not turn into "anything with 标题".
+    const words = query.trim().split(/\s+/).filter((w) => w !== "").length;
+    const floor = words >= 2 ? 1 : groups.length >= 3 ? Math.ceil((2 * groups.length) / 3) : groups.length;
+    const seen = new Set<number>();
+    const hits: Hit[] = [];
+    for (let need = groups.length; need >= floor; need--) {
+      const m = this.ix.score(groups, need, accept);
+      const tier = m.docs.flatMap((doc, i) => (seen.has(doc) ? [] : [{ article: this.docs[doc]!, score: m.scores[i]! }]));
+      for (const doc of m.docs) seen.add(doc);
+      hits.push(...rankHits(tier, this.nearEqualRatio));
+    }
     const offset = opts.offset ?? 0;
     const limit = opts.limit ?? 10;
     return { total: hits.length, hits: hits.slice(offset, offset + limit) };
