@@ -366,7 +366,7 @@ export async function run(): Promise<void> {
     sampleChild();
     const finalMem = procMemory(pid);
     const rejected429 = double.stats().rejected429 - base429;
-    const allLinksMs = complete ? Math.max(...Array.from(tracker.firstLinkAt)) - t0 : NaN;
+    const allLinksMs = complete ? tracker.firstLinkAt.reduce((a, b) => Math.max(a, b), -Infinity) - t0 : NaN;
     const spanMs = tracker.lastMsgAt - tracker.firstMsgAt;
     const msgPerSecond = tracker.messages > 1 && spanMs > 0 ? (tracker.messages - 1) / (spanMs / 1000) : NaN;
     benchPeakRss = Math.max(benchPeakRss, process.memoryUsage().rss);

@@ -249,7 +249,7 @@ async function runScenario(sc: Scenario, opts: { backlog: number; timeoutS: numb
     const delivery = sc.bundle === undefined ? "{}" : `{ bundle: { enabled: ${sc.bundle} } }`;
     const yaml = [
       "name: 浪涌测试日报",
-      "poll: { schedule: '0 0 1 1 *' }",
+      "poll: { schedule: '0 0 1 1 *', atStart: false }",
       `feeds: [{ id: surge, url: '${feed.url()}', name: 海滨新能源报 }]`,
       "topics:",
       `  - { id: ${TOPIC}, name: 新能源, keywords: [新能源, 光伏, solar] }`,

@@ -56,6 +56,8 @@ export const PollSchema = z
   .object({
     /** Cron expression, 5 or 6 fields, in `timezone`. Default: every 5 minutes. */
     schedule: CronSchema.default("*/5 * * * *"),
+    /** Poll once right at start, then on the schedule (a restart does not wait for the next tick). Default true. */
+    atStart: z.boolean().default(true),
     /** Whole request including the body. Default 20. */
     timeoutSeconds: z.number().positive().max(300).default(20),
     /** Cap on the decoded body. Default 5 MiB. */

@@ -108,6 +108,8 @@ export function runApp(p: AppParts): App {
     p.renderer.channelPending = false;
     if (stopCtl.signal.aborted) return;
     scheduler.start();
+    // One round at once: news that came in while the bot was down does not wait for the next tick.
+    if (config.poll.atStart && runtime.isLeader) scheduler.pollAll().catch((err: unknown) => logger.error({ err }, "first poll failed"));
     digestTimer = setInterval(() => {
       p.library.prune();
       if (!runtime.isLeader) return;

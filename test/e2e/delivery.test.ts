@@ -356,3 +356,15 @@ describe("queries: pages behind a 'more' button, inline mode with next_offset", 
     expect(inline2.params.next_offset ?? "").toBe("");
   });
 });
+
+describe("start-up", () => {
+  it("polls the feeds once at start, before the first cron tick (a yearly schedule here)", async () => {
+    h = await startHarness({
+      poll: "{ schedule: '0 0 1 1 *' }",
+      items: (clock) => [{ guid: "s-1", title: "威海新能源产业集群剑指营收200亿", link: "https://news.example.com/a/s1.html", description: "装机容量。", pubDate: new Date(clock.now() - 3600_000) }],
+    });
+    await until(() => h!.logs.some((l) => l.includes("first poll: backlog archived")), 10_000, "the start-up poll");
+    const health = await h.app.scheduler.health();
+    expect(health[0]).toMatchObject({ status: "ok", items: 1 });
+  });
+});

@@ -135,7 +135,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const dir = mkdtempSync(join(tmpdir(), "newsdesk-e2e-"));
   const yaml = [
     "name: 测试日报",
-    `poll: ${opts.poll ?? "{ schedule: '0 0 1 1 *' }"}`,
+    `poll: ${opts.poll ?? "{ schedule: '0 0 1 1 *', atStart: false }"}`,
     `feeds: [{ id: local, url: '${feed.url()}', name: 威海日报 }]`,
     ...TOPICS_YAML,
     `newsroom: { chatId: ${opts.newsroomChatId ?? -1_002_999_000_001}, admins: [${(opts.admins ?? []).join(", ")}] }`,

@@ -61,7 +61,7 @@ describe("main loop: feed → new article → formatted message in a subscriber'
     dir = mkdtempSync(join(tmpdir(), "newsdesk-loop-"));
     const yaml = [
       "name: 测试日报",
-      "poll: { schedule: '0 0 1 1 *' }",
+      "poll: { schedule: '0 0 1 1 *', atStart: false }",
       `feeds: [{ id: local, url: '${feed.url()}', name: 威海日报 }]`,
       "topics:",
       "  - { id: energy, name: 新能源, keywords: [新能源, 光伏, solar] }",

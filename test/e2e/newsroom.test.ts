@@ -216,7 +216,7 @@ describe("/broadcast: confirmation, then ahead of bulk deliveries, to every acti
 
 describe("feed-down alert on the injected clock", () => {
   it("tells the newsroom once after alertAfterMinutes of failures, and once when the feed works again", async () => {
-    h = await startHarness({ poll: "{ schedule: '0 0 1 1 *', alertAfterMinutes: 60 }" });
+    h = await startHarness({ poll: "{ schedule: '0 0 1 1 *', alertAfterMinutes: 60, atStart: false }" });
     h.feed.items.push(h.item(1, "威海新能源产业集群剑指营收200亿", "威海能源总装机容量为786万千瓦。", 600));
     expect((await h.app.scheduler.pollAll()).ok).toBe(1);
     h.feed.failWith = 500;
