@@ -8,9 +8,9 @@
  *   2. this process starts the Bot API double (Telegram's limits: 30/s, 1/s per private chat with a
  *      burst of 3) and a feed server with a backlog of 5 matching items;
  *   3. a SQLite store in a temp dir is seeded with N reader chats on one topic, then closed;
- *   4. a YAML config is written next to it (the cron schedule never fires; http port 0) and the bot
- *      is spawned with BOT_TOKEN, TELEGRAM_API_ROOT, NEWSDESK_CONFIG, NEWSDESK_STORE, PORT=0,
- *      LOG_LEVEL=warn;
+ *   4. a YAML config is written next to it (no poll at start, the cron schedule never fires; http
+ *      port 0) and the bot is spawned with BOT_TOKEN, TELEGRAM_API_ROOT, NEWSDESK_CONFIG,
+ *      NEWSDESK_STORE, PORT=0, LOG_LEVEL=warn;
  *   5. once the bot long-polls, an admin (newsroom.admins) sends /poll in the newsroom chat: the
  *      backlog is archived (nothing is sent). Then `articles` new matching items go into the feed
  *      and /poll is sent again: t0 = when the bot's "Polled …" answer to it arrived at the double;
@@ -226,7 +226,7 @@ export async function run(): Promise<void> {
       configPath,
       [
         "name: 浪涌测试日报",
-        "poll: { schedule: '0 0 1 1 *' }",
+        "poll: { schedule: '0 0 1 1 *', atStart: false }", // the bot never polls on its own: the two /poll commands do
         `feeds: [{ id: surge, url: '${feed.url()}', name: 海滨新能源报 }]`,
         "topics:",
         `  - { id: ${TOPIC}, name: 新能源, keywords: [新能源, 光伏, solar] }`,

@@ -66,7 +66,8 @@ export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> 
     const today = localTime(deps.now(), deps.timeZone).date;
     const articlesToday = deps.index
       .latest({ limit: 1000 })
-      .filter((a) => localTime(a.firstSeenAt, deps.timeZone).date === today).length;
+      // By publication date: a first poll archives older backlog, which is not today's news.
+      .filter((a) => localTime(Math.min(a.publishedAt, a.firstSeenAt), deps.timeZone).date === today).length;
     const tips = await deps.tipCounts();
     const dead = await deps.outbox.deadLetters(3);
     const lines = [

@@ -35,6 +35,9 @@ const en = {
   /** Plain text (a callback answer, at most 200 characters): a button nothing handles any more. */
   unknownButton: () => "This button no longer works. Send /help to see what I can do.",
   slowDown: () => "That is a lot of requests at once. Please wait a minute; I will answer again then.",
+  nothingToCancel: () => "There is nothing to cancel: no tip is open. /tip starts one.",
+  addedToGroup: (p: { bot: string }) =>
+    `Hello! A group admin can subscribe this group to topics with /topics@${h(p.bot)} or /subscribe@${h(p.bot)} topic; new articles then arrive here. /help@${h(p.bot)} lists everything.`,
 };
 
 export type CoreMessages = typeof en;
@@ -72,6 +75,9 @@ const zhCN: CoreMessages = {
   mediaHint: () => "如需把它作为报料发给编辑部，请先发送 /tip。想找文章，直接发关键词给我。",
   unknownButton: () => "这个按钮已失效。发送 /help 查看可用的命令。",
   slowDown: () => "请求太多了，请稍等一分钟再试，届时我会继续回答。",
+  nothingToCancel: () => "没有可取消的内容：当前没有未发送的报料。发送 /tip 开始报料。",
+  addedToGroup: (p) =>
+    `大家好！群管理员可以用 /topics@${h(p.bot)} 或 /subscribe@${h(p.bot)} 栏目 为本群订阅栏目，新文章会推送到这里。/help@${h(p.bot)} 查看全部命令。`,
 };
 
 export const core = { en, "zh-CN": zhCN } as const;
