@@ -41,6 +41,7 @@ import { openStore } from "../src/store/index.js";
 import { startBotApiDouble, type ApiCall, type BotApiDouble } from "../test/support/bot-api-double.js";
 import { startFeedServer, type FeedItem, type FeedServer } from "../test/support/feed-server.js";
 import { groupCommand, user } from "../test/support/updates.js";
+import { madeUpItem, mb, numArg, s, textOf, unescapeHtml } from "./_surge-common.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TOKEN = "771213:AASurgeRssBenchTokenXYZ_0123456789";
@@ -52,49 +53,16 @@ const FIRST_READER = 500_000_001;
 
 // ---------- command line ----------
 
-function arg(name: string): string | undefined {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : undefined;
-}
 
-function numArg(name: string): number | undefined {
-  const v = arg(name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`--${name} wants a non-negative number, got "${v}"`);
-  return n;
-}
 
 // ---------- made-up news (as bench/surge.ts; never corpus text) ----------
 
-const PLACES_ZH = ["威海", "烟台", "青岛", "日照", "潍坊", "淄博", "临沂", "济宁", "泰安", "德州", "聊城", "滨州", "东营"];
-const PROJECTS_ZH = ["光伏车棚并网发电", "海上风电与光伏互补示范区开工", "新能源公交线路扩容", "屋顶光伏进社区", "新能源汽车换电站投运", "渔光互补项目首批组件到场", "储能电站完成调试"];
-const PLACES_EN = ["Harbour District", "Old Town", "Hillside", "Riverside", "Airport Zone", "North Bay", "West Park"];
-const PROJECTS_EN = ["solar canopy goes live", "starts a solar school-roof pilot", "opens its first solar ferry pier", "adds 新能源 buses to the night routes", "tests solar street lights in the rain"];
 
-function madeUpItem(n: number, runTag: string, pubDate: Date): FeedItem {
-  const zh = n % 2 === 0;
-  const title = zh
-    ? `${PLACES_ZH[n % PLACES_ZH.length]!}${PROJECTS_ZH[n % PROJECTS_ZH.length]!}（第${n}期）`
-    : `${PLACES_EN[n % PLACES_EN.length]!} ${PROJECTS_EN[n % PROJECTS_EN.length]!}, phase ${n}`;
-  const description = zh
-    ? `记者从当地获悉，该新能源项目第${n}期已完成主体建设，预计年发电量可满足约${1200 + n * 37}户家庭用电。项目负责人表示，下一步将推进光伏与储能的协同运行。`
-    : `Officials said phase ${n} of the solar project is built and should cover about ${900 + n * 41} homes a year. The next step, they said, is to run the panels together with a new battery store.`;
-  return { guid: `surge-rss-${runTag}-${n}`, title, link: `https://surge.example.org/news/${runTag}/${n}.html`, description, pubDate };
-}
 
 // ---------- measuring ----------
 
-const unescapeHtml = (s: string): string =>
-  s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
 
-function textOf(call: ApiCall): string {
-  const t = call.params.text ?? call.params.caption;
-  return typeof t === "string" ? t : "";
-}
 
-const s = (ms: number): string => (Number.isFinite(ms) ? (ms / 1000).toFixed(1) : "n/a");
-const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Follows the double's answered calls and records, per (reader, article), the first link (as bench/surge.ts). */
@@ -213,7 +181,7 @@ export async function run(): Promise<void> {
   try {
     double = await startBotApiDouble({ token: TOKEN }); // Telegram's limits: on by default
     const backlogAt = Date.now() - 2 * 3600_000;
-    feed = await startFeedServer(Array.from({ length: backlogCount }, (_, i) => madeUpItem(1000 + i, runTag, new Date(backlogAt + i * 60_000))));
+    feed = await startFeedServer(Array.from({ length: backlogCount }, (_, i) => madeUpItem(1000 + i, `surge-rss-${runTag}`, new Date(backlogAt + i * 60_000))));
 
     const storeUrl = `sqlite://${join(dir, "store.sqlite")}`;
     const readerIds = Array.from({ length: readers }, (_, i) => FIRST_READER + i);
@@ -308,7 +276,7 @@ export async function run(): Promise<void> {
 
     // The surge: new items, newest first as feeds list them.
     const nowMs = Date.now();
-    const fresh = Array.from({ length: articles }, (_, i) => madeUpItem(i + 1, runTag, new Date(nowMs - (articles - i) * 1000)));
+    const fresh = Array.from({ length: articles }, (_, i) => madeUpItem(i + 1, `surge-rss-${runTag}`, new Date(nowMs - (articles - i) * 1000)));
     const tracker = new Tracker(double, readerIds, fresh);
     const base429 = double.stats().rejected429;
     feed.items.unshift(...[...fresh].reverse());
