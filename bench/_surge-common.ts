@@ -1,6 +1,6 @@
 // What bench/surge.ts and bench/surge-rss.ts share: command-line flags, made-up news (never corpus
 // text), and reading the double's calls. Files starting with "_" are not benchmarks (bench/run.ts).
-import type { ApiCall } from "../test/support/bot-api-double.js";
+import type { ApiCall, BotApiDouble } from "../test/support/bot-api-double.js";
 import type { FeedItem } from "../test/support/feed-server.js";
 
 export function arg(name: string): string | undefined {
@@ -53,3 +53,71 @@ export function percentile(sorted: number[], p: number): number {
 
 export const s = (ms: number): string => (Number.isFinite(ms) ? (ms / 1000).toFixed(1) : "n/a");
 export const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(0);
+
+/** Follows the double's answered calls and records, per (reader, article), the first message with a link to it. */
+export class LinkTracker {
+  protected next = 0;
+  readonly firstLinkAt: Float64Array;
+  readonly perReader: Uint32Array;
+  covered = 0;
+  messages = 0;
+  firstMsgAt = Infinity;
+  lastMsgAt = -Infinity;
+  private readonly readerIndex = new Map<number, number>();
+  protected readonly articleByUrl = new Map<string, number>();
+
+  constructor(
+    protected readonly double: BotApiDouble,
+    readerIds: number[],
+    items: FeedItem[],
+  ) {
+    readerIds.forEach((id, i) => this.readerIndex.set(id, i));
+    items.forEach((it, j) => this.articleByUrl.set(it.link, j));
+    this.firstLinkAt = new Float64Array(readerIds.length * items.length).fill(NaN);
+    this.perReader = new Uint32Array(readerIds.length);
+  }
+
+  get pairs(): number {
+    return this.firstLinkAt.length;
+  }
+
+  skipTo(index: number): void {
+    this.next = index;
+  }
+
+  /** Skips every call answered so far (set-up, the backlog poll). */
+  skipToNow(): void {
+    this.next = this.double.calls.length;
+  }
+
+  /** Called for each accepted message to a reader after its links were counted (subclasses look closer). */
+  protected seen(_call: ApiCall, _reader: number, _html: string): void {
+    // Nothing more by default.
+  }
+
+  scan(): void {
+    const calls = this.double.calls;
+    const articles = this.articleByUrl.size;
+    for (; this.next < calls.length; this.next++) {
+      const c = calls[this.next]!;
+      if (!c.ok || (c.method !== "sendMessage" && c.method !== "sendPhoto")) continue;
+      const r = this.readerIndex.get(Number(c.params.chat_id));
+      if (r === undefined) continue;
+      this.messages++;
+      this.perReader[r]!++;
+      this.firstMsgAt = Math.min(this.firstMsgAt, c.at);
+      this.lastMsgAt = Math.max(this.lastMsgAt, c.at);
+      const html = textOf(c);
+      for (const m of html.matchAll(/href="([^"]*)"/g)) {
+        const j = this.articleByUrl.get(unescapeHtml(m[1]!));
+        if (j === undefined) continue;
+        const k = r * articles + j;
+        if (Number.isNaN(this.firstLinkAt[k]!)) {
+          this.firstLinkAt[k] = c.at;
+          this.covered++;
+        }
+      }
+      this.seen(c, r, html);
+    }
+  }
+}

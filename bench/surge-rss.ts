@@ -39,9 +39,9 @@ import { ChatRepo } from "../src/chats/repo.js";
 import { NS } from "../src/store/keys.js";
 import { openStore } from "../src/store/index.js";
 import { startBotApiDouble, type ApiCall, type BotApiDouble } from "../test/support/bot-api-double.js";
-import { startFeedServer, type FeedItem, type FeedServer } from "../test/support/feed-server.js";
+import { startFeedServer, type FeedServer } from "../test/support/feed-server.js";
 import { groupCommand, user } from "../test/support/updates.js";
-import { madeUpItem, mb, numArg, s, textOf, unescapeHtml } from "./_surge-common.js";
+import { LinkTracker, madeUpItem, mb, numArg, s, textOf } from "./_surge-common.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TOKEN = "771213:AASurgeRssBenchTokenXYZ_0123456789";
@@ -53,73 +53,9 @@ const FIRST_READER = 500_000_001;
 
 // ---------- command line ----------
 
-
-
-// ---------- made-up news (as bench/surge.ts; never corpus text) ----------
-
-
-
 // ---------- measuring ----------
 
-
-
 const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** Follows the double's answered calls and records, per (reader, article), the first link (as bench/surge.ts). */
-class Tracker {
-  private next = 0;
-  readonly firstLinkAt: Float64Array;
-  readonly perReader: Uint32Array;
-  covered = 0;
-  messages = 0;
-  firstMsgAt = Infinity;
-  lastMsgAt = -Infinity;
-  private readonly readerIndex = new Map<number, number>();
-  private readonly articleByUrl = new Map<string, number>();
-
-  constructor(
-    private readonly double: BotApiDouble,
-    readerIds: number[],
-    items: FeedItem[],
-  ) {
-    readerIds.forEach((id, i) => this.readerIndex.set(id, i));
-    items.forEach((it, j) => this.articleByUrl.set(it.link, j));
-    this.firstLinkAt = new Float64Array(readerIds.length * items.length).fill(NaN);
-    this.perReader = new Uint32Array(readerIds.length);
-  }
-
-  get pairs(): number {
-    return this.firstLinkAt.length;
-  }
-
-  skipTo(index: number): void {
-    this.next = index;
-  }
-
-  scan(): void {
-    const calls = this.double.calls;
-    const articles = this.articleByUrl.size;
-    for (; this.next < calls.length; this.next++) {
-      const c = calls[this.next]!;
-      if (!c.ok || (c.method !== "sendMessage" && c.method !== "sendPhoto")) continue;
-      const r = this.readerIndex.get(Number(c.params.chat_id));
-      if (r === undefined) continue;
-      this.messages++;
-      this.perReader[r]!++;
-      this.firstMsgAt = Math.min(this.firstMsgAt, c.at);
-      this.lastMsgAt = Math.max(this.lastMsgAt, c.at);
-      for (const m of textOf(c).matchAll(/href="([^"]*)"/g)) {
-        const j = this.articleByUrl.get(unescapeHtml(m[1]!));
-        if (j === undefined) continue;
-        const k = r * articles + j;
-        if (Number.isNaN(this.firstLinkAt[k]!)) {
-          this.firstLinkAt[k] = c.at;
-          this.covered++;
-        }
-      }
-    }
-  }
-}
 
 /** VmHWM and VmRSS of a process in bytes (NaN once it is gone). */
 function procMemory(pid: number): { hwm: number; rss: number } {
@@ -277,7 +213,7 @@ export async function run(): Promise<void> {
     // The surge: new items, newest first as feeds list them.
     const nowMs = Date.now();
     const fresh = Array.from({ length: articles }, (_, i) => madeUpItem(i + 1, `surge-rss-${runTag}`, new Date(nowMs - (articles - i) * 1000)));
-    const tracker = new Tracker(double, readerIds, fresh);
+    const tracker = new LinkTracker(double, readerIds, fresh);
     const base429 = double.stats().rejected429;
     feed.items.unshift(...[...fresh].reverse());
     const surge = await poll("surge /poll");

@@ -43,9 +43,9 @@ import { createApp, type App } from "../src/app.js";
 import { ChatRepo } from "../src/chats/repo.js";
 import { NS } from "../src/store/keys.js";
 import { openStore } from "../src/store/index.js";
-import { startBotApiDouble, type BotApiDouble } from "../test/support/bot-api-double.js";
+import { startBotApiDouble, type ApiCall, type BotApiDouble } from "../test/support/bot-api-double.js";
 import { startFeedServer, type FeedItem, type FeedServer } from "../test/support/feed-server.js";
-import { arg, escapeHtml, madeUpItem, mb, numArg, percentile, s, textOf, unescapeHtml } from "./_surge-common.js";
+import { LinkTracker, arg, escapeHtml, madeUpItem, mb, numArg, percentile, s } from "./_surge-common.js";
 
 const TOKEN = "771212:AASurgeBenchTokenXYZ_0123456789";
 const NEWSROOM = -1_002_999_000_012;
@@ -54,8 +54,6 @@ const GLOBAL_LIMIT = 30;
 const FIRST_READER = 500_000_001;
 
 // ---------- command line ----------
-
-
 
 interface Scenario {
   key: string;
@@ -81,81 +79,35 @@ interface Result {
   peakRssBytes: number;
 }
 
-/** Follows the double's answered calls and records, per (reader, article), the first link. */
-class Tracker {
-  private next = 0;
-  readonly firstLinkAt: Float64Array;
+/** The links, plus when each article's own full-format message arrived. */
+class Tracker extends LinkTracker {
   /** First message whose headline is the article's own bold title (the full format). */
   readonly ownMessageAt: Float64Array;
-  readonly perReader: Uint32Array;
-  covered = 0;
   own = 0;
-  messages = 0;
-  firstMsgAt = Infinity;
-  lastMsgAt = -Infinity;
   fullFormatFirst = 0;
-  private readonly readerIndex = new Map<number, number>();
-  private readonly articleByUrl = new Map<string, number>();
   private readonly articleByHeadline = new Map<string, number>();
   private readonly urls: string[];
 
   constructor(
-    private readonly double: BotApiDouble,
+    double: BotApiDouble,
     readerIds: number[],
     items: FeedItem[],
     private readonly expectFull: boolean,
   ) {
-    readerIds.forEach((id, i) => this.readerIndex.set(id, i));
+    super(double, readerIds, items);
     this.urls = items.map((it) => it.link);
-    items.forEach((it, j) => {
-      this.articleByUrl.set(it.link, j);
-      this.articleByHeadline.set(`<b>${escapeHtml(it.title)}</b>`, j);
-    });
-    this.firstLinkAt = new Float64Array(readerIds.length * items.length).fill(NaN);
+    items.forEach((it, j) => this.articleByHeadline.set(`<b>${escapeHtml(it.title)}</b>`, j));
     this.ownMessageAt = new Float64Array(readerIds.length * items.length).fill(NaN);
-    this.perReader = new Uint32Array(readerIds.length);
   }
 
-  get pairs(): number {
-    return this.firstLinkAt.length;
-  }
-
-  /** Skips every call answered so far (set-up, the backlog poll). */
-  skipToNow(): void {
-    this.next = this.double.calls.length;
-  }
-
-  /** Reads the calls answered since the last scan. */
-  scan(): void {
-    const calls = this.double.calls;
-    const articles = this.articleByUrl.size;
-    for (; this.next < calls.length; this.next++) {
-      const c = calls[this.next]!;
-      if (!c.ok || (c.method !== "sendMessage" && c.method !== "sendPhoto")) continue;
-      const r = this.readerIndex.get(Number(c.params.chat_id));
-      if (r === undefined) continue;
-      this.messages++;
-      this.perReader[r]!++;
-      this.firstMsgAt = Math.min(this.firstMsgAt, c.at);
-      this.lastMsgAt = Math.max(this.lastMsgAt, c.at);
-      const html = textOf(c);
-      for (const m of html.matchAll(/href="([^"]*)"/g)) {
-        const j = this.articleByUrl.get(unescapeHtml(m[1]!));
-        if (j === undefined) continue;
-        const k = r * articles + j;
-        if (Number.isNaN(this.firstLinkAt[k]!)) {
-          this.firstLinkAt[k] = c.at;
-          this.covered++;
-        }
-      }
-      const j = this.articleByHeadline.get(html.split("\n")[0] ?? "");
-      if (j !== undefined && Number.isNaN(this.ownMessageAt[r * articles + j]!)) {
-        this.ownMessageAt[r * articles + j] = c.at;
-        this.own++;
-        // Full format: headline, and the article's own link in the same message.
-        if (this.expectFull && this.perReader[r] === 1 && html.includes(`href="${escapeHtml(this.urls[j]!)}"`)) this.fullFormatFirst++;
-      }
-    }
+  protected override seen(call: ApiCall, r: number, html: string): void {
+    const articles = this.urls.length;
+    const j = this.articleByHeadline.get(html.split("\n")[0] ?? "");
+    if (j === undefined || !Number.isNaN(this.ownMessageAt[r * articles + j]!)) return;
+    this.ownMessageAt[r * articles + j] = call.at;
+    this.own++;
+    // Full format: headline, and the article's own link in the same message.
+    if (this.expectFull && this.perReader[r] === 1 && html.includes(`href="${escapeHtml(this.urls[j]!)}"`)) this.fullFormatFirst++;
   }
 }
 
