@@ -92,8 +92,19 @@ export function repairXml(xml: string): string {
   if (!cleaned.includes("&")) return cleaned;
   // One linear pass: CDATA sections and comments match whole (and stay), well-formed references
   // are skipped by the lookahead, so the callback only runs for what needs fixing.
-  return cleaned.replace(SUSPECT_AMPERSAND, (whole, name: string | undefined) => {
+  // A surrogate pair written as two references (&#xD83D;&#xDE00;) is one character: join it first.
+  const joined = cleaned.includes("&#")
+    ? cleaned.replace(REF_PAIR, (whole, a: string, b: string) => {
+        const hi = refCode(a);
+        const lo = refCode(b);
+        return hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff ? `&#${0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00)};` : whole;
+      })
+    : cleaned;
+  return joined.replace(SUSPECT_AMPERSAND, (whole, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
     if (whole.charCodeAt(0) === 0x3c) return whole;
+    // A reference to a character XML forbids (a lone surrogate, a control character) would fail the
+    // whole feed: one bad item must not cost the others their delivery.
+    if (hex !== undefined || dec !== undefined) return isXmlChar(hex !== undefined ? parseInt(hex, 16) : Number(dec)) ? whole : "&#xFFFD;";
     if (!name) return "&amp;";
     const cp = NAMED_ENTITIES.get(name);
     return cp === undefined ? `&amp;${name};` : `&#${cp};`;
@@ -101,7 +112,20 @@ export function repairXml(xml: string): string {
 }
 
 const SUSPECT_AMPERSAND =
-  /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,7});)(?:([A-Za-z][A-Za-z0-9]{0,31});)?/g;
+  /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&#(?:[xX]([0-9a-fA-F]{1,7})|([0-9]{1,8}));|&(?!(?:amp|lt|gt|quot|apos);)(?:([A-Za-z][A-Za-z0-9]{0,31});)?/g;
+
+/** Two numeric references in a row (the callback joins them only when they are a surrogate pair). */
+const REF_PAIR = /&#([xX][0-9a-fA-F]{1,7}|[0-9]{1,8});&#([xX][0-9a-fA-F]{1,7}|[0-9]{1,8});/g;
+
+/** The code point of a numeric reference's body ("x1F600" or "128512"). */
+function refCode(body: string): number {
+  return body[0] === "x" || body[0] === "X" ? parseInt(body.slice(1), 16) : Number(body);
+}
+
+/** XML 1.0's Char production. */
+function isXmlChar(cp: number): boolean {
+  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+}
 
 const RAW_HTML_ELEMENTS = /<(description|title|summary|content:encoded|comments)(\s[^>]*)?>([\s\S]*?)<\/\1\s*>/g;
 

@@ -120,3 +120,24 @@ describe("processFeedBytes: failures are typed", () => {
     expect(articles[0]!.link).toBe("https://a.example/?a=1&b=2");
   });
 });
+
+describe("one malformed item does not cost the feed its other items", () => {
+  const rss = (items: string) =>
+    new TextEncoder().encode(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title><link>https://news.example.org/</link>${items}</channel></rss>`);
+
+  it("a reference to a lone surrogate becomes U+FFFD; the healthy item next to it is read; a pair written as two references is one character", async () => {
+    const feed = await processFeedBytes(
+      rss(
+        `<item><guid>a</guid><title>Broken &#xD83D; emoji</title><link>https://news.example.org/a</link></item>` +
+          `<item><guid>b</guid><title>Healthy item</title><link>https://news.example.org/b</link></item>` +
+          `<item><guid>c</guid><title>Smile &#xD83D;&#xDE00; and &#55357;&#56832;</title><link>https://news.example.org/c</link></item>`,
+      ),
+      ctx,
+    );
+    const titles = feed.articles.map((a) => a.title);
+    expect(titles).toContain("Healthy item");
+    // The bad reference is dropped (the text cleaner never shows U+FFFD to readers).
+    expect(titles).toContain("Broken emoji");
+    expect(titles).toContain("Smile 😀 and 😀");
+  });
+});
