@@ -34,6 +34,7 @@ export function floodGuard(o: FloodOptions): MiddlewareFn<NewsdeskContext> {
   const buckets = new Map<number, Bucket>();
   let refused = 0;
   let lastReportAt = now();
+  let lastPruneAt = 0;
   return async (ctx, next) => {
     const userId = ctx.from?.id;
     const limited = ctx.inlineQuery !== undefined || (ctx.message !== undefined && "text" in ctx.message && ctx.message.text.startsWith("/"));
@@ -43,8 +44,12 @@ export function floodGuard(o: FloodOptions): MiddlewareFn<NewsdeskContext> {
     b.tokens = Math.min(burst, b.tokens + Math.max(0, t - b.at) * perMs);
     b.at = Math.max(b.at, t);
     buckets.set(userId, b);
-    // Bounded memory: users whose allowance is full again are forgotten.
-    if (buckets.size > 50_000) for (const [id, x] of buckets) if (x.tokens + (t - x.at) * perMs >= burst) buckets.delete(id);
+    // Bounded memory: users whose allowance is full again are forgotten — at most every 10 s, so a
+    // crowd of flooders cannot make every update walk the whole map.
+    if (buckets.size > 50_000 && t - lastPruneAt >= 10_000) {
+      lastPruneAt = t;
+      for (const [id, x] of buckets) if (x.tokens + (t - x.at) * perMs >= burst) buckets.delete(id);
+    }
     // A user who was told to slow down is let through again only once the whole allowance has refilled.
     if (b.told && b.tokens >= burst) b.told = false;
     if (!b.told && b.tokens >= 1) {

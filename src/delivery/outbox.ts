@@ -225,7 +225,9 @@ export class Outbox {
       if (first.ref.kind === "job" && job.id === first.ref.jobId) continue;
       const payload = job.meta.payload;
       if (job.meta.priority !== first.priority || payload.kind !== "render" || payload.type !== type || isPaid(payload) !== isPaid(first.payload)) continue;
-      const got = await job.claimFor(first.chatId, now);
+      // A chunk that cannot be read now only leaves that job out of this bundle: what was claimed
+      // already goes out (the Sender must not see a throw after recipients were marked in flight).
+      const got = await job.claimFor(first.chatId, now).catch(() => undefined);
       if (got) out.push(got);
     }
     return out;

@@ -229,7 +229,7 @@ export class Pacer {
 
 /** The one-process SendPacing: the same Pacer the sender uses, so replies, tips and bulk share one budget. */
 export class LocalPacing implements SendPacing {
-  private readonly tokens = new Map<number, { takenAt: number; arrivalAt: number }>();
+  private readonly tokens = new Map<number, Array<{ takenAt: number; arrivalAt: number }>>();
 
   constructor(
     readonly pacer: Pacer,
@@ -239,13 +239,17 @@ export class LocalPacing implements SendPacing {
   tryTake(chatId: number): Promise<number> {
     const waitMs = this.pacer.readyAt(chatId) - this.clock.now();
     if (waitMs > 0) return Promise.resolve(waitMs);
-    this.tokens.set(chatId, this.pacer.take(chatId));
+    // A list per chat: a reply and a tip card to the newsroom may be in flight at once.
+    const list = this.tokens.get(chatId) ?? [];
+    list.push(this.pacer.take(chatId));
+    this.tokens.set(chatId, list);
     return Promise.resolve(0);
   }
 
   settle(chatId: number): void {
-    this.pacer.settle(chatId, this.tokens.get(chatId));
-    this.tokens.delete(chatId);
+    const list = this.tokens.get(chatId);
+    this.pacer.settle(chatId, list?.shift());
+    if (list?.length === 0) this.tokens.delete(chatId);
   }
 
   rateLimited(chatId: number, retryAfterSeconds: number): Promise<RateLimitScope> {

@@ -150,7 +150,7 @@ export class Sender {
       return this.settle(() => outbox.complete(d));
     }
     if (this.o.bundle && this.o.renderBundle && d.priority === "bulk" && d.payload.kind === "render") {
-      const more = await outbox.claimBundle(d, this.o.bundle.maxArticles - 1).catch(() => []);
+      const more = await outbox.claimBundle(d, this.o.bundle.maxArticles - 1);
       if (more.length + 1 >= this.o.bundle.minArticles) return this.deliverBundle([d, ...more]);
       for (const m of more) await this.settle(() => outbox.retryLater(m, clock.now()));
     }
