@@ -97,6 +97,8 @@ export class FeedScheduler {
   private intervalMs: number;
   private task?: ScheduledTask;
   private running?: Promise<PollSummary>;
+  /** A forced round asked for while another was under way: it runs once that one ends. */
+  private followUp?: Promise<PollSummary>;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.detector = new NewItemDetector(deps.store);
@@ -129,12 +131,25 @@ export class FeedScheduler {
     await this.task?.stop();
     this.task = undefined;
     await this.running?.catch(() => undefined);
+    await this.followUp?.catch(() => undefined);
     if (this.ownsProcessor) await this.processor.close();
   }
 
-  /** Polls every feed now, backoff or not (for /poll); joins a run already in progress. */
+  /**
+   * Polls every feed now, backoff or not (for /poll). A round already under way may have fetched
+   * some feeds before this was asked, so a new round follows it; calls meanwhile share that one.
+   */
   pollAll(): Promise<PollSummary> {
-    return this.run(true);
+    if (!this.running) return this.run(true);
+    const current = this.running;
+    this.followUp ??= current
+      .catch(() => undefined)
+      .then(() => {
+        this.followUp = undefined;
+        // Stopping meanwhile: the round that ran is the answer.
+        return this.stopCtl.signal.aborted ? current : this.run(true);
+      });
+    return this.followUp;
   }
 
   /** Polls the feeds whose backoff has expired (what each cron tick does). */

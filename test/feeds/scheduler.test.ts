@@ -72,6 +72,11 @@ function setup(feeds: FeedConfig[], over: Partial<SchedulerDeps> = {}) {
   return { scheduler, events, delivered, downs, archive, advance: (ms: number) => (now += ms), nowMs: () => now };
 }
 
+async function until(cond: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !cond(); i++) await new Promise((r) => setTimeout(r, 10));
+  if (!cond()) throw new Error("condition not met in time");
+}
+
 afterEach(() => {
   failing = false;
   items = [];
@@ -165,12 +170,40 @@ describe("FeedScheduler", () => {
     expect(options).toMatchObject({ timezone: "Asia/Shanghai", noOverlap: true });
     const a = t.scheduler.pollAll();
     const b = t.scheduler.pollAll();
-    expect(b).toBe(a);
-    await Promise.all([a, captured!()]);
+    const c = t.scheduler.pollAll();
+    expect(b).not.toBe(a); // asked during a round: a new one follows it
+    expect(c).toBe(b); // … shared by everyone who asked meanwhile
+    await Promise.all([a, b, captured!()]);
     const [h] = await t.scheduler.health();
     // Interval learnt from the cron schedule (15 min between runs).
     expect(h!.nextPollAt - h!.lastPollAt!).toBeLessThanOrEqual(15 * MIN);
     expect(h!.nextPollAt).toBeGreaterThan(t.nowMs() + 14 * MIN);
+    await t.scheduler.stop();
+  });
+
+  it("/poll during a round polls again after it: items published after the round fetched are found", async () => {
+    let release: (() => void) | undefined;
+    let requests = 0;
+    server.routes.set("/gated", (_req, res) => {
+      requests++;
+      const body = rss(items);
+      if (requests === 2) release = () => res.end(body);
+      else res.end(body);
+    });
+    const t = setup([{ id: "gated", url: server.url("/gated"), name: "G", topics: [] }]);
+    items = [{ title: "Story one", link: "https://n.example/1" }];
+    await t.scheduler.pollAll(); // first poll: archived
+    items = [{ title: "Story two", link: "https://n.example/2" }, ...items];
+    const round = t.scheduler.pollAll();
+    await until(() => release !== undefined);
+    // Fetched before this story existed; then staff ask for a poll.
+    const fetched = release!;
+    items = [{ title: "Story three", link: "https://n.example/3" }, ...items];
+    const staff = t.scheduler.pollAll();
+    fetched();
+    expect(await round).toMatchObject({ newArticles: 1 });
+    expect(await staff).toMatchObject({ polled: 1, newArticles: 1 });
+    expect(t.delivered.flat().map((a) => a.title)).toEqual(["Story two", "Story three"]);
     await t.scheduler.stop();
   });
 
