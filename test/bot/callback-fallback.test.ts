@@ -2,7 +2,7 @@ import { Composer } from "telegraf";
 import { afterEach, describe, expect, it } from "vitest";
 import type { NewsdeskContext } from "../../src/bot/context.js";
 import { messages } from "../../src/i18n/index.js";
-import { startCommandBot, type CommandBot } from "../commands/bot.js";
+import { startCommandBot, type CommandBot } from "./bare-bot.js";
 import { callbackQuery, command, user } from "../support/updates.js";
 
 /** A feature that owns `known:` buttons, as the real command composers own their prefixes. */

@@ -1,38 +1,31 @@
-import Keyv from "keyv";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { settingsCommands } from "../../commands/settings.js";
 import { ChatRepo } from "../../src/chats/repo.js";
+import { NS } from "../../src/store/keys.js";
 import { command, group, groupCommand, user } from "../support/updates.js";
-import { replyTo, startCommandBot, type CommandBot } from "./bot.js";
+import { startHarness, textOf, type Harness } from "../e2e/harness.js";
 
 // 2025-03-10 12:00 in Asia/Shanghai.
 const NOON = Date.parse("2025-03-10T12:00:00+08:00");
 
-describe("/digest and /quiet parse their argument and store the chat's settings", () => {
-  let bot: CommandBot;
+describe("/digest and /quiet parse their argument and store the chat's settings (the real app)", () => {
+  let h: Harness;
   let chats: ChatRepo;
-  let marked: Array<[number, string]>;
 
   beforeEach(async () => {
-    chats = new ChatRepo(new Keyv());
-    marked = [];
-    bot = await startCommandBot([
-      settingsCommands({
-        chats,
-        timeZone: "Asia/Shanghai",
-        releaseHeld: () => Promise.resolve(0),
-        markDigestDone: (id, date) => {
-          marked.push([id, date]);
-          return Promise.resolve();
-        },
-        now: () => NOON,
-      }),
-    ]);
+    h = await startHarness({ startAt: NOON });
+    chats = new ChatRepo(h.app.store.namespace(NS.chats));
   });
-  afterEach(() => bot.stop());
+  afterEach(() => h.close());
 
   const reader = user({ id: 5101, first_name: "Reader", language_code: "en" });
-  const say = async (text: string) => (await bot.send(command(reader, text), replyTo(reader.id))).params.text as string;
+  const say = async (text: string, from = reader, chat?: Parameters<typeof groupCommand>[0]): Promise<string> => {
+    const to = chat?.id ?? from.id;
+    const before = h.double.calls.length;
+    h.double.pushUpdate(chat ? groupCommand(chat, from, text) : command(from, text));
+    const call = await h.double.waitFor((c) => h.double.calls.indexOf(c) >= before && c.ok && c.method === "sendMessage" && Number(c.params.chat_id) === to);
+    return textOf(call);
+  };
+  const digestDone = (id: number) => h.app.store.namespace<{ date: string }>(NS.digests).get(String(id));
 
   it.each([
     ["/digest 8:00", "08:00"],
@@ -45,14 +38,15 @@ describe("/digest and /quiet parse their argument and store the chat's settings"
 
   it.each(["/digest", "/digest 24:00", "/digest 8", "/digest 08:60", "/digest tomorrow"])("%s answers with the usage and changes nothing", async (text) => {
     expect(await say(text)).toContain("Usage: /digest");
-    expect(await chats.get(reader.id)).toBeUndefined();
+    expect((await chats.get(reader.id))?.digestAt).toBeUndefined();
   });
 
   it("starts a digest time already past today tomorrow, and a later one today", async () => {
     await say("/digest 08:00");
-    expect(marked).toEqual([[reader.id, "2025-03-10"]]);
+    expect((await digestDone(reader.id))?.date).toBe("2025-03-10");
+    await h.app.store.namespace(NS.digests).delete(String(reader.id));
     await say("/digest 18:00");
-    expect(marked).toHaveLength(1);
+    expect(await digestDone(reader.id)).toBeUndefined();
     expect(await say("/digest off")).toContain("Daily digest off");
     expect((await chats.get(reader.id))?.digestAt).toBeUndefined();
     await say("/digest 18:00");
@@ -72,7 +66,7 @@ describe("/digest and /quiet parse their argument and store the chat's settings"
 
   it.each(["/quiet", "/quiet 22-22", "/quiet 24-07", "/quiet 22:30-07:00", "/quiet night"])("%s answers with the usage", async (text) => {
     expect(await say(text)).toContain("Usage: /quiet");
-    expect(await chats.get(reader.id)).toBeUndefined();
+    expect((await chats.get(reader.id))?.quiet).toBeUndefined();
   });
 
   it("/quiet off removes quiet hours", async () => {
@@ -85,11 +79,10 @@ describe("/digest and /quiet parse their argument and store the chat's settings"
     const g = group({ id: -5_100_001 });
     const admin = user({ id: 5102, first_name: "Admin", language_code: "en" });
     const member = user({ id: 5103, first_name: "Member", language_code: "en" });
-    bot.double.setChatAdmins(g.id, [admin.id]);
-    const refused = await bot.send(groupCommand(g, member, "/quiet@newsdesk_test_bot 22-07"), replyTo(g.id));
-    expect(refused.params.text).toContain("only the group's admins");
-    expect(await chats.get(g.id)).toBeUndefined();
-    await bot.send(groupCommand(g, admin, "/digest@newsdesk_test_bot 09:00"), replyTo(g.id));
+    h.double.setChatAdmins(g.id, [admin.id]);
+    expect(await say("/quiet@newsdesk_test_bot 22-07", member, g)).toContain("only the group's admins");
+    expect((await chats.get(g.id))?.quiet).toBeUndefined();
+    await say("/digest@newsdesk_test_bot 09:00", admin, g);
     expect((await chats.get(g.id))?.digestAt).toBe("09:00");
   });
 });

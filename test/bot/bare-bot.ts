@@ -1,4 +1,7 @@
-/** A bot with only the given command composers, long-polling the Bot API double (no app around it). */
+/**
+ * A bot from createBot with only the given composers, long-polling the Bot API double: for tests of
+ * createBot itself (fallbacks, update handling). Feature tests use the real app (test/e2e/harness.ts).
+ */
 import Keyv from "keyv";
 import { pino } from "pino";
 import type { Composer } from "telegraf";
@@ -44,9 +47,3 @@ export async function startCommandBot(features: Array<Composer<NewsdeskContext>>
     },
   };
 }
-
-/** A successful sendMessage to this chat. */
-export const replyTo =
-  (chatId: number) =>
-  (c: ApiCall): boolean =>
-    c.ok && c.method === "sendMessage" && Number(c.params.chat_id) === chatId;
