@@ -56,6 +56,8 @@ export type FetchFeedResult =
       charset?: string;
       etag?: string;
       lastModified?: string;
+      /** The Content-Location header as sent (the document's own URL, a base for its relative links). */
+      contentLocation?: string;
     };
 
 /** Parses a feed URL (relative to `base`, for a Location header): only absolute http(s) URLs pass. */
@@ -269,6 +271,8 @@ export async function fetchFeed(feedUrl: string, options: FetchFeedOptions = {})
     if (etag) result.etag = etag;
     const lastModified = res.headers.get("last-modified");
     if (lastModified) result.lastModified = lastModified;
+    const contentLocation = res.headers.get("content-location");
+    if (contentLocation) result.contentLocation = contentLocation;
     return result;
   }
 }

@@ -244,6 +244,7 @@ export class FeedScheduler {
         nowMs,
         maxBytes: this.deps.poll.maxFeedBytes,
         ...(res.charset ? { httpCharset: res.charset } : {}),
+        ...(res.contentLocation ? { contentLocation: res.contentLocation } : {}),
       });
       articles = processed.articles;
     } catch (err) {
