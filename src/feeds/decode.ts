@@ -1,7 +1,7 @@
 import { isUtf8 } from "node:buffer";
 import { gunzipSync } from "node:zlib";
 import iconv from "iconv-lite";
-import { detect as detectCharset } from "jschardet";
+import { chardet } from "jschardet";
 import { FeedError } from "./errors.js";
 import { DEFAULT_MAX_FEED_BYTES } from "./fetch.js";
 
@@ -54,6 +54,9 @@ export function maybeGunzip(bytes: Uint8Array, maxBytes = DEFAULT_MAX_FEED_BYTES
 
 // The detector reads at most this much: enough evidence, and bounded time on large bodies.
 const DETECT_BYTES = 16 * 1024;
+// Encodings web feeds are written in: the web's (UTF, CJK, windows-125x, KOI8, TIS-620) and ISO 8859.
+// Leaving out Mac, DOS, EBCDIC and regional legacy sets makes detection about 5× faster (bench/feeds.ts).
+const FEED_ERAS = chardet.EncodingEra.MODERN_WEB | chardet.EncodingEra.LEGACY_ISO;
 
 /**
  * Asks a statistical detector (jschardet, a port of Python chardet: CJK, Cyrillic, Greek, Hebrew,
@@ -63,7 +66,7 @@ export function detectEncoding(bytes: Uint8Array): string | undefined {
   const sample = bytes.byteLength > DETECT_BYTES ? bytes.subarray(0, DETECT_BYTES) : bytes;
   let found: string | null;
   try {
-    found = detectCharset(Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength)).encoding;
+    found = chardet.detect(Buffer.from(sample.buffer, sample.byteOffset, sample.byteLength), { encodingEra: FEED_ERAS }).encoding;
   } catch {
     return undefined;
   }
