@@ -139,6 +139,12 @@ export class ClusterOutbox implements DeliveryQueue {
    * id exists (pending, or finished within the last 15 minutes). A completed fan-out is marked for a week,
    * so a repeat after that only costs one read.
    */
+  async fanOutAll(inputs: readonly FanOutInput[]): Promise<string[]> {
+    const ids: string[] = [];
+    for (const input of inputs) ids.push(await this.fanOut(input));
+    return ids;
+  }
+
   async fanOut(input: FanOutInput): Promise<string> {
     const id = input.id ?? `f${this.clockNow()}.${Math.random().toString(36).slice(2)}`;
     const doneKey = `${this.c.prefix}fanout:${id}`;

@@ -37,6 +37,10 @@ export class LocalDeliveryQueue implements DeliveryQueue {
     return this.outbox.fanOut(input);
   }
 
+  fanOutAll(inputs: readonly FanOutInput[]): Promise<string[]> {
+    return this.outbox.fanOutAll(inputs);
+  }
+
   releaseHeld(chatId: number): Promise<number> {
     return this.outbox.releaseHeld(chatId);
   }

@@ -149,17 +149,28 @@ export class Outbox {
 
   /** Records a fan-out to many chats; resolves (with the job id) once it is durable. */
   async fanOut(input: FanOutInput): Promise<string> {
+    return (await this.fanOutAll([input]))[0]!;
+  }
+
+  /** Records several fan-outs; the sender sees them only once all are durable (they bundle). */
+  async fanOutAll(inputs: readonly FanOutInput[]): Promise<string[]> {
     this.assertLoaded();
-    const id = input.id ?? randomUUID();
-    if (this.jobs.some((j) => j.id === id)) return id;
-    const recipients = [...new Set(input.recipients)];
-    if (recipients.length === 0) return id;
-    const init = { id, priority: input.priority, payload: DeliveryPayloadSchema.parse(input.payload), chunkSize: this.chunkSize, createdAt: this.clock.now() };
-    const meta = await writeJob(this.kv, init, recipients);
-    this.jobs.push(new FanoutJob(this.kv, meta));
+    const ids: string[] = [];
+    const fresh: FanoutJob[] = [];
+    for (const input of inputs) {
+      const id = input.id ?? randomUUID();
+      ids.push(id);
+      if (this.jobs.some((j) => j.id === id) || fresh.some((j) => j.id === id)) continue;
+      const recipients = [...new Set(input.recipients)];
+      if (recipients.length === 0) continue;
+      const init = { id, priority: input.priority, payload: DeliveryPayloadSchema.parse(input.payload), chunkSize: this.chunkSize, createdAt: this.clock.now() };
+      fresh.push(new FanoutJob(this.kv, await writeJob(this.kv, init, recipients)));
+    }
+    if (fresh.length === 0) return ids;
+    this.jobs.push(...fresh);
     await this.jobsWriter.flush();
     this.changed();
-    return id;
+    return ids;
   }
 
   /**

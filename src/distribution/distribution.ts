@@ -6,6 +6,7 @@ import { matchTopics } from "../articles/topics.js";
 import type { ChatRepo } from "../chats/repo.js";
 import type { Logger } from "../log.js";
 import { renderPayload } from "../delivery/render-payloads.js";
+import type { FanOutInput } from "../delivery/outbox.js";
 import type { DeliveryQueue } from "../runtime/types.js";
 
 export interface DistributionOptions {
@@ -15,7 +16,7 @@ export interface DistributionOptions {
   relatedCount: number;
   index: ArticleIndex;
   chats: Pick<ChatRepo, "subscribersFor">;
-  outbox: Pick<DeliveryQueue, "fanOut" | "enqueue">;
+  outbox: Pick<DeliveryQueue, "fanOutAll" | "enqueue">;
   /** Where the channel's id is known (the renderer resolves it at start). */
   channel: { readonly channelId: number | undefined };
   /** Remembers which articles were handed to the outbox, so a repeat hand-off is a no-op. */
@@ -44,7 +45,8 @@ export class Distribution {
   /** Hands new articles to the outbox, oldest first, once each. */
   async distribute(articles: readonly Article[]): Promise<number> {
     const sorted = [...articles].sort((a, b) => a.publishedAt - b.publishedAt);
-    let jobs = 0;
+    const fanOuts: FanOutInput[] = [];
+    const handed: Array<{ article: Article; recipients: number }> = [];
     for (const article of sorted) {
       if (await this.o.handedOff.get(article.id)) continue;
       const recipients = await this.o.chats.subscribersFor(article.topics, { instantOnly: true });
@@ -54,14 +56,16 @@ export class Distribution {
       const payload = renderPayload("article", { articleId: article.id, related: this.relatedIds(article), ...(paid ? { paid } : {}) });
       // The channel's post goes first and always in the full format; readers may get a bundle.
       if (channelId !== undefined) await this.o.outbox.enqueue({ chatId: channelId, priority: "broadcast", payload });
-      if (recipients.length > 0) {
-        await this.o.outbox.fanOut({ id: `article:${article.id}`, priority: "bulk", payload, recipients });
-        jobs++;
-      }
-      await this.o.handedOff.set(article.id, 1, 7 * 86_400_000);
-      this.o.logger.info({ articleId: article.id, recipients: recipients.length, channel: channelId !== undefined }, "article handed to the outbox");
+      if (recipients.length > 0) fanOuts.push({ id: `article:${article.id}`, priority: "bulk", payload, recipients });
+      handed.push({ article, recipients: recipients.length });
     }
-    return jobs;
+    // One hand-off: a reader with several of these articles gets them as one bundle.
+    await this.o.outbox.fanOutAll(fanOuts);
+    for (const { article, recipients } of handed) {
+      await this.o.handedOff.set(article.id, 1, 7 * 86_400_000);
+      this.o.logger.info({ articleId: article.id, recipients, channel: this.o.channel.channelId !== undefined }, "article handed to the outbox");
+    }
+    return fanOuts.length;
   }
 
   /** True when the article went through distribute() (new, not a first poll's backlog); remembered 7 days. */

@@ -16,6 +16,11 @@ export interface DeliveryQueue {
   enqueue(input: EnqueueInput): Promise<unknown>;
   /** Queues one message to many chats (idempotent by `id`). */
   fanOut(input: FanOutInput): Promise<string>;
+  /**
+   * Queues several fan-outs as one hand-off (a poll's new articles): none is sent before all are
+   * queued, so a chat with several of them gets one bundle, not the first alone. Ids in order.
+   */
+  fanOutAll(inputs: readonly FanOutInput[]): Promise<string[]>;
   /** Deliveries held for a chat (quiet hours) go again now; their render decides anew. */
   releaseHeld(chatId: number): Promise<number>;
   /** Messages waiting (best known on this instance). */
