@@ -18,6 +18,7 @@ export interface BackendOptions {
   purgeIntervalMs: number;
   connectTimeoutMs: number;
   onError: (error: unknown) => void;
+  busyDeadlineMs: number;
 }
 
 /** Keyv options every backend uses: the adapter owns namespacing, and failures reach the caller. */

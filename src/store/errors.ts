@@ -1,5 +1,8 @@
-/** Why a store could not be used; `code` lets callers (main, /healthz) react without parsing text. */
-export type StoreErrorCode = "unreachable" | "bad-namespace" | "closed" | "rejected";
+/**
+ * Why a store could not be used; `code` lets callers (main, /healthz) react without parsing text.
+ * "busy": another process held the SQLite file's lock past the wait deadline (try again later).
+ */
+export type StoreErrorCode = "unreachable" | "bad-namespace" | "closed" | "rejected" | "busy";
 
 /** A store URL that cannot be used; the message names the problem and never contains a password. */
 export class StoreUrlError extends Error {

@@ -30,6 +30,11 @@ export interface OpenStoreOptions {
   connectTimeoutMs?: number;
   /** Receives background errors (connection loss, purge failures); default: ignored. */
   onError?: (error: unknown) => void;
+  /**
+   * sqlite: how long a statement waits, on timers (never blocking the event loop), for a lock
+   * another process holds before failing with StoreError("busy"); default 5000.
+   */
+  busyDeadlineMs?: number;
 }
 
 /** Namespace and prefix names: they become table names and Redis MATCH patterns, so no specials. */
@@ -47,6 +52,7 @@ export async function openStore(url: string, opts: OpenStoreOptions = {}): Promi
     purgeIntervalMs: opts.purgeIntervalMs ?? 60_000,
     connectTimeoutMs: opts.connectTimeoutMs ?? 5000,
     onError: opts.onError ?? (() => undefined),
+    busyDeadlineMs: opts.busyDeadlineMs ?? 5000,
   };
   let backend: Backend;
   switch (parsed.kind) {

@@ -4,6 +4,10 @@ export const NS = {
   broadcasts: "broadcasts",
   chats: "chats",
   digests: "digests",
+  /** Feed confirmations waiting for their button (/addfeed, an OPML import). */
+  feedDrafts: "feed_drafts",
+  /** Feeds added, paused or removed from chat (the YAML feeds are the seed). */
+  feedRegistry: "feed_registry",
   feeds: "feeds",
   handedOff: "handed_off",
   outbox: "outbox",

@@ -1,6 +1,7 @@
 import { EventEmitter } from "node:events";
 import type BetterSqlite3 from "better-sqlite3";
 import type { KeyvStoreAdapter } from "keyv";
+import { StoreError } from "./errors.js";
 
 /** Rows listed per query while iterating; big enough to be fast, small enough to stay off the heap. */
 export const ITERATION_PAGE_SIZE = 1000;
@@ -8,19 +9,57 @@ const PURGE_CHUNK_ROWS = 5000;
 
 type Row = { key: string; value: string };
 
+/** How a SqliteKvTable waits for a write lock another process (or connection) holds. */
+export interface SqliteLockOptions {
+  /** How long one statement may wait for the lock before it fails with StoreError("busy"); default 5000. */
+  busyDeadlineMs?: number;
+  /** Sleep between attempts (tests, AbortSignal-free); default a real timer. */
+  sleep?: (ms: number) => Promise<void>;
+  /** Clock for the deadline; default Date.now. */
+  nowMs?: () => number;
+}
+
+// better-sqlite3 is synchronous: SQLite's own busy wait (busy_timeout) would block the event loop
+// for as long as another process holds the lock (a 14 s lock froze every update). So SQLite waits
+// only a few ms, and the waiting is done here, on timers, with backoff up to the deadline.
+const BUSY_TIMEOUT_MS = 2;
+const FIRST_BACKOFF_MS = 5;
+const MAX_BACKOFF_MS = 100;
+// Opening (WAL switch, schema) happens before anything else runs, so it may block.
+const OPEN_BUSY_TIMEOUT_MS = 5000;
+
+/** SQLITE_BUSY and its extended codes (…_SNAPSHOT, …_RECOVERY, …_TIMEOUT): another connection holds the lock. */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === "string" && code.startsWith("SQLITE_BUSY");
+}
+
+const realSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
  * One SQLite connection shared by every namespace adapter: one table keyed by (namespace, key),
  * so isolation is a column, not a string prefix that a LIKE or a shared adapter could confuse.
  */
 export class SqliteKvTable {
   private readonly stmt;
+  private readonly busyDeadlineMs: number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly clock: () => number;
+  /** Set while a statement waits for the lock: later ones queue behind it, so writes keep their order. */
+  private waitTail: Promise<void> | null = null;
 
-  constructor(readonly db: BetterSqlite3.Database) {
+  constructor(
+    readonly db: BetterSqlite3.Database,
+    lock: SqliteLockOptions = {},
+  ) {
+    this.busyDeadlineMs = lock.busyDeadlineMs ?? 5000;
+    this.sleep = lock.sleep ?? realSleep;
+    this.clock = lock.nowMs ?? Date.now;
     // WAL + NORMAL: commits do not fsync (only checkpoints do); a power cut can lose the last
     // commits but never corrupts the file. Default rollback journal measured ~600 writes/s.
+    db.pragma(`busy_timeout = ${OPEN_BUSY_TIMEOUT_MS}`);
     db.pragma("journal_mode = WAL");
     db.pragma("synchronous = NORMAL");
-    db.pragma("busy_timeout = 5000");
     // A rowid table (not WITHOUT ROWID): values may be up to megabytes, which WITHOUT ROWID handles badly.
     db.exec(`CREATE TABLE IF NOT EXISTS keyv_entries (
       namespace TEXT NOT NULL,
@@ -64,52 +103,116 @@ export class SqliteKvTable {
            (SELECT rowid FROM keyv_entries WHERE expires <= @now LIMIT @limit)`,
       ),
     };
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
   }
 
-  get(ns: string, key: string, now: number): string | undefined {
-    return this.stmt.get.get({ ns, key, now })?.value;
+  /**
+   * Runs `statement` now when the database is free; when another connection holds the lock,
+   * retries on timers (the event loop keeps turning) until `busyDeadlineMs` has passed, then
+   * rejects with StoreError("busy"). Statements keep their order while one waits.
+   */
+  private run<T>(statement: () => T): Promise<T> {
+    const first = this.waitTail === null;
+    if (first) {
+      try {
+        return Promise.resolve(statement());
+      } catch (error) {
+        // SQLite's own errors (SqliteError) and whatever a statement throws, passed on unchanged.
+        if (!isBusy(error)) return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    }
+    const deadline = this.clock() + this.busyDeadlineMs;
+    const result = (this.waitTail ?? Promise.resolve()).then(() => this.retry(statement, deadline, first));
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.waitTail = tail;
+    void tail.then(() => {
+      if (this.waitTail === tail) this.waitTail = null;
+    });
+    return result;
   }
 
-  getMany(ns: string, keys: string[], now: number): Map<string, string> {
-    const rows = this.stmt.getMany.all({ ns, keys: JSON.stringify(keys), now });
-    return new Map(rows.map((row) => [row.key, row.value]));
+  /** `waitFirst`: the statement just found the lock taken; else it queued and tries at once when its turn comes. */
+  private async retry<T>(statement: () => T, deadline: number, waitFirst: boolean): Promise<T> {
+    let backoffMs = FIRST_BACKOFF_MS;
+    for (let attempt = 0; ; attempt++) {
+      if (attempt > 0 || waitFirst) {
+        const left = deadline - this.clock();
+        if (left > 0) await this.sleep(Math.min(backoffMs, left));
+        backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+      }
+      if (!this.db.open) throw new StoreError("closed", "sqlite", "store is closed");
+      try {
+        return statement();
+      } catch (error) {
+        if (!isBusy(error)) throw error;
+        if (this.clock() >= deadline) {
+          throw new StoreError(
+            "busy",
+            "sqlite",
+            `sqlite store locked by another connection for over ${this.busyDeadlineMs} ms`,
+            {
+              cause: error,
+            },
+          );
+        }
+      }
+    }
   }
 
-  set(ns: string, key: string, value: string, expires: number | null): void {
-    this.stmt.set.run({ ns, key, value, expires });
+  get(ns: string, key: string, now: number): Promise<string | undefined> {
+    return this.run(() => this.stmt.get.get({ ns, key, now })?.value);
   }
 
-  setMany(ns: string, entries: Array<{ key: string; value: string; expires: number | null }>): void {
-    this.db.transaction(() => {
+  getMany(ns: string, keys: string[], now: number): Promise<Map<string, string>> {
+    return this.run(() => {
+      const rows = this.stmt.getMany.all({ ns, keys: JSON.stringify(keys), now });
+      return new Map(rows.map((row) => [row.key, row.value]));
+    });
+  }
+
+  set(ns: string, key: string, value: string, expires: number | null): Promise<void> {
+    return this.run(() => void this.stmt.set.run({ ns, key, value, expires }));
+  }
+
+  setMany(ns: string, entries: Array<{ key: string; value: string; expires: number | null }>): Promise<void> {
+    // IMMEDIATE: the lock is taken at BEGIN, so a busy database fails before any row is written.
+    const write = this.db.transaction(() => {
       for (const { key, value, expires } of entries) this.stmt.set.run({ ns, key, value, expires });
-    })();
+    });
+    return this.run(() => write.immediate());
   }
 
-  delete(ns: string, key: string, now: number): boolean {
-    const row = this.stmt.delete.get({ ns, key, now }) as { live: number } | undefined;
-    return row?.live === 1;
+  delete(ns: string, key: string, now: number): Promise<boolean> {
+    return this.run(
+      () => (this.stmt.delete.get({ ns, key, now }) as { live: number } | undefined)?.live === 1,
+    );
   }
 
-  deleteMany(ns: string, keys: string[]): boolean {
-    return this.stmt.deleteMany.run({ ns, keys: JSON.stringify(keys) }).changes > 0;
+  deleteMany(ns: string, keys: string[]): Promise<boolean> {
+    return this.run(() => this.stmt.deleteMany.run({ ns, keys: JSON.stringify(keys) }).changes > 0);
   }
 
-  clear(ns: string): void {
-    this.stmt.clear.run({ ns });
+  clear(ns: string): Promise<void> {
+    return this.run(() => void this.stmt.clear.run({ ns }));
   }
 
   /** One page of live rows in key order, strictly after `after` (from the start when undefined). */
-  page(ns: string, after: string | undefined, now: number, limit: number): Row[] {
-    return after === undefined
-      ? this.stmt.firstPage.all({ ns, now, limit })
-      : this.stmt.page.all({ ns, after, now, limit });
+  page(ns: string, after: string | undefined, now: number, limit: number): Promise<Row[]> {
+    return this.run(() =>
+      after === undefined
+        ? this.stmt.firstPage.all({ ns, now, limit })
+        : this.stmt.page.all({ ns, after, now, limit }),
+    );
   }
 
   /** Deletes expired rows in bounded chunks, yielding between them; returns the number removed. */
   async purgeExpired(now: number): Promise<number> {
     let removed = 0;
     for (;;) {
-      const changes = this.stmt.purge.run({ now, limit: PURGE_CHUNK_ROWS }).changes;
+      const changes = await this.run(() => this.stmt.purge.run({ now, limit: PURGE_CHUNK_ROWS }).changes);
       removed += changes;
       if (changes < PURGE_CHUNK_ROWS) return removed;
       await new Promise<void>((resolve) => setImmediate(resolve));
@@ -148,43 +251,41 @@ export class SqliteNamespaceAdapter extends EventEmitter implements KeyvStoreAda
   }
 
   async get<Value>(key: string): Promise<Value | undefined> {
-    return Promise.resolve(this.table.get(this.ns, key, this.nowMs()) as Value | undefined);
+    return (await this.table.get(this.ns, key, this.nowMs())) as Value | undefined;
   }
 
   async getMany<Value>(keys: string[]): Promise<Array<Value | undefined>> {
-    const found = this.table.getMany(this.ns, keys, this.nowMs());
-    return Promise.resolve(keys.map((key) => found.get(key) as Value | undefined));
+    const found = await this.table.getMany(this.ns, keys, this.nowMs());
+    return keys.map((key) => found.get(key) as Value | undefined);
   }
 
   async set(key: string, value: string, ttlMs?: number): Promise<boolean> {
-    this.table.set(this.ns, key, value, this.expiresAt(ttlMs));
-    return Promise.resolve(true);
+    await this.table.set(this.ns, key, value, this.expiresAt(ttlMs));
+    return true;
   }
 
   /** One transaction for the whole batch. */
   async setMany(entries: Array<{ key: string; value: string; ttl?: number }>): Promise<void> {
-    this.table.setMany(
+    await this.table.setMany(
       this.ns,
       entries.map(({ key, value, ttl }) => ({ key, value, expires: this.expiresAt(ttl) })),
     );
-    return Promise.resolve();
   }
 
   async delete(key: string): Promise<boolean> {
-    return Promise.resolve(this.table.delete(this.ns, key, this.nowMs()));
+    return this.table.delete(this.ns, key, this.nowMs());
   }
 
   async deleteMany(keys: string[]): Promise<boolean> {
-    return Promise.resolve(this.table.deleteMany(this.ns, keys));
+    return this.table.deleteMany(this.ns, keys);
   }
 
   async clear(): Promise<void> {
-    this.table.clear(this.ns);
-    return Promise.resolve();
+    await this.table.clear(this.ns);
   }
 
   async has(key: string): Promise<boolean> {
-    return Promise.resolve(this.table.get(this.ns, key, this.nowMs()) !== undefined);
+    return (await this.table.get(this.ns, key, this.nowMs())) !== undefined;
   }
 
   /** Live [key, serialized value] pairs of `namespace` in key order, each exactly once. */
@@ -192,7 +293,7 @@ export class SqliteNamespaceAdapter extends EventEmitter implements KeyvStoreAda
     const ns = namespace ?? this.ns;
     let after: string | undefined;
     for (;;) {
-      const rows = this.table.page(ns, after, this.nowMs(), ITERATION_PAGE_SIZE);
+      const rows = await this.table.page(ns, after, this.nowMs(), ITERATION_PAGE_SIZE);
       for (const row of rows) yield [row.key, row.value as Value];
       const last = rows.at(-1);
       if (last === undefined || rows.length < ITERATION_PAGE_SIZE) return;

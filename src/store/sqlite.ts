@@ -11,7 +11,7 @@ export function openSqlite(path: string, opts: BackendOptions): Backend {
   const file = inMemory ? path : resolve(path);
   if (!inMemory) mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
-  const table = new SqliteKvTable(db);
+  const table = new SqliteKvTable(db, { busyDeadlineMs: opts.busyDeadlineMs });
   const url = `sqlite://${path}`;
 
   let purging = false;
