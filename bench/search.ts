@@ -1,27 +1,24 @@
 /**
  * Retrieval benchmark: related-article precision@3, known-item success@5 (each beside a naive
  * baseline), and query latency / heap at 100k articles. Reads ../shared/corpus/news/.
- * Run: npx tsx bench/search.ts [--split dev|test] [--sample N] [--only quality|scale] [--articles N]
+ * Run: npx tsx bench/search.ts [--split dev|test] [--sample N] [--only quality|search|chat|scale] [--articles N]
+ * [--fresh N --seed N for chat]
  * (node --expose-gc for heap after gc). Tune on --split dev; report on test.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
-import { join, resolve } from "node:path";
 import type { Article } from "../src/articles/article.js";
 import { ArticleIndex, type ArticleIndexOptions } from "../src/articles/search.js";
 import { isStopWord, normalizeText, titleKey } from "../src/articles/tokenize.js";
 import { rng } from "../src/articles/rng.js";
+import { loadBbc, loadThuc, loadTnews, NEWS, type Labelled } from "./_corpus.js";
 
-const NEWS = resolve(import.meta.dirname, "../../shared/corpus/news");
+export { loadBbc, loadThuc, loadTnews } from "./_corpus.js";
+
 const MINUTE_MS = 60_000;
 const T0 = Date.UTC(2024, 0, 1);
 
-interface Labelled {
-  title: string;
-  summary: string;
-  label: string;
-}
 
 
 function shuffle<T>(arr: T[], rand: () => number): T[] {
@@ -30,48 +27,6 @@ function shuffle<T>(arr: T[], rand: () => number): T[] {
     [arr[i], arr[j]] = [arr[j]!, arr[i]!];
   }
   return arr;
-}
-
-export function loadThuc(split: string): Labelled[] {
-  const text = readFileSync(join(NEWS, "zh/thucnews-titles", `${split}.txt`), "utf8");
-  return text
-    .split("\n")
-    .filter((l) => l.includes("\t"))
-    .map((l) => {
-      const [title, label] = l.split("\t");
-      return { title: title!, summary: "", label: label!.trim() };
-    });
-}
-
-export function loadTnews(): Labelled[] {
-  return readFileSync(join(NEWS, "zh/fewclue-tnews/test_public.json"), "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => {
-      const r = JSON.parse(l) as { sentence: string; label: number | string };
-      return { title: r.sentence, summary: "", label: String(r.label) };
-    });
-}
-
-export function loadBbc(): Labelled[] {
-  const root = join(NEWS, "en/bbc-mlg-ucd/bbc");
-  const out: Labelled[] = [];
-  for (const label of readdirSync(root).filter((d) => !d.includes("."))) {
-    for (const f of readdirSync(join(root, label)).sort()) {
-      // sport/199.txt carries a raw Latin-1 £; latin1 decoding of ASCII/UTF-8 would garble the
-      // rest, so decode UTF-8 and fall back to latin1 only for invalid files.
-      const buf = readFileSync(join(root, label, f));
-      let text: string;
-      try {
-        text = new TextDecoder("utf-8", { fatal: true }).decode(buf);
-      } catch {
-        text = buf.toString("latin1");
-      }
-      const [head, ...rest] = text.split("\n");
-      out.push({ title: head!.trim(), summary: rest.join(" ").replace(/\s+/g, " ").trim(), label });
-    }
-  }
-  return out;
 }
 
 function toArticles(rows: Labelled[], order: number[], prefix: string): Article[] {
@@ -210,6 +165,80 @@ function evalKnownItem(name: string, rows: Labelled[], sample: number, opts: Art
   );
 }
 
+/**
+ * What readers type to find a headline they saw: 4–6 contiguous characters of a Chinese title (no
+ * punctuation inside), or 2–3 contiguous words of an English one. Null when the title has none.
+ */
+export function titleFragment(title: string, rand: () => number): string | null {
+  const norm = normalizeText(title);
+  if (/\p{Script=Han}/u.test(norm)) {
+    const len = 4 + Math.floor(rand() * 3);
+    const starts: number[] = [];
+    const chars = [...norm];
+    for (let i = 0; i + len <= chars.length; i++) {
+      if (chars.slice(i, i + len).every((c) => /[\p{L}\p{N}]/u.test(c))) starts.push(i);
+    }
+    if (starts.length === 0) return null;
+    const at = starts[Math.floor(rand() * starts.length)]!;
+    return chars.slice(at, at + len).join("");
+  }
+  const words = norm.match(/[\p{L}\p{N}]+(?:['’][\p{L}]+)?/gu) ?? [];
+  const len = 2 + Math.floor(rand() * 2);
+  const starts: number[] = [];
+  for (let i = 0; i + len <= words.length; i++) {
+    // A fragment of stop words only ("of the") finds nothing by design.
+    if (words.slice(i, i + len).some((w) => !isStopWord(w))) starts.push(i);
+  }
+  if (starts.length === 0) return null;
+  const at = starts[Math.floor(rand() * starts.length)]!;
+  return words.slice(at, at + len).join(" ");
+}
+
+/** Character bigrams (Chinese) or words (English) of a text: the plain baseline's terms. */
+function bigramBag(text: string): Set<string> {
+  const norm = normalizeText(text);
+  if (!/\p{Script=Han}/u.test(norm)) return new Set(norm.match(/[\p{L}\p{N}]+/gu) ?? []);
+  const out = new Set<string>();
+  for (const run of norm.match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const c = [...run];
+    if (c.length === 1) out.add(c[0]!);
+    for (let i = 0; i + 1 < c.length; i++) out.add(c[i]! + c[i + 1]!);
+  }
+  return out;
+}
+
+/** Known-item success@5 for title fragments, beside a plain bigram-overlap baseline (newest first among ties). */
+function evalFragments(name: string, rows: Labelled[], sample: number, opts: ArticleIndexOptions): void {
+  const rand = rng(4321);
+  const articles = toArticles(rows, shuffle(rows.map((_, i) => i), rand), name);
+  const index = new ArticleIndex(opts);
+  index.addAll(articles);
+  const keys = articles.map((a) => titleKey(a.title));
+  const bags = articles.map((a) => bigramBag(a.title));
+  let ours = 0;
+  let base = 0;
+  let n = 0;
+  for (const i of shuffle(articles.map((_, j) => j), rand).slice(0, sample)) {
+    const q = titleFragment(articles[i]!.title, rand);
+    if (q === null) continue;
+    n++;
+    const found = (ids: number[]): boolean => ids.some((j) => keys[j] === keys[i]);
+    if (found(index.search(q, { limit: 5 }).hits.map((h) => Number(h.article.id.split(":")[1])))) ours++;
+    const qb = [...bigramBag(q)];
+    const scored: Array<[number, number]> = [];
+    articles.forEach((a, j) => {
+      let s = 0;
+      for (const b of qb) if (bags[j]!.has(b)) s++;
+      if (s > 0) scored.push([s, j]);
+    });
+    scored.sort((x, y) => y[0] - x[0] || articles[y[1]]!.publishedAt - articles[x[1]]!.publishedAt);
+    if (found(scored.slice(0, 5).map(([, j]) => j))) base++;
+  }
+  console.log(
+    `fragment@5   ${name.padEnd(10)} n=${n}  ours ${pct(ours / n)}  |  baseline (shared bigrams/words, newest first) ${pct(base / n)}`,
+  );
+}
+
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
 }
@@ -337,6 +366,22 @@ export async function run(): Promise<void> {
     const half = split === "dev" ? 0 : 1;
     await evalRelated(`bbc-${split}½`, bbc, sample, opts, false, (i) => i % 2 === half);
     for (const [name, rows] of sets) evalKnownItem(name, rows, sample, opts);
+    for (const [name, rows] of sets) evalFragments(name, rows, sample, opts);
+  }
+  if (only === "search") {
+    const sets: Array<[string, Labelled[]]> = [
+      [`thuc-${split}`, loadThuc(split)],
+      ["tnews", loadTnews()],
+      ["bbc", loadBbc()],
+    ];
+    for (const [name, rows] of sets) evalKnownItem(name, rows, sample, opts);
+    for (const [name, rows] of sets) evalFragments(name, rows, sample, opts);
+  }
+  if (only === "all" || only === "chat") {
+    // The app through the Bot API double (test/e2e/related-chat.ts): full size, as issue 17 measured it.
+    const { describeChatRelated, measureChatRelated } = await import("../test/e2e/related-chat.js");
+    const o = { zhArchived: 1500, enArchived: 1000, fresh: Number(arg("fresh", "60")), split: split === "dev" ? "dev" : "test", seed: Number(arg("seed", "17")) } as const;
+    for (const line of describeChatRelated(await measureChatRelated(o), o)) console.log(line);
   }
   if (only === "all" || only === "scale") await evalScale(Number(arg("articles", "100000")));
   await Promise.resolve();

@@ -2,6 +2,7 @@ import type { AppConfig } from "../../config/load.js";
 import type { Library } from "../articles/library.js";
 import { formatDateTime } from "../delivery/text.js";
 import type { Distribution } from "../distribution/distribution.js";
+import { FeedRegistry } from "../feeds/registry.js";
 import { FeedScheduler } from "../feeds/scheduler.js";
 import { messages } from "../i18n/index.js";
 import type { Logger } from "../log.js";
@@ -10,11 +11,20 @@ import type { DeliveryQueue, Runtime } from "../runtime/types.js";
 import type { StaffPolicy } from "../bot/staff.js";
 import { newsroomNotifier } from "../newsroom/notify.js";
 import type Keyv from "keyv";
+import type { Store } from "../store/index.js";
+
+/** The live feed list: the YAML `feeds[]` seeds it, staff change it from chat (kept in the store). */
+export function createFeedRegistry(config: AppConfig, store: Store, runtime: Pick<Runtime, "lock">, now: () => number): FeedRegistry {
+  const seed = config.feeds.map((f) => ({ id: f.id, url: f.url, name: f.name ?? "", topics: f.topics }));
+  return new FeedRegistry(store, seed, { now, lock: runtime.lock });
+}
 
 /** What the feed side needs: where articles go, and whom to tell when a feed is down. */
 export interface FeedDeps {
   config: AppConfig;
   state: Keyv;
+  /** Read at every round: feeds added or paused from chat apply at the next one. */
+  registry: FeedRegistry;
   library: Library;
   distribution: Distribution;
   delivery: Pick<DeliveryQueue, "enqueue">;
@@ -32,10 +42,10 @@ export interface FeedDeps {
 export function createFeedScheduler(d: FeedDeps): FeedScheduler {
   const { config, library, runtime, metrics, now } = d;
   const lang = config.locale;
-  const feedName = (id: string) => config.feeds.find((f) => f.id === id)?.name ?? id;
+  const feedName = (feed: { id: string; name: string }) => feed.name || feed.id;
   const tellNewsroom = newsroomNotifier(d.delivery, d.newsroom);
   return new FeedScheduler({
-    feeds: config.feeds.map((f) => ({ id: f.id, url: f.url, name: f.name ?? "", topics: f.topics })),
+    feeds: d.registry,
     poll: config.poll,
     timeZone: config.timezone,
     store: d.state,
@@ -55,17 +65,19 @@ export function createFeedScheduler(d: FeedDeps): FeedScheduler {
     },
     classify: (feed, articles) => d.distribution.classify(articles, feed.topics),
     onNewArticles: async (_feed, articles) => {
+      // Related links are chosen at hand-off: not before the space trained on the backlog serves.
+      await library.relatedReady();
       await d.distribution.distribute(articles);
     },
     onFeedDown: (feed, health) =>
       tellNewsroom(
         messages(lang).feedDown({
-          feed: feedName(feed.id),
+          feed: feedName(feed),
           since: formatDateTime(health.failingSince ?? now(), config.timezone, lang),
           kind: health.lastErrorKind ?? "error",
           failures: health.consecutiveFailures,
         }),
       ),
-    onFeedRecovered: (feed) => tellNewsroom(messages(lang).feedRecovered({ feed: feedName(feed.id) })),
+    onFeedRecovered: (feed) => tellNewsroom(messages(lang).feedRecovered({ feed: feedName(feed) })),
   });
 }

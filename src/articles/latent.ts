@@ -63,7 +63,9 @@ export class LatentIndex {
   private readonly dims: number;
   private trainedOn = 0;
   private changedSince = 0;
+  /** The running training; it never rejects (a failure lands in `failure`). */
   private training: Promise<void> | null = null;
+  private failure: unknown = undefined;
 
   constructor(private readonly opts: LatentOptions = {}) {
     this.dims = opts.dims ?? 50;
@@ -98,17 +100,48 @@ export class LatentIndex {
     if (!this.enabled || liveCount < (this.opts.minDocs ?? 200)) return false;
     const due = this.space === null || this.changedSince >= (this.opts.retrainAfter ?? 0.25) * this.trainedOn;
     if (due && this.training === null) {
-      this.training = this.train(docs, liveCount).finally(() => {
-        this.training = null;
-      });
+      this.training = this.train(docs, liveCount)
+        .catch((err: unknown) => {
+          // Word matches serve meanwhile; the next call that finds training due tries again.
+          this.failure = err;
+        })
+        .finally(() => {
+          this.training = null;
+        });
     }
     return this.space !== null;
   }
 
-  /** Resolves when no training is running (after starting one if due). */
+  /** Resolves when no training is running (after starting one if due); rejects when it failed. */
   async ready(docs: ReadonlyArray<Article | undefined>, liveCount: number): Promise<void> {
+    this.failure = undefined;
     this.ensure(docs, liveCount);
     while (this.training !== null) await this.training;
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure !== undefined) throw failure instanceof Error ? failure : new Error("related-articles training failed", { cause: failure });
+  }
+
+  /**
+   * Resolves once a space that knows at least half of the archive serves, or when none can
+   * (too few articles, disabled, training failed), or after `maxWaitMs`. Starts training when due.
+   * Related links chosen before that would be word matches only: this is what the first new
+   * articles after a first poll's backlog wait for.
+   */
+  async usable(docs: ReadonlyArray<Article | undefined>, liveCount: number, maxWaitMs: number): Promise<void> {
+    this.ensure(docs, liveCount);
+    const deadline = Date.now() + maxWaitMs;
+    while (this.training !== null && (this.space === null || 2 * this.trainedOn < liveCount)) {
+      const left = deadline - Date.now();
+      if (left <= 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, left);
+        timer.unref();
+      });
+      await Promise.race([this.training, timeout]);
+      clearTimeout(timer);
+    }
   }
 
   /** Trains on a sample and maps every article into the new space, yielding between slices. */

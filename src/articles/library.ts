@@ -31,12 +31,23 @@ export class Library {
         loaded++;
       }
     }
+    // The related-articles space is not stored: it trains again now, in the background, so the
+    // first new article after a restart does not wait for it.
+    if (loaded > 0) this.index.warmRelated();
     return loaded;
   }
 
   /** Articles that joined the archive: searchable from now on. */
   archived(articles: readonly Article[]): void {
     for (const a of articles) this.add(a);
+    // A first poll's backlog arrives in one batch: the related-articles space trains on it now,
+    // in the background, rather than at the first new article (which would get word matches only).
+    if (articles.length > 0) this.index.warmRelated();
+  }
+
+  /** Resolves when related links rank with a space trained on most of the archive (bounded wait). */
+  relatedReady(maxWaitMs?: number): Promise<void> {
+    return this.index.relatedReady(maxWaitMs);
   }
 
   /** Adds one article unless it is indexed already (Followers.index for other instances' articles). */

@@ -12,6 +12,7 @@ import {
 } from "./related.js";
 import { InvertedIndex, type Bm25Params, type QueryGroup } from "./inverted.js";
 import { LatentIndex, type LatentOptions } from "./latent.js";
+import { phraseKey, TitlePhrases } from "./phrase.js";
 import { tokenize } from "./tokenize.js";
 
 export type { Hit } from "./rank.js";
@@ -28,7 +29,7 @@ export interface ArticleIndexOptions {
   nearEqualRatio?: number;
   /** related(): half-life of the recency preference in days (default 30; 0 disables). */
   relatedHalfLifeDays?: number;
-  /** related(): score factor an infinitely old article keeps (default 0.75). */
+  /** related(): score factor an infinitely old article keeps (default 0.95: a gentle preference; label precision fell 0.03 with 0.75 over a two-month archive). */
   relatedRecencyFloor?: number;
   /** related(): query construction (title weight, summary length, term cap). */
   relatedQuery?: RelatedQueryOptions;
@@ -82,6 +83,7 @@ const HAN_CHAR = /^\p{Script=Han}$/u;
 /** In-memory full-text index over articles (BM25F over a CJK-aware tokenizer). */
 export class ArticleIndex {
   private readonly ix: InvertedIndex;
+  private readonly phrases = new TitlePhrases();
   private readonly byId = new Map<string, Article>();
   private readonly docOf = new Map<string, number>();
   /** Document number → article (undefined once removed). */
@@ -106,7 +108,7 @@ export class ArticleIndex {
     this.maxSummaryChars = opts.maxIndexedSummaryChars ?? 400;
     this.nearEqualRatio = opts.nearEqualRatio ?? NEAR_EQUAL_RATIO;
     this.halfLifeMs = (opts.relatedHalfLifeDays ?? 30) * DAY_MS;
-    this.recencyFloor = opts.relatedRecencyFloor ?? 0.75;
+    this.recencyFloor = opts.relatedRecencyFloor ?? 0.95;
     this.relatedOpts = opts.relatedQuery ?? {};
     this.ix = new InvertedIndex(opts.bm25);
     this.coordination = opts.relatedCoordination ?? 1;
@@ -146,6 +148,7 @@ export class ArticleIndex {
     );
     this.docs[doc] = article;
     this.docOf.set(article.id, doc);
+    this.phrases.add(doc, article.title);
     this.latent.add(doc, article);
     if (this.ordered !== null) insertSorted(this.ordered, article);
   }
@@ -179,7 +182,10 @@ export class ArticleIndex {
     for (const a of this.byId.values()) if (a.publishedAt < olderThanMs) victims.push(a.id);
     this.ordered = null;
     for (const id of victims) this.remove(id);
-    if (this.ix.needsCompaction()) this.ix.compact();
+    if (this.ix.needsCompaction()) {
+      this.ix.compact();
+      this.phrases.compact((doc) => this.docs[doc] !== undefined);
+    }
     return victims.length;
   }
 
@@ -229,14 +235,39 @@ export class ArticleIndex {
     // so 旧标题 does not turn into "anything with 标题".
     const words = query.trim().split(/\s+/).filter((w) => w !== "").length;
     const floor = words >= 2 ? 1 : groups.length >= 3 ? Math.ceil((2 * groups.length) / 3) : groups.length;
-    const seen = new Set<number>();
+    // What readers type is often a piece of the headline they saw: titles holding the query as one
+    // contiguous phrase come first (those also matching its terms by score, then the rest newest
+    // first), then the term tiers below.
+    const phrase = phraseKey(query);
+    const phraseDocs = [...phrase].length >= 2 ? this.phrases.find(phrase, accept) : [];
+    const seen = new Set<number>(phraseDocs);
+    const scoredPhrase = new Map<number, number>();
     const hits: Hit[] = [];
+    const tiers: Hit[][] = [];
     for (let need = groups.length; need >= floor; need--) {
       const m = this.ix.score(groups, need, accept);
-      const tier = m.docs.flatMap((doc, i) => (seen.has(doc) ? [] : [{ article: this.docs[doc]!, score: m.scores[i]! }]));
-      for (const doc of m.docs) seen.add(doc);
-      hits.push(...rankHits(tier, this.nearEqualRatio));
+      const tier: Hit[] = [];
+      m.docs.forEach((doc, i) => {
+        if (seen.has(doc)) {
+          if (!scoredPhrase.has(doc)) scoredPhrase.set(doc, m.scores[i]!);
+          return;
+        }
+        seen.add(doc);
+        tier.push({ article: this.docs[doc]!, score: m.scores[i]! });
+      });
+      tiers.push(tier);
     }
+    if (phraseDocs.length > 0) {
+      const scored: Hit[] = [];
+      const unscored: Hit[] = [];
+      for (const doc of phraseDocs) {
+        const score = scoredPhrase.get(doc);
+        if (score !== undefined) scored.push({ article: this.docs[doc]!, score });
+        else unscored.push({ article: this.docs[doc]!, score: 0 });
+      }
+      hits.push(...rankHits(scored, this.nearEqualRatio), ...unscored.sort((a, b) => byRecency(a.article, b.article)));
+    }
+    for (const tier of tiers) hits.push(...rankHits(tier, this.nearEqualRatio));
     const offset = opts.offset ?? 0;
     const limit = opts.limit ?? 10;
     return { total: hits.length, hits: hits.slice(offset, offset + limit) };
@@ -268,11 +299,6 @@ export class ArticleIndex {
   }
 
   /**
-   * Re-scores the best word matches, plus the closest LSA neighbours, by (1 − w) × tf-idf cosine +
-   * w × LSA cosine. BM25 only picks candidates: its scores favour one rare shared word, while the
-   * cosines measure how much of the two headlines agree, and LSA adds words that travel together.
-   */
-  /**
    * Trains the related-articles space now (in the background, in slices) and resolves when it is
    * ready; until then related() ranks by word matches alone. Call after loading the archive.
    */
@@ -280,6 +306,24 @@ export class ArticleIndex {
     return this.latent.ready(this.docs, this.ix.size);
   }
 
+  /** Starts training the related-articles space now when it is due (e.g. after a batch was added). */
+  warmRelated(): void {
+    this.latent.ensure(this.docs, this.ix.size);
+  }
+
+  /**
+   * Resolves when related() ranks with a space that knows most of the archive (at most
+   * `maxWaitMs`, default 20 s; at once when no space can be trained).
+   */
+  relatedReady(maxWaitMs = 20_000): Promise<void> {
+    return this.latent.usable(this.docs, this.ix.size, maxWaitMs);
+  }
+
+  /**
+   * Re-scores the best word matches, plus the closest LSA neighbours, by (1 − w) × tf-idf cosine +
+   * w × LSA cosine. BM25 only picks candidates: its scores favour one rare shared word, while the
+   * cosines measure how much of the two headlines agree, and LSA adds words that travel together.
+   */
   private blendLatent(article: Article, hits: Hit[]): Hit[] {
     const w = this.latentWeight;
     if (!this.latent.ensure(this.docs, this.ix.size)) return hits;
