@@ -1,26 +1,28 @@
 import { randomBytes } from "node:crypto";
 import type Keyv from "keyv";
-import { Composer, Markup, type MiddlewareFn } from "telegraf";
-import type { Update } from "telegraf/types";
+import { Composer, Markup } from "telegraf";
 import { z } from "zod";
 import type { TopicConfig } from "../config/schema.js";
 import type { ArticleIndex } from "../src/articles/search.js";
+import { topicName } from "../src/articles/topics.js";
 import type { NewsdeskContext } from "../src/bot/context.js";
-import { staffVerdict, type StaffPolicy } from "../src/bot/staff.js";
+import type { StaffPolicy } from "../src/bot/staff.js";
 import type { ChatRepo } from "../src/chats/repo.js";
 import { escapeHtml } from "../src/delivery/html.js";
 import type { DeliveryQueue } from "../src/runtime/types.js";
 import type { DeliveryStats } from "../src/delivery/sender.js";
-import { formatDateTime } from "../src/delivery/text.js";
+import { formatDateTime, truncateText } from "../src/delivery/text.js";
 import type { FeedHealth } from "../src/feeds/health.js";
 import type { PollSummary } from "../src/feeds/scheduler.js";
 import type { Logger } from "../src/log.js";
 import { localTime } from "../src/schedule/local-time.js";
+import { channelCommand, staffGuard } from "./staff-guard.js";
 
 export interface NewsroomDeps {
   policy: StaffPolicy;
   topics: readonly TopicConfig[];
-  feeds: ReadonlyArray<{ id: string; name?: string | undefined }>;
+  /** Every feed, paused ones included (the live registry), for /feeds. */
+  feeds: () => Promise<ReadonlyArray<{ id: string; name?: string | undefined; paused?: boolean | undefined }>>;
   chats: ChatRepo;
   index: ArticleIndex;
   outbox: Pick<DeliveryQueue, "fanOut" | "deadLetters">;
@@ -48,13 +50,7 @@ const MAX_BROADCAST_CHARS = 3500;
 /** `/stats`, `/feeds`, `/poll`, `/broadcast` for staff; anyone else gets a polite refusal and a log line. */
 export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> {
   const c = new Composer<NewsdeskContext>();
-  const staffOnly: MiddlewareFn<NewsdeskContext> = async (ctx, next) => {
-    const verdict = staffVerdict(ctx, deps.policy);
-    if (verdict.staff) return next();
-    deps.logger.warn({ updateType: ctx.updateType, reason: verdict.reason, chatType: ctx.chat?.type }, "staff command refused");
-    if (ctx.callbackQuery) await ctx.answerCbQuery(ctx.m.staffOnly(), { show_alert: true });
-    else if (ctx.chat && ctx.chat.type !== "channel") await ctx.reply(ctx.m.staffOnly());
-  };
+  const staffOnly = staffGuard(deps.policy, deps.logger);
   const when = (ts: number | undefined, lang: NewsdeskContext["lang"], never: string) =>
     ts ? formatDateTime(ts, deps.timeZone, lang) : never;
 
@@ -73,7 +69,7 @@ export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> 
     const lines = [
       ctx.m.statsTitle(),
       ctx.m.statsSubscribers({ active: counts.active, inactive: counts.inactive }),
-      ...deps.topics.map((t) => ctx.m.statsTopic({ topic: t.name, count: counts.byTopic[t.id] ?? 0 })),
+      ...deps.topics.map((t) => ctx.m.statsTopic({ topic: topicName(t, ctx.lang), count: counts.byTopic[t.id] ?? 0 })),
       ctx.m.statsArticles({ today: articlesToday, indexed: deps.index.size }),
       ctx.m.statsDeliveries({
         pending: d.pending,
@@ -84,7 +80,7 @@ export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> 
         rateLimited: d.rateLimited429,
       }),
       ctx.m.statsBacklog({ messages: d.backlogMessages, minutes: Math.round(d.drainSeconds / 60), rate: d.sendRatePerSecond }),
-      ...dead.map((x) => ctx.m.statsDeadLetter({ chatId: x.chatId, error: x.error.slice(0, 120) })),
+      ...dead.map((x) => ctx.m.statsDeadLetter({ chatId: x.chatId, error: truncateText(x.error, 120) })),
       ctx.m.statsTips({ byStatus: Object.entries(tips).map(([s, n]) => `${s} ${n}`).join(", ") }),
     ];
     await ctx.reply(lines.join("\n"), { parse_mode: "HTML" });
@@ -96,12 +92,14 @@ export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> 
       await ctx.reply(ctx.m.feedsEmpty());
       return;
     }
-    const names = new Map(deps.feeds.map((f) => [f.id, f.name ?? f.id]));
+    const known = new Map((await deps.feeds()).map((f) => [f.id, f]));
     const never = ctx.m.never();
     const lines = health.map((f) =>
       ctx.m.feedLine({
-        icon: f.status === "ok" ? "🟢" : f.status === "backoff" ? "🟠" : "🔴",
-        feed: names.get(f.feedId) ?? f.feedId,
+        icon: known.get(f.feedId)?.paused ? "⏸" : f.status === "ok" ? "🟢" : f.status === "backoff" ? "🟠" : "🔴",
+        feed: known.get(f.feedId)?.name || f.feedId,
+        id: f.feedId,
+        paused: known.get(f.feedId)?.paused === true,
         lastOk: when(f.lastSuccessAt, ctx.lang, never),
         items: f.items,
         next: when(f.nextPollAt, ctx.lang, never),
@@ -151,9 +149,10 @@ export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> 
       return;
     }
     const id = randomBytes(6).toString("base64url");
-    await deps.broadcasts.set(id, { text: text.slice(0, MAX_BROADCAST_CHARS), by: ctx.from?.id ?? 0 }, BROADCAST_TTL_MS);
+    const cut = truncateText(text, MAX_BROADCAST_CHARS);
+    await deps.broadcasts.set(id, { text: cut, by: ctx.from?.id ?? 0 }, BROADCAST_TTL_MS);
     const count = recipientCount(deps);
-    await ctx.reply(ctx.m.broadcastConfirm({ count, preview: text.slice(0, MAX_BROADCAST_CHARS) }), {
+    await ctx.reply(ctx.m.broadcastConfirm({ count, preview: cut }), {
       parse_mode: "HTML",
       reply_markup: Markup.inlineKeyboard([
         Markup.button.callback(ctx.m.broadcastYes(), `bc:${id}:y`),
@@ -166,7 +165,7 @@ export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> 
   for (const name of COMMANDS) c.command(name, staffOnly, (ctx) => handlers[name](ctx));
   // telegraf's command() matches `message` updates only; a newsroom channel posts its commands as channel_post.
   c.on("channel_post", async (ctx, next) => {
-    const cmd = channelCommand(ctx.channelPost, ctx.me);
+    const cmd = channelCommand(ctx.channelPost, ctx.me, COMMANDS);
     if (!cmd) return next();
     await staffOnly(ctx, () => handlers[cmd.name](Object.assign(ctx, { payload: cmd.payload })));
   });
@@ -224,15 +223,4 @@ async function activeRecipients(deps: NewsroomDeps): Promise<number[]> {
   const channel = deps.channelId();
   if (channel !== undefined) ids.push(channel);
   return ids;
-}
-
-/** A staff command at the start of a channel post ("/stats" or "/stats@thisbot"), else undefined. */
-function channelCommand(post: Update.ChannelPostUpdate["channel_post"], botUsername: string) {
-  if (!("text" in post)) return undefined;
-  const entity = post.entities?.[0];
-  if (entity?.type !== "bot_command" || entity.offset !== 0) return undefined;
-  const [name, to] = post.text.slice(1, entity.length).split("@");
-  if (to && to.toLowerCase() !== botUsername.toLowerCase()) return undefined;
-  const known = COMMANDS.find((c) => c === name);
-  return known ? { name: known, payload: post.text.slice(entity.length + 1) } : undefined;
 }

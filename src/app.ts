@@ -17,7 +17,8 @@ import { NS } from "./store/keys.js";
 import { openStore, type Store } from "./store/index.js";
 import { telegramClients } from "./telegram/clients.js";
 import { createTipLine } from "./tips/index.js";
-import { createFeedScheduler } from "./app/feeds.js";
+import { chatDataEraser } from "./tips/chat-data.js";
+import { createFeedRegistry, createFeedScheduler } from "./app/feeds.js";
 import { runApp, type App } from "./app/run.js";
 
 export type { App } from "./app/run.js";
@@ -67,18 +68,19 @@ export async function createApp(deps: AppDeps): Promise<App> {
   metrics.setOutboxDepthSource(() => delivery.pendingCount());
   metrics.setBudgetSource(() => delivery.stats());
   const distribution = new Distribution({ topics: config.topics, paidTopics: config.delivery.paidBroadcast.topics, relatedCount, index: library.index, chats, outbox: delivery, channel: renderer, handedOff: store.namespace(NS.handedOff), logger });
-  const scheduler = createFeedScheduler({ config, state: store.namespace(NS.feeds), library, distribution, delivery, runtime, metrics, newsroom: newsroom.policy, logger, now });
+  const feedRegistry = createFeedRegistry(config, store, runtime, now);
+  const scheduler = createFeedScheduler({ config, state: store.namespace(NS.feeds), registry: feedRegistry, library, distribution, delivery, runtime, metrics, newsroom: newsroom.policy, logger, now });
   const digests = new DigestRunner({ chats, index: library.index, outbox: delivery, state: store.namespace(NS.digests), timeZone: config.timezone, defaultLang: config.locale, logger, now, wasDistributed: (id) => distribution.wasDistributed(id) });
   const tipLine = createTipLine({
     store, telegram: telegram.tips, limits: config.tips, newsroom: config.newsroom, newsroomLang: config.locale, timezone: config.timezone, logger, clock, sleep,
     langOf: (id) => langs.get(id),
-    onForget: async (chatId) => void (await chats.delete(chatId)),
+    forgetEverything: chatDataEraser({ chats, digests: store.namespace(NS.digests), outbox: store.namespace(NS.outbox), topics: () => config.topics }),
     lock: runtime.lock,
     policy: newsroom.policy,
     onNewsroomMigrated: (id) => void newsroom.migrated(id).catch((err: unknown) => logger.error({ err }, "could not remember the newsroom migration")),
     onQueued: () => runtime.publish({ kind: "tips" }),
   });
-  const features = botFeatures({ config, logger, store, chats, langs, index: library.index, library, renderer, delivery, scheduler, digests, tipLine, distribution, newsroomPolicy: newsroom.policy, now });
+  const features = botFeatures({ config, logger, store, chats, langs, index: library.index, library, renderer, delivery, scheduler, digests, tipLine, distribution, feedRegistry, newsroomPolicy: newsroom.policy, now });
   const bot = createBot({ token: config.botToken, apiRoot: config.apiRoot, defaultLang: config.locale, langs, logger, makeTelegram: telegram.replies, onUpdate: (kind, ok) => metrics.updateHandled(kind, ok), features });
-  return runApp({ config, logger, sleep, store, runtime, metrics, chats, library, renderer, delivery, scheduler, digests, tipLine, bot, newsroom: newsroom.policy, onFatal: deps.onFatal });
+  return runApp({ config, logger, sleep, store, runtime, metrics, chats, library, renderer, delivery, scheduler, feedRegistry, digests, tipLine, bot, newsroom: newsroom.policy, onFatal: deps.onFatal });
 }

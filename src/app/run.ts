@@ -10,6 +10,7 @@ import type { Sleep } from "../delivery/time.js";
 import { resolveChannel } from "../distribution/channel.js";
 import type { DigestRunner } from "../distribution/digest.js";
 import type { ArticleRenderer } from "../distribution/render.js";
+import type { FeedRegistry } from "../feeds/registry.js";
 import type { FeedScheduler } from "../feeds/scheduler.js";
 import { serveHttp } from "../http/serve.js";
 import type { HttpServer } from "../http/server.js";
@@ -26,6 +27,8 @@ export interface App {
   /** Prometheus metrics served on /metrics. */
   metrics: Metrics;
   scheduler: FeedScheduler;
+  /** The live feed list (the YAML seed plus what staff changed from chat). */
+  feedRegistry: FeedRegistry;
   /** The delivery queue (stats, whenIdle for tests). */
   delivery: DeliveryQueue;
   /** Tip line (whenIdle for tests). */
@@ -53,6 +56,7 @@ export interface AppParts {
   renderer: ArticleRenderer;
   delivery: DeliveryQueue;
   scheduler: FeedScheduler;
+  feedRegistry: FeedRegistry;
   digests: DigestRunner;
   tipLine: TipLine;
   bot: NewsdeskBot;
@@ -117,7 +121,7 @@ export function runApp(p: AppParts): App {
       backlog.check().catch((err: unknown) => logger.error({ err }, "backlog check failed"));
     }, DIGEST_TICK_MS);
     digestTimer.unref();
-    registerCommands(bot, config.locale).catch((err: unknown) => logger.warn({ err }, "setMyCommands failed"));
+    registerCommands(bot, { defaultLang: config.locale, staff: p.newsroom, logger }).catch((err: unknown) => logger.warn({ err }, "setMyCommands failed"));
     // /healthz and /metrics in both modes; in webhook mode the same server takes the updates.
     http = await serveHttp({
       mode: config.mode,
@@ -163,5 +167,5 @@ export function runApp(p: AppParts): App {
     await store.close();
   }
 
-  return { bot, store, metrics: p.metrics, scheduler, delivery, tipLine, start, stop, tickDigests: () => digests.tick(), checkBacklog: () => backlog.check() };
+  return { bot, store, metrics: p.metrics, scheduler, feedRegistry: p.feedRegistry, delivery, tipLine, start, stop, tickDigests: () => digests.tick(), checkBacklog: () => backlog.check() };
 }

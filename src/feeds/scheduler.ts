@@ -4,20 +4,44 @@ import type { Article } from "../articles/article.js";
 import type { ArticleArchive } from "../articles/archive.js";
 import { NewItemDetector } from "./detect.js";
 import { FeedError, silentLogger, toFeedError, type FeedErrorKind, type FeedLogger } from "./errors.js";
-import { fetchFeed, type FetchLike } from "./fetch.js";
+import { checkFeedUrl, fetchFeed, type FetchLike } from "./fetch.js";
 import { backoffMs, FeedHealthSchema, initialHealth, type FeedHealth } from "./health.js";
 import { runLimited } from "./limiter.js";
 import { WorkerFeedProcessor, type FeedProcessor } from "./parse-pool.js";
 
-/** One configured feed (`feeds[]`). */
 /** node-cron's schedule(), or one that lets only the leader of several instances run a slot. */
 export type ScheduleCron = (expression: string, fn: () => Promise<void>, options: { timezone: string; noOverlap: boolean; name: string }) => ScheduledTask;
 
+/** One feed to poll (`feeds[]` in the config, or one added from chat). */
 export interface FeedConfig {
   id: string;
   url: string;
   name: string;
   topics: string[];
+  /** Not polled while true (health is still shown). Default false. */
+  paused?: boolean;
+  /**
+   * True (default) for a URL the operator configured; false for one added from chat, which is then
+   * checked like a redirect target on every fetch (fetchFeed's trustFeedUrl).
+   */
+  trusted?: boolean;
+}
+
+/** Where the scheduler reads its feeds, afresh at every round (e.g. the FeedRegistry). */
+export interface FeedSource {
+  /** Every feed, paused ones included. */
+  list(): Promise<readonly FeedConfig[]>;
+}
+
+/** What one fetch of a URL looks like through the pipeline (for /addfeed's preview). */
+export interface FeedProbe {
+  /** Final URL after redirects. */
+  url: string;
+  /** The feed's own title (plain text), if it has one. */
+  title?: string;
+  /** The encoding the bytes were decoded with. */
+  encoding: string;
+  items: number;
 }
 
 /** The `poll` config section. */
@@ -34,7 +58,8 @@ export interface PollConfig {
 }
 
 export interface SchedulerDeps {
-  feeds: readonly FeedConfig[];
+  /** A fixed list, or a live source read at every round (adds and pauses apply at the next round). */
+  feeds: readonly FeedConfig[] | FeedSource;
   poll: PollConfig;
   /** IANA zone for the cron schedule and for feed dates without a zone. */
   timeZone: string;
@@ -113,7 +138,12 @@ export class FeedScheduler {
   start(): void {
     if (this.task) return;
     const schedule = this.deps.scheduleCron ?? ((expr, fn, options) => nodeCron.schedule(expr, fn, options));
-    this.task = schedule(this.deps.poll.schedule, () => this.pollDue().then(() => undefined), {
+    const tick = () =>
+      this.pollDue().then(
+        () => undefined,
+        (err: unknown) => this.log.error({ err }, "feed poll round failed"),
+      );
+    this.task = schedule(this.deps.poll.schedule, tick, {
       timezone: this.deps.timeZone,
       noOverlap: true,
       name: "feed-poll",
@@ -157,9 +187,54 @@ export class FeedScheduler {
     return this.run(false);
   }
 
-  /** Health of every configured feed, in config order. */
+  /** Health of every feed (paused ones too), in the source's order. */
   async health(): Promise<FeedHealth[]> {
-    return Promise.all(this.deps.feeds.map((f) => this.readHealth(f.id)));
+    return Promise.all((await this.feedList()).map((f) => this.readHealth(f.id)));
+  }
+
+  /**
+   * Fetches a URL from outside the config once, through the same fetch (checked like a redirect
+   * target, with poll.allowHosts) and parse pipeline; stores nothing. Throws FeedError.
+   */
+  async probe(url: string): Promise<FeedProbe> {
+    const res = await fetchFeed(url, {
+      timeoutMs: this.deps.poll.timeoutSeconds * 1000,
+      maxBytes: this.deps.poll.maxFeedBytes,
+      ...(this.deps.fetchImpl ? { fetchImpl: this.deps.fetchImpl } : {}),
+      allowHosts: this.deps.poll.allowHosts ?? [],
+      trustFeedUrl: false,
+      signal: this.stopCtl.signal,
+    });
+    // No validators were sent, so a 304 means a server that does not serve feeds.
+    if (res.status === "not-modified") throw new FeedError("http-status", "HTTP 304 without a conditional request", { status: 304 });
+    const processed = await this.processor.process(res.bytes, {
+      feedId: "probe",
+      feedUrl: res.url,
+      sourceName: "",
+      timeZone: this.deps.timeZone,
+      nowMs: this.now(),
+      maxBytes: this.deps.poll.maxFeedBytes,
+      ...(res.charset ? { httpCharset: res.charset } : {}),
+    });
+    const probe: FeedProbe = { url: res.url, encoding: processed.encoding, items: processed.articles.length };
+    if (processed.title) probe.title = processed.title;
+    return probe;
+  }
+
+  /** Checks a URL from outside the config like a redirect target (poll.allowHosts), without fetching it. Throws FeedError. */
+  async checkUrl(url: string): Promise<void> {
+    await checkFeedUrl(url, this.deps.poll.allowHosts ?? []);
+  }
+
+  /** Forgets a removed feed's poll state and health, so adding it again starts with a first poll. */
+  async forget(feedId: string): Promise<void> {
+    await this.detector.forget(feedId);
+    await this.deps.store.delete(healthKey(feedId));
+  }
+
+  private async feedList(): Promise<readonly FeedConfig[]> {
+    const feeds = this.deps.feeds;
+    return "list" in feeds ? feeds.list() : feeds;
   }
 
   private run(force: boolean): Promise<PollSummary> {
@@ -175,7 +250,8 @@ export class FeedScheduler {
     const startedAt = this.now();
     const summary: PollSummary = { startedAt, finishedAt: startedAt, polled: 0, ok: 0, notModified: 0, failed: 0, skipped: 0, newArticles: 0, errors: [] };
     const due: FeedConfig[] = [];
-    for (const feed of this.deps.feeds) {
+    for (const feed of await this.feedList()) {
+      if (feed.paused) continue;
       // 1 s of slack so a tick that fires a hair early still polls the feeds due "now".
       if (force || (await this.readHealth(feed.id)).nextPollAt <= startedAt + 1000) due.push(feed);
       else summary.skipped++;
@@ -230,6 +306,7 @@ export class FeedScheduler {
       ...(state.firstPollDone && state.lastModified ? { lastModified: state.lastModified } : {}),
       ...(this.deps.fetchImpl ? { fetchImpl: this.deps.fetchImpl } : {}),
       allowHosts: this.deps.poll.allowHosts ?? [],
+      trustFeedUrl: feed.trusted ?? true,
       signal: this.stopCtl.signal,
     });
     if (res.status === "not-modified") return { kind: "not-modified" };

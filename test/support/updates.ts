@@ -155,9 +155,9 @@ export function voice(from: Human, opts: MediaOptions & { durationSeconds?: numb
 /** A document (file), with optional caption and file name. */
 export function document(
   from: Human,
-  opts: MediaOptions & { caption?: string; file_name?: string; mime_type?: string } = {},
+  opts: MediaOptions & { caption?: string; file_name?: string; mime_type?: string; file_size?: number } = {},
 ): Update.MessageUpdate<Message.DocumentMessage> {
-  const file = { ...fileIds("document", opts.fileId), file_name: opts.file_name ?? "notes.pdf", mime_type: opts.mime_type ?? "application/pdf", file_size: 52_000 };
+  const file = { ...fileIds("document", opts.fileId), file_name: opts.file_name ?? "notes.pdf", mime_type: opts.mime_type ?? "application/pdf", file_size: opts.file_size ?? 52_000 };
   return mediaUpdate(from, opts, opts.caption, { document: file });
 }
 

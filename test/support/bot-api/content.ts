@@ -1,5 +1,6 @@
 import { checkMessageLength, parseTelegramHtml } from "../telegram-html.js";
 import { ApiFailure, badRequest } from "./errors.js";
+import type { FileStore } from "./files.js";
 import { isUploadedFile } from "./http-body.js";
 import { shortHash } from "./state.js";
 import type { Msg } from "./state.js";
@@ -68,8 +69,8 @@ export function captionFields(formatted: FormattedText | undefined): Record<stri
 
 let uploadCount = 0;
 
-/** A file reference as Telegram returns it, from a URL, a file_id or an uploaded file. */
-export function fileRef(value: unknown, field: string, params: Params): { file_id: string; file_unique_id: string } {
+/** A file reference as Telegram returns it, from a URL, a file_id or an uploaded file (kept in `files` with its bytes). */
+export function fileRef(value: unknown, field: string, params: Params, files?: FileStore, kind = "document"): { file_id: string; file_unique_id: string } {
   if (typeof value === "string" && value.startsWith("attach://")) {
     const attached = params[value.slice("attach://".length)];
     if (!isUploadedFile(attached)) throw badRequest(`can't find attached file "${value}"`);
@@ -79,6 +80,7 @@ export function fileRef(value: unknown, field: string, params: Params): { file_i
   if (isUploadedFile(value)) {
     uploadCount++;
     const id = `dbl-upload-${uploadCount}-${shortHash(value.filename)}`;
+    files?.uploaded(id, shortHash(id), value.content, kind, value.filename, value.contentType);
     return { file_id: id, file_unique_id: shortHash(id) };
   }
   if (typeof value !== "string" || /\s/.test(value)) {

@@ -1,4 +1,5 @@
 import type { User } from "telegraf/types";
+import type { FileStore } from "./files.js";
 import type { RateLimiter } from "./rate-limiter.js";
 import type { ChatStore } from "./state.js";
 import type { Params } from "./types.js";
@@ -6,6 +7,7 @@ import type { Params } from "./types.js";
 /** What method handlers share. */
 export interface MethodContext {
   store: ChatStore;
+  files: FileStore;
   limiter: RateLimiter;
   nowMs: () => number;
   botUser: User;

@@ -7,6 +7,10 @@ export interface UploadedFile {
   uploaded: true;
   filename: string;
   sizeBytes: number;
+  /** The part's bytes (kept so getFile and downloads can serve what the bot uploaded). */
+  content: Buffer;
+  /** The part's Content-Type header, when it had one. */
+  contentType?: string;
 }
 
 /** Fields Telegram decodes as JSON when they arrive as form strings. */
@@ -106,9 +110,10 @@ function parseMultipart(body: Buffer, boundary: string): Params {
       const name = /name="([^"]*)"/.exec(headers)?.[1];
       const filename = /filename="([^"]*)"/.exec(headers)?.[1];
       if (name !== undefined) {
+        const contentType = /^content-type:\s*([^\r\n;]+)/im.exec(headers)?.[1]?.trim();
         params[name] =
           filename !== undefined
-            ? ({ uploaded: true, filename, sizeBytes: content.length } satisfies UploadedFile)
+            ? ({ uploaded: true, filename, sizeBytes: content.length, content: Buffer.from(content), ...(contentType ? { contentType } : {}) } satisfies UploadedFile)
             : content.toString("utf8");
       }
     }

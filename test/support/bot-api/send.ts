@@ -2,6 +2,7 @@ import { ApiFailure, badRequest } from "./errors.js";
 import { captionFields, checkReplyMarkup, fileRef, formatText, kindOf, mediaFields, textFields } from "./content.js";
 import type { FormattedText } from "./content.js";
 import { numberParam } from "./context.js";
+import { isUploadedFile } from "./http-body.js";
 import type { Handler, MethodContext } from "./context.js";
 import type { Msg } from "./state.js";
 import type { Params, SentKind, SentMessage } from "./types.js";
@@ -95,11 +96,17 @@ export function deliver(ctx: MethodContext, method: string, params: Params, chat
 function sendMedia(kind: SentKind, field: string): Handler {
   return (params, ctx) => {
     const chatId = targetChat(ctx, params);
-    const ref = fileRef(params[field], field, params);
+    const ref = fileRef(params[field], field, params, ctx.files, kind);
     const caption = formatText(params.caption, params.parse_mode, params.caption_entities, "caption");
     const fields = { ...mediaFields(kind, ref), ...captionFields(caption) };
-    if (kind === "document" && typeof params.document === "object" && params.document !== null) {
-      (fields.document as Record<string, unknown>).file_name = (params.document as { filename?: string }).filename;
+    const stored = ctx.files.get(ref.file_id);
+    if (kind === "document" && isUploadedFile(params.document) && stored) {
+      // What Telegram answers for an uploaded document: its name, a MIME type and its size.
+      Object.assign(fields.document as Record<string, unknown>, {
+        file_name: params.document.filename,
+        mime_type: stored.mimeType ?? "application/octet-stream",
+        file_size: stored.sizeBytes,
+      });
     }
     const [message] = deliver(ctx, `send${field[0]!.toUpperCase()}${field.slice(1)}`, params, chatId, [
       { kind, fields, formatted: caption },
@@ -119,7 +126,7 @@ const sendMediaGroup: Handler = (params, ctx) => {
     const kind = typeof type === "string" ? kinds[type] : undefined;
     if (!kind) throw badRequest("can't parse InputMedia: unsupported media type");
     const formatted = formatText(caption, parseMode, entities, "caption");
-    return { kind, fields: { ...mediaFields(kind, fileRef(file, "media", params)), ...captionFields(formatted) }, formatted };
+    return { kind, fields: { ...mediaFields(kind, fileRef(file, "media", params, ctx.files, kind)), ...captionFields(formatted) }, formatted };
   });
   const kindsUsed = new Set(drafts.map((d) => d.kind));
   if ((kindsUsed.has("audio") || kindsUsed.has("document")) && kindsUsed.size > 1) {
