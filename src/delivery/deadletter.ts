@@ -1,5 +1,6 @@
 import type Keyv from "keyv";
 import { z } from "zod";
+import { StoreError } from "../store/errors.js";
 import { mustSet } from "./kv.js";
 import { DeliveryPayloadSchema, PRIORITIES } from "./types.js";
 
@@ -17,10 +18,13 @@ export const DeadLetterSchema = z.object({
 });
 export type DeadLetter = z.infer<typeof DeadLetterSchema>;
 
+/** How long a dead letter is kept (it names the chat): 30 days, enough to inspect, not an archive. */
+export const DEAD_LETTER_TTL_MS = 30 * 86_400_000;
+
 const COUNT_KEY = "dead:count";
 const deadKey = (n: number): string => `dead:${n}`;
 
-/** Append-only dead-letter list: `dead:<n>` records plus a counter. */
+/** Append-only dead-letter list: `dead:<n>` records (each expiring after DEAD_LETTER_TTL_MS) plus a counter. */
 export class DeadLetters {
   private count = 0;
 
@@ -39,7 +43,8 @@ export class DeadLetters {
   /** Records one; resolves when it is durable. */
   async add(entry: Omit<DeadLetter, "n">): Promise<void> {
     const n = this.count++;
-    await mustSet(this.kv, deadKey(n), { ...entry, n });
+    const ok = await this.kv.set(deadKey(n), { ...entry, n }, DEAD_LETTER_TTL_MS);
+    if (ok === false) throw new StoreError("rejected", undefined, `store did not accept ${deadKey(n)}`);
     await mustSet(this.kv, COUNT_KEY, Math.max(this.count, n + 1));
   }
 
@@ -54,5 +59,23 @@ export class DeadLetters {
       const parsed = DeadLetterSchema.safeParse(v);
       return parsed.success ? [parsed.data] : [];
     });
+  }
+
+  /** Deletes every dead letter of the chat (/forget); returns how many went. Reads the stored counter, so any instance may call it. */
+  async forgetChat(chatId: number): Promise<number> {
+    const count = z.number().int().nonnegative().catch(0).parse(await this.kv.get(COUNT_KEY));
+    let removed = 0;
+    for (let from = 0; from < count; from += 500) {
+      const keys = Array.from({ length: Math.min(500, count - from) }, (_, i) => deadKey(from + i));
+      const values = await this.kv.getMany(keys);
+      for (const [i, value] of values.entries()) {
+        const parsed = DeadLetterSchema.safeParse(value);
+        if (parsed.success && parsed.data.chatId === chatId) {
+          await this.kv.delete(keys[i]!);
+          removed++;
+        }
+      }
+    }
+    return removed;
   }
 }

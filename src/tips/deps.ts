@@ -26,8 +26,16 @@ export interface TipDeps {
   clock: Clock;
   /** A reader's chosen language (the lang store); falls back to the language stored with the tip. */
   langOf: (chatId: number) => Promise<Lang | undefined>;
-  /** Extra deletion for /forget (e.g. subscriptions); default none. */
-  onForget?: ((chatId: number) => Promise<void>) | undefined;
+  /** What /forget "everything" also deletes (subscriptions, settings, digests, dead letters); default none. */
+  everything?: ChatDataEraser | undefined;
+}
+
+/** The chat's data beyond the tip line, described and deleted for /forget "everything". */
+export interface ChatDataEraser {
+  /** What is kept now, for the confirmation (topic names in `lang`). */
+  summary(chatId: number, lang: Lang): Promise<{ topics: string[]; digestAt?: string | undefined; quiet?: string | undefined; lang: boolean }>;
+  /** Deletes it all. */
+  erase(chatId: number): Promise<void>;
 }
 
 export const DAY_MS = 86_400_000;

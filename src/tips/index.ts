@@ -1,15 +1,16 @@
 import type { StaffPolicy } from "../bot/staff.js";
-import { systemClock, type Clock, type Sleep } from "../delivery/time.js";
+import { realSleep, systemClock, type Clock, type Sleep } from "../delivery/time.js";
 import { messages, type Lang } from "../i18n/index.js";
 import type { Logger } from "../log.js";
-import type { TipDeps, TipLimits } from "./deps.js";
+import type { ChatDataEraser, TipDeps, TipLimits } from "./deps.js";
 import { TipDispatcher, type TipTelegram } from "./dispatch.js";
 import { kindCounts, newsroomTime } from "./message.js";
 import { TipRepo, type KeyvSource } from "./repo.js";
 import type { KeyedLock } from "../store/lock.js";
 import { truncateText } from "../delivery/text.js";
+import { sweepDrafts } from "./sweep.js";
 
-export type { TipDeps, TipLimits } from "./deps.js";
+export type { ChatDataEraser, TipDeps, TipLimits } from "./deps.js";
 export { TipDispatcher, type TipTelegram } from "./dispatch.js";
 export { TipRepo, type KeyvSource } from "./repo.js";
 export { newTipRef, parseTipRef } from "./ref.js";
@@ -28,8 +29,10 @@ export interface TipLineOptions {
   logger: Logger;
   /** A reader's chosen language (LangStore.get); default: the language at the time of the tip. */
   langOf?: (chatId: number) => Promise<Lang | undefined>;
-  /** Extra deletion for /forget (subscriptions…). */
-  onForget?: (chatId: number) => Promise<void>;
+  /** What /forget "everything" also describes and deletes (subscriptions, settings, digests, dead letters). */
+  forgetEverything?: ChatDataEraser;
+  /** How often unfinished tips are checked for their reminder and expiry; default 60000. */
+  draftSweepMs?: number;
   clock?: Clock;
   sleep?: Sleep;
   /** Told after a tip or answer was queued here (several instances: the leader's queue is kicked). */
@@ -57,6 +60,8 @@ export interface TipLine {
   kick(): void;
   /** Resolves once the queue is empty (tests); at once when no worker runs here. */
   whenIdle(): Promise<void>;
+  /** Reminds and expires unfinished tips now (start() runs it on a timer too); for tests. */
+  sweepDrafts(): Promise<{ reminded: number; expired: number }>;
 }
 
 /** Builds the tip line: storage and the durable newsroom queue. No I/O until start(). */
@@ -81,6 +86,7 @@ export function createTipLine(o: TipLineOptions): TipLine {
         name: tip.anonymous ? undefined : tip.readerName,
         username: tip.anonymous ? undefined : tip.readerUsername,
         kinds: kindCounts(tip.items),
+        ownContact: tip.items.some((i) => i.ownContact === true),
       }),
     // The label takes a few dozen characters of Telegram's 4096: a long answer is cut, not dropped.
     renderAnswerText: (ref, text) => nm.tipAnswerText({ ref, text: truncateText(text, 3900) }),
@@ -103,7 +109,22 @@ export function createTipLine(o: TipLineOptions): TipLine {
     logger: o.logger,
     clock,
     langOf: o.langOf ?? (() => Promise.resolve(undefined)),
-    onForget: o.onForget,
+    everything: o.forgetEverything,
+  };
+  const sleep = o.sleep ?? realSleep;
+  const sweep = () =>
+    sweepDrafts({ repo, telegram: o.telegram, limits: o.limits, clock, logger: o.logger, langOf: deps.langOf, defaultLang: o.newsroomLang });
+  let sweeper: { stop: AbortController; done: Promise<void> } | undefined;
+  // On the instance that runs the newsroom queue; the drafts hold the state, so a restart resumes it.
+  const startSweeper = () => {
+    const stop = new AbortController();
+    const loop = async () => {
+      while (!stop.signal.aborted) {
+        await sweep().catch((err: unknown) => o.logger.error({ err }, "unfinished-tip sweep failed"));
+        await sleep(o.draftSweepMs ?? 60_000, stop.signal);
+      }
+    };
+    sweeper = { stop, done: loop() };
   };
   return {
     deps,
@@ -112,13 +133,18 @@ export function createTipLine(o: TipLineOptions): TipLine {
       if (current) return;
       current = newDispatcher();
       current.start();
+      startSweeper();
     },
     stop: async () => {
       const stopping = current;
       current = undefined;
-      await stopping?.stop();
+      const sweeping = sweeper;
+      sweeper = undefined;
+      sweeping?.stop.abort();
+      await Promise.all([stopping?.stop(), sweeping?.done]);
     },
     kick: () => current?.kick(),
     whenIdle: () => current?.whenIdle() ?? Promise.resolve(),
+    sweepDrafts: sweep,
   };
 }

@@ -27,8 +27,17 @@ export const TipItemSchema = z.object({
   /** Characters of text or caption. */
   chars: z.number().int().min(0),
   album: z.string().optional(),
+  /** The reader's own contact card, added after they were warned (shown on the card). */
+  ownContact: z.boolean().optional(),
 });
 export type TipItem = z.infer<typeof TipItemSchema>;
+
+/** A message held back from a draft until the reader answers a question about it. */
+export const PendingItemSchema = TipItemSchema.extend({
+  /** `query`: a short line that may be a search; `own-contact`: the reader's own contact in an anonymous tip. */
+  why: z.enum(["query", "own-contact"]),
+});
+export type PendingItem = z.infer<typeof PendingItemSchema>;
 
 /** An unfinished tip, one per private chat. */
 export const DraftSchema = z.object({
@@ -39,6 +48,17 @@ export const DraftSchema = z.object({
   items: z.array(TipItemSchema),
   /** Albums already acknowledged, so an album of ten gets one answer. */
   ackedAlbums: z.array(z.string()).default([]),
+  /** Language of the chat when the draft was opened (reminders and expiry notices go out without an update). */
+  lang: LangSchema.optional(),
+  /** The one status message edited with the running count, and the count it shows. */
+  statusMessageId: z.number().int().optional(),
+  shownCount: z.number().int().optional(),
+  /** When the one reminder went out (the sweep never sends a second). */
+  remindedAt: z.number().optional(),
+  /** The reader said a short line belongs to the tip: later short lines are not asked about again. */
+  shortLinesAreTip: z.boolean().optional(),
+  /** Messages waiting for the reader's answer (add to tip / search instead, own contact). */
+  pending: z.array(PendingItemSchema).optional(),
 });
 export type Draft = z.infer<typeof DraftSchema>;
 
@@ -92,7 +112,16 @@ export type TipQueue = z.infer<typeof TipQueueSchema>;
 
 export const LinkSchema = z.object({ ref: z.string(), expiresAt: z.number() });
 export const ReaderIndexSchema = z.object({ refs: z.array(z.string()), expiresAt: z.number() });
-export const BlockSchema = z.object({ ref: z.string(), told: z.boolean() });
+/**
+ * A block, stored under a one-way fingerprint of the reader's chat (never the id itself), so it
+ * survives /forget and the tip's expiry; `blockRef` (`B-…`) lets staff lift it without the tip.
+ */
+export const BlockSchema = z.object({ blockRef: z.string(), ref: z.string().optional(), told: z.boolean(), createdAt: z.number().default(0) });
+export type Block = z.infer<typeof BlockSchema>;
+/** `ref:<B-…>` → the fingerprint the block is stored under. */
+export const BlockIndexSchema = z.object({ key: z.string() });
+/** A block written before blocks were fingerprinted (`tip_blocks/<chat id>`), read once and moved. */
+export const LegacyBlockSchema = z.object({ ref: z.string(), told: z.boolean() });
 export const RateSchema = z.object({ sentAt: z.array(z.number()) });
 
 /** Set by /done: messages with lower ids that arrive later (same polling batch) belong to that tip. */

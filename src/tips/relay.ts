@@ -1,13 +1,16 @@
 import type { Message } from "telegraf/types";
 import type { NewsdeskContext } from "../bot/context.js";
 import { staffVerdict } from "../bot/staff.js";
+import { plainTextOfHtml } from "../delivery/html.js";
+import { splitText, TELEGRAM_LIMITS } from "../delivery/text.js";
 import { classifyTelegramError } from "../telegram/errors.js";
 import { h } from "../i18n/escape.js";
 import { messages, type Lang } from "../i18n/index.js";
+import { statusWords } from "../i18n/tips.js";
 import type { TipDeps } from "./deps.js";
 import { takesCaption, textOf } from "./message.js";
 import { TIP_STATUSES, type TipRecord, type TipStatus } from "./records.js";
-import { parseTipRef } from "./ref.js";
+import { parseBlockRef, parseTipRef } from "./ref.js";
 import { newsroomLink, readerLink } from "./repo.js";
 
 /** The message of a group message or channel post update. */
@@ -48,9 +51,18 @@ export async function staffCommand(
   cmd: { command: "status" | "block" | "unblock"; args: string[] },
 ): Promise<void> {
   if (await refuseUnlessStaff(deps, ctx, cmd.command)) return;
-  const ref = parseTipRef(cmd.args[0] ?? "");
-  const status = TIP_STATUSES.find((s) => s === cmd.args[1]?.toLowerCase());
-  if (!ref || (cmd.command === "status" && (!status || cmd.args.length !== 2))) {
+  const first = cmd.args[0] ?? "";
+  const blockRef = cmd.command === "unblock" ? parseBlockRef(first) : null;
+  if (blockRef) {
+    // By the block's own reference: works after the tip expired or the reader used /forget.
+    const lifted = await deps.repo.unblock(blockRef);
+    if (lifted) deps.logger.info({ blockRef }, "tip reader unblocked");
+    await ctx.reply(lifted ? ctx.m.tipUnblockDone({ ref: blockRef }) : ctx.m.tipNotBlocked({ ref: blockRef }));
+    return;
+  }
+  const ref = parseTipRef(first);
+  const status = parseStatus(cmd.args.slice(1).join(" "));
+  if (!ref || (cmd.command === "status" && !status)) {
     await ctx.reply(cmd.command === "status" ? ctx.m.tipStatusUsage() : ctx.m.tipBlockUsage());
     return;
   }
@@ -64,14 +76,22 @@ export async function staffCommand(
     return;
   }
   if (cmd.command === "block") {
-    await deps.repo.setBlock(tip.readerChatId, { ref, told: false });
-    deps.logger.info({ ref }, "tip reader blocked");
-    await ctx.reply(ctx.m.tipBlockDone({ ref }));
+    const block = await deps.repo.blockReader(tip.readerChatId, ref);
+    deps.logger.info({ ref, blockRef: block.blockRef }, "tip reader blocked");
+    await ctx.reply(ctx.m.tipBlockDone({ ref, blockRef: block.blockRef }), { parse_mode: "HTML" });
   } else {
-    await deps.repo.setBlock(tip.readerChatId, null);
-    deps.logger.info({ ref }, "tip reader unblocked");
-    await ctx.reply(ctx.m.tipUnblockDone({ ref }));
+    const block = await deps.repo.blockOfChat(tip.readerChatId);
+    const lifted = block ? await deps.repo.unblock(block.blockRef) : false;
+    if (lifted) deps.logger.info({ ref }, "tip reader unblocked");
+    await ctx.reply(lifted ? ctx.m.tipUnblockDone({ ref }) : ctx.m.tipNotBlocked({ ref }));
   }
+}
+
+/** A status as staff may type it: the English keyword or a word of the newsroom's language (any case). */
+export function parseStatus(input: string): TipStatus | undefined {
+  const word = input.trim().toLowerCase();
+  if (word === "") return undefined;
+  return TIP_STATUSES.find((s) => s === word || statusWords[s].includes(word));
 }
 
 async function setStatus(deps: TipDeps, ctx: NewsdeskContext, tip: TipRecord, status: TipStatus): Promise<void> {
@@ -114,15 +134,29 @@ export async function relayReply(deps: TipDeps, ctx: NewsdeskContext): Promise<b
   const reader = tip.readerChatId;
   const sentIds: number[] = [];
   try {
+    // Staff may use all of Telegram's room (4096, captions 1024); under the label the text may no
+    // longer fit, so it is split into more messages rather than refused (retrying would not help).
+    const labelUnits = plainTextOfHtml(label).length + 2;
+    const pieces = (text: string, firstUnits: number): string[] =>
+      splitText(text, firstUnits, TELEGRAM_LIMITS.messageText).filter((piece, i) => i === 0 || piece.trim() !== "");
     if ("text" in msg) {
-      sentIds.push((await ctx.telegram.sendMessage(reader, `${label}\n\n${h(msg.text)}`, { parse_mode: "HTML" })).message_id);
+      for (const [i, piece] of pieces(msg.text, TELEGRAM_LIMITS.messageText - labelUnits).entries()) {
+        const text = i === 0 ? `${label}\n\n${h(piece)}` : h(piece);
+        sentIds.push((await ctx.telegram.sendMessage(reader, text, { parse_mode: "HTML" })).message_id);
+      }
     } else if (takesCaption(msg)) {
       const caption = textOf(msg);
+      const fits = caption.length <= TELEGRAM_LIMITS.caption - labelUnits;
       const copy = await ctx.telegram.copyMessage(reader, chat.id, msg.message_id, {
-        caption: caption ? `${label}\n\n${h(caption)}` : label,
+        caption: caption && fits ? `${label}\n\n${h(caption)}` : label,
         parse_mode: "HTML",
       });
       sentIds.push(copy.message_id);
+      // A caption too long under the label follows the copy as text.
+      for (const piece of caption && !fits ? pieces(caption, TELEGRAM_LIMITS.messageText) : []) {
+        const reply = { reply_parameters: { message_id: copy.message_id, allow_sending_without_reply: true } };
+        sentIds.push((await ctx.telegram.sendMessage(reader, h(piece), { parse_mode: "HTML", ...reply })).message_id);
+      }
     } else {
       const labelMsg = await ctx.telegram.sendMessage(reader, label, { parse_mode: "HTML" });
       sentIds.push(labelMsg.message_id);
@@ -135,7 +169,13 @@ export async function relayReply(deps: TipDeps, ctx: NewsdeskContext): Promise<b
     const failure = classifyTelegramError(err, reader);
     deps.logger.warn({ ref, err: failure }, "relay to reader failed");
     await deps.repo.link(ref, sentIds.map((id) => readerLink(reader, id)));
-    await ctx.reply(failure.kind === "chat-gone" ? ctx.m.tipReaderGone({ ref }) : ctx.m.tipRelayFailed({ ref }), reply);
+    const answer =
+      failure.kind === "chat-gone"
+        ? ctx.m.tipReaderGone({ ref })
+        : failure.kind === "bad-request"
+          ? ctx.m.tipRelayRefused({ ref })
+          : ctx.m.tipRelayFailed({ ref });
+    await ctx.reply(answer, reply);
     return true;
   }
   await deps.repo.link(ref, sentIds.map((id) => readerLink(reader, id)));

@@ -1,11 +1,15 @@
+import { createHmac, randomBytes } from "node:crypto";
 import type Keyv from "keyv";
 import type { z } from "zod";
 import type { Clock } from "../delivery/time.js";
 import { NS } from "../store/keys.js";
 import { KeyedMutex, type KeyedLock } from "../store/lock.js";
 import {
+  BlockIndexSchema,
   BlockSchema,
   DraftSchema,
+  LegacyBlockSchema,
+  type Block,
   SentMarkSchema,
   LinkSchema,
   RateSchema,
@@ -17,6 +21,7 @@ import {
   type TipQueue,
   type TipRecord,
 } from "./records.js";
+import { newBlockRef } from "./ref.js";
 
 /** Where namespaces come from: the app's Store, or a map of `new Keyv()` in tests. */
 export interface KeyvSource {
@@ -30,6 +35,10 @@ export const readerLink = (chatId: number, messageId: number): string => `r:${ch
 
 const HOUR_MS = 3_600_000;
 const QUEUE_KEY = "queue";
+/** An expired draft stays this long in the store so the sweep can still tell the reader (even after downtime). */
+const DRAFT_NOTICE_GRACE_MS = 7 * 24 * HOUR_MS;
+const SALT_KEY = "salt";
+const blockIndexKey = (blockRef: string): string => `ref:${blockRef}`;
 
 /**
  * Tip storage over keyv namespaces. Every record carries `expiresAt`, checked against the injected
@@ -84,10 +93,26 @@ export class TipRepo {
     return Math.max(1, expiresAt - this.clock.now());
   }
 
+  /** Runs `fn` under the repo's per-key lock (one status message per draft, across instances too). */
+  locked<T>(key: string, fn: () => Promise<T>): Promise<T> {
+    return this.lock.run(key, fn);
+  }
+
   // --- drafts
 
-  getDraft(chatId: number): Promise<Draft | undefined> {
-    return this.read(this.drafts, String(chatId), DraftSchema);
+  /** The open draft; an expired one reads as none (it waits for takeExpiredDraft to tell the reader). */
+  async getDraft(chatId: number): Promise<Draft | undefined> {
+    const draft = await this.rawDraft(chatId);
+    return draft && draft.expiresAt > this.clock.now() ? draft : undefined;
+  }
+
+  private async rawDraft(chatId: number): Promise<Draft | undefined> {
+    const raw: unknown = await this.drafts.get(String(chatId));
+    if (raw === undefined) return undefined;
+    const parsed = DraftSchema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    await this.drafts.delete(String(chatId));
+    return undefined;
   }
 
   /** Runs `fn` on the chat's draft under a lock; a returned draft is saved, null deletes it. */
@@ -95,9 +120,30 @@ export class TipRepo {
     return this.lock.run(`draft:${chatId}`, async () => {
       const { draft, result } = await fn(await this.getDraft(chatId));
       if (draft === null) await this.drafts.delete(String(chatId));
-      else if (draft !== undefined) await this.drafts.set(String(chatId), draft, this.ttl(draft.expiresAt));
+      else if (draft !== undefined) await this.drafts.set(String(chatId), draft, this.ttl(draft.expiresAt + DRAFT_NOTICE_GRACE_MS));
       return result;
     });
+  }
+
+  /** Removes the chat's draft if it has expired and returns it (once: whoever gets it tells the reader). */
+  takeExpiredDraft(chatId: number): Promise<Draft | undefined> {
+    return this.lock.run(`draft:${chatId}`, async () => {
+      const draft = await this.rawDraft(chatId);
+      if (!draft || draft.expiresAt > this.clock.now()) return undefined;
+      await this.drafts.delete(String(chatId));
+      return draft;
+    });
+  }
+
+  /** Chat ids with a stored draft, expired ones included (needs an iterable store; others yield none). */
+  async draftChats(): Promise<number[]> {
+    if (!this.drafts.iterator) return [];
+    const out: number[] = [];
+    for await (const [key] of this.drafts.iterator(undefined)) {
+      const id = Number(key);
+      if (Number.isSafeInteger(id)) out.push(id);
+    }
+    return out;
   }
 
   /** Remembers the /done of a chat for a few minutes (see SentMarkSchema). */
@@ -171,6 +217,7 @@ export class TipRepo {
       });
     }
     await this.readers.delete(String(chatId));
+    await this.rates.delete(String(chatId));
     await this.drafts.delete(`sent:${chatId}`);
     await this.updateDraft(chatId, () => Promise.resolve({ draft: null, result: undefined }));
     const gone = new Set(refs);
@@ -180,13 +227,87 @@ export class TipRepo {
 
   // --- blocks and rate
 
-  async getBlock(chatId: number): Promise<z.infer<typeof BlockSchema> | undefined> {
-    return this.read(this.blocks, String(chatId), BlockSchema);
+  private salt: string | undefined;
+
+  /** A per-store secret, so a block's key cannot be matched against a list of chat ids without the store. */
+  private async blockSalt(): Promise<string> {
+    if (this.salt) return this.salt;
+    this.salt = await this.lock.run("block-salt", async () => {
+      const stored: unknown = await this.blocks.get(SALT_KEY);
+      if (typeof stored === "string" && stored.length >= 32) return stored;
+      const fresh = randomBytes(32).toString("hex");
+      await this.blocks.set(SALT_KEY, fresh);
+      return fresh;
+    });
+    return this.salt;
   }
 
-  async setBlock(chatId: number, block: z.infer<typeof BlockSchema> | null): Promise<void> {
-    if (block === null) await this.blocks.delete(String(chatId));
-    else await this.blocks.set(String(chatId), block);
+  /** The one-way key a reader's block is stored under (`f:<hex>`). */
+  async blockKey(chatId: number): Promise<string> {
+    return `f:${createHmac("sha256", await this.blockSalt()).update(String(chatId)).digest("hex").slice(0, 32)}`;
+  }
+
+  async getBlock(chatId: number): Promise<Block | undefined> {
+    const key = await this.blockKey(chatId);
+    const block = await this.read(this.blocks, key, BlockSchema);
+    if (block) return block;
+    // Blocks written before fingerprinting sat under the chat id: move them once.
+    const legacy = await this.read(this.blocks, String(chatId), LegacyBlockSchema);
+    if (!legacy) return undefined;
+    const moved = await this.blockReader(chatId, legacy.ref);
+    await this.blocks.delete(String(chatId));
+    return this.setBlockTold(moved.blockRef, legacy.told);
+  }
+
+  /** Blocks the reader (again: the existing block is kept); returns the block. */
+  async blockReader(chatId: number, ref: string | undefined): Promise<Block> {
+    const key = await this.blockKey(chatId);
+    return this.lock.run(`block:${key}`, async () => {
+      const existing = await this.read(this.blocks, key, BlockSchema);
+      if (existing) return existing;
+      const blockRef = await newBlockRef((r) => this.blockRefExists(r));
+      const block: Block = { blockRef, ...(ref ? { ref } : {}), told: false, createdAt: this.clock.now() };
+      await this.blocks.set(key, block);
+      await this.blocks.set(blockIndexKey(blockRef), { key });
+      return block;
+    });
+  }
+
+  async blockRefExists(blockRef: string): Promise<boolean> {
+    return this.blocks.has(blockIndexKey(blockRef));
+  }
+
+  /** The block of this reader's chat, if any (for /unblock T-… while the tip exists). */
+  async blockOfChat(chatId: number): Promise<Block | undefined> {
+    return this.read(this.blocks, await this.blockKey(chatId), BlockSchema);
+  }
+
+  private async setBlockTold(blockRef: string, told: boolean): Promise<Block | undefined> {
+    const index = await this.read(this.blocks, blockIndexKey(blockRef), BlockIndexSchema);
+    if (!index) return undefined;
+    return this.lock.run(`block:${index.key}`, async () => {
+      const block = await this.read(this.blocks, index.key, BlockSchema);
+      if (!block) return undefined;
+      const next = { ...block, told };
+      await this.blocks.set(index.key, next);
+      return next;
+    });
+  }
+
+  /** Remembers that the blocked reader was told (they hear it once). */
+  async markBlockTold(blockRef: string): Promise<void> {
+    await this.setBlockTold(blockRef, true);
+  }
+
+  /** Lifts a block by its `B-…` reference; false when there is none. */
+  async unblock(blockRef: string): Promise<boolean> {
+    const index = await this.read(this.blocks, blockIndexKey(blockRef), BlockIndexSchema);
+    if (!index) return false;
+    await this.lock.run(`block:${index.key}`, async () => {
+      await this.blocks.delete(index.key);
+      await this.blocks.delete(blockIndexKey(blockRef));
+    });
+    return true;
   }
 
   /** Tips this reader sent in the last hour. */

@@ -1,5 +1,5 @@
 import Keyv from "keyv";
-import type { Telegraf } from "telegraf";
+import type { Composer, Telegraf } from "telegraf";
 import type { Update } from "telegraf/types";
 import { helpCommand } from "../../commands/help.js";
 import { startCommand } from "../../commands/start.js";
@@ -14,6 +14,7 @@ import { TelegramClient } from "../../src/telegram/client.js";
 import { paced } from "../../src/telegram/pacing.js";
 import { createLogger } from "../../src/log.js";
 import { createTipLine, type KeyvSource, type TipLimits, type TipLine } from "../../src/tips/index.js";
+import type { TipIntakeOptions } from "../../src/tips/intake.js";
 import type { ApiCall, BotApiDouble } from "../support/bot-api-double.js";
 
 /** Namespaces of in-memory Keyv, the same instance per name (what Store.namespace promises). */
@@ -53,6 +54,12 @@ export async function runBot(
     limits?: Partial<TipLimits>;
     clock?: { now(): number };
     logLines?: string[];
+    /** Search hand-off and topic words for the tip line (commands/index.ts passes the real ones). */
+    tipOptions?: TipIntakeOptions;
+    /** Features after the tip line (e.g. a stand-in for plain-text search). */
+    after?: Array<Composer<NewsdeskContext>>;
+    /** Language of the newsroom chat (default en). */
+    newsroomLang?: "en" | "zh-CN";
   },
 ): Promise<Running> {
   const logLines = o.logLines ?? [];
@@ -68,7 +75,7 @@ export async function runBot(
     telegram: { call: tipsTelegram.call },
     limits: { ...DEFAULT_LIMITS, ...o.limits },
     newsroom: { chatId: o.newsroomChatId, admins: o.admins ?? [], hotline: "0631-5213515", web: "https://news.example/tips" },
-    newsroomLang: "en",
+    newsroomLang: o.newsroomLang ?? "en",
     timezone: "Asia/Shanghai",
     logger,
     langOf: (chatId) => langs.get(chatId),
@@ -82,7 +89,13 @@ export async function runBot(
     defaultLang: "en",
     langs,
     logger,
-    features: [tipStaffCommands(line.deps), startCommand({ outletName: "Test Daily", onTip: startTipHandler(line.deps) }), tipCommands(line.deps), helpCommand()],
+    features: [
+      tipStaffCommands(line.deps),
+      startCommand({ outletName: "Test Daily", onTip: startTipHandler(line.deps) }),
+      tipCommands(line.deps, o.tipOptions),
+      helpCommand({ policy: line.deps.policy }),
+      ...(o.after ?? []),
+    ],
   });
   const polling = bot.launch({ dropPendingUpdates: false });
   polling.catch(() => undefined);

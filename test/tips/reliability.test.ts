@@ -5,7 +5,7 @@ import type { Message, User } from "telegraf/types";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { openStore } from "../../src/store/index.js";
 import { startBotApiDouble, type BotApiDouble } from "../support/bot-api-double.js";
-import { command, photo, privateText, reply, supergroup, user } from "../support/updates.js";
+import { callbackQuery, command, photo, privateText, reply, supergroup, user } from "../support/updates.js";
 import { memoryStore, pushAndWait, runBot, sentTo, textOfCall, until, type Running } from "./harness.js";
 
 const NEWSROOM = supergroup({ title: "Newsroom" });
@@ -182,7 +182,11 @@ describe("abuse and privacy", () => {
     await running.line.whenIdle();
     const privacy = await pushAndWait(double, command(reader, "/privacy"), sentTo(reader.id, "sendMessage"));
     expect(textOfCall(privacy)).toContain("90 days");
-    const forgot = await pushAndWait(double, command(reader, "/forget"), sentTo(reader.id, "sendMessage"));
+    const asked = await pushAndWait(double, command(reader, "/forget"), sentTo(reader.id, "sendMessage"));
+    expect(textOfCall(asked)).toContain("What should I delete?");
+    expect(await running.line.repo.getTip(ref)).toBeDefined();
+    const question = double.sent(reader.id).at(-1)!.message;
+    const forgot = await pushAndWait(double, callbackQuery(reader, "tip:forget:tips", question), sentTo(reader.id, "sendMessage"));
     expect(textOfCall(forgot)).toContain("Deleted 1 tip(s)");
     expect(textOfCall(forgot)).toContain("stay there");
     expect(await running.line.repo.getTip(ref)).toBeUndefined();
