@@ -1,5 +1,6 @@
 // Building blocks for Telegram's HTML parse mode: escaping, safe links, and plain-text
 // measuring and cutting of markup we built ourselves.
+import { safeCut } from "./text.js";
 
 const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" };
 
@@ -40,8 +41,8 @@ export function htmlLink(url: string | undefined | null, label: string): string 
   return href === null ? null : `<a href="${escapeHtml(href)}">${escapeHtml(label)}</a>`;
 }
 
-// Tags, the entities we produce, or one code point (the u flag keeps surrogate pairs whole).
-const TOKEN = /<[^>]*>|&(?:lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});|[\s\S]/gu;
+// Tags, the entities we produce, runs of other text, or one stray `<`/`&` (u: code points).
+const TOKEN = /<[^>]*>|&(?:lt|gt|amp|quot|#[0-9]{1,7}|#x[0-9a-fA-F]{1,6});|[^<&]+|[\s\S]/gu;
 
 function decodeEntity(entity: string): string {
   switch (entity) {
@@ -74,7 +75,8 @@ export function plainTextOfHtml(html: string): string {
 
 /**
  * Our own markup cut so its plain text is at most `maxUnits` UTF-16 units, ending in "…" when
- * cut; never cuts inside a tag, an entity or a surrogate pair, and closes the tags left open.
+ * cut; never cuts inside a tag, an entity or a character (safeCut: surrogate pairs, grapheme
+ * clusters), and closes the tags left open. The HTML counterpart of `truncateText`.
  */
 export function truncateHtmlSafe(html: string, maxUnits: number): string {
   if (plainTextOfHtml(html).length <= maxUnits) return html;
@@ -92,7 +94,10 @@ export function truncateHtmlSafe(html: string, maxUnits: number): string {
       continue;
     }
     const units = token.startsWith("&") && token.length > 1 ? decodeEntity(token).length : token.length;
-    if (used + units > budget) break;
+    if (used + units > budget) {
+      if (!token.startsWith("&")) out += token.slice(0, safeCut(token, budget - used));
+      break;
+    }
     used += units;
     out += token;
   }

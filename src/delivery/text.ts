@@ -23,30 +23,111 @@ export function oneLine(text: string): string {
   return cleanText(text).replace(/\s+/gu, " ").trim();
 }
 
-/**
- * `text` cut to at most `maxUnits` UTF-16 units, ending in "…" when cut: at the last sentence end
- * (。！？ or . ! ? before a space) in the second half of the budget, else at a word boundary
- * (space or ，、；：) there, else a hard cut that never splits a surrogate pair.
- */
-export function truncateText(text: string, maxUnits: number): string {
-  if (text.length <= maxUnits) return text;
-  if (maxUnits < 1) return "";
-  const budget = maxUnits - ELLIPSIS.length;
-  const hardCut = safeCut(text, budget);
-  const minCut = Math.ceil(budget / 2);
-  const cut = lastSentenceEnd(text, budget, minCut) ?? lastWordBoundary(text, budget, minCut) ?? hardCut;
-  // Whatever boundary was chosen, the kept text must not end with half a surrogate pair.
-  let head = text.slice(0, cut).trimEnd();
-  while (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1).trimEnd();
-  return head + ELLIPSIS;
+/** Telegram's limits, in the UTF-16 units of the plain text our length checks use. */
+export const TELEGRAM_LIMITS = {
+  /** sendMessage / editMessageText text. */
+  messageText: 4096,
+  /** A media caption (sendPhoto, copyMessage …). */
+  caption: 1024,
+  /** answerCallbackQuery text (the toast or alert). */
+  callbackAnswer: 200,
+  /** Our cap on an inline result's title and description (Telegram shows about one line of each). */
+  inlineResultLine: 200,
+} as const;
+
+/** How `truncateText` may cut. */
+export interface TruncateOptions {
+  /** Appended when the text is cut (counted in the budget); default "…", "" for a bare cut. */
+  ellipsis?: string;
+  /**
+   * "sentence" (default): the last sentence end in the second half of the budget, else a word
+   * boundary there, else a character; "character": the last whole character (grapheme) that fits.
+   */
+  boundary?: "sentence" | "character";
 }
 
-/** A cut index ≤ `index` that does not fall between the halves of a surrogate pair. */
+/**
+ * THE cutting helper for text a user sees: `text` cut to at most `maxUnits` UTF-16 units, ending in
+ * the ellipsis when cut. Never splits a surrogate pair, nor (Intl.Segmenter) a character made of
+ * several code points such as 👍🏽 or a flag. For our own HTML use `truncateHtmlSafe`, which also
+ * never cuts inside a tag or an entity.
+ */
+export function truncateText(text: string, maxUnits: number, opts: TruncateOptions = {}): string {
+  if (text.length <= maxUnits) return text;
+  const ellipsis = opts.ellipsis ?? ELLIPSIS;
+  if (maxUnits < Math.max(1, ellipsis.length)) return "";
+  const budget = maxUnits - ellipsis.length;
+  const hardCut = safeCut(text, budget);
+  const minCut = Math.ceil(budget / 2);
+  const cut =
+    opts.boundary === "character"
+      ? hardCut
+      : (lastSentenceEnd(text, budget, minCut) ?? lastWordBoundary(text, budget, minCut) ?? hardCut);
+  // Whatever boundary was chosen, the kept text must not end with half a surrogate pair.
+  let head = text.slice(0, cut);
+  if (ellipsis !== "") head = head.trimEnd();
+  while (/[\uD800-\uDBFF]$/.test(head)) head = head.slice(0, -1).trimEnd();
+  return head + ellipsis;
+}
+
+/**
+ * `text` in pieces of at most `firstUnits` (the first) and `restUnits` (the others) UTF-16 units,
+ * for a text too long for one message: each piece ends at a line break or space in the second
+ * half of its budget when there is one, else after a whole character. Pieces joined give `text`.
+ */
+export function splitText(text: string, firstUnits: number, restUnits = firstUnits): string[] {
+  const pieces: string[] = [];
+  let rest = text;
+  while (rest.length > 0) {
+    const max = Math.max(1, pieces.length === 0 ? firstUnits : restUnits);
+    if (rest.length <= max) {
+      pieces.push(rest);
+      break;
+    }
+    let cut = safeCut(rest, max);
+    const newline = rest.lastIndexOf("\n", cut - 1);
+    const space = rest.lastIndexOf(" ", cut - 1);
+    const soft = newline >= max / 2 ? newline + 1 : space >= max / 2 ? space + 1 : -1;
+    if (soft > 0) cut = soft;
+    // A single character longer than the budget (never from Telegram) is cut between code points.
+    if (cut === 0) cut = codePointCut(rest, max) || Math.min(2, rest.length);
+    pieces.push(rest.slice(0, cut));
+    rest = rest.slice(cut);
+  }
+  return pieces;
+}
+
+let graphemes: Intl.Segmenter | undefined;
+// Clusters longer than this (Zalgo text stacks hundreds of marks) are cut between code points.
+const MAX_CLUSTER_UNITS = 32;
+// How far before a cut segmentation starts.
+const SEGMENT_WINDOW_UNITS = 4 * MAX_CLUSTER_UNITS;
+
+/**
+ * A cut index ≤ `index` between two characters: never inside a surrogate pair, nor inside a
+ * grapheme cluster (emoji with modifiers or joiners, flags, letters with combining marks).
+ */
 export function safeCut(text: string, index: number): number {
   if (index <= 0) return 0;
   if (index >= text.length) return text.length;
-  // Also steps back over a lone high surrogate: a cut text never ends with half a pair.
-  let cut = index;
+  const byCodePoint = codePointCut(text, index);
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
+  // Only the stretch before the cut is segmented (long summaries are cut per feed item). Cluster
+  // boundaries resynchronise within a cluster, so one started a window earlier is found right;
+  // only a run of flags longer than the window could pair its regional indicators differently.
+  const from = codePointCut(text, Math.max(0, index - SEGMENT_WINDOW_UNITS));
+  let cut = from;
+  for (const { index: start, segment } of graphemes.segment(text.slice(from, index + MAX_CLUSTER_UNITS))) {
+    if (from + start + segment.length > index) break;
+    cut = from + start + segment.length;
+  }
+  return byCodePoint - cut > MAX_CLUSTER_UNITS ? byCodePoint : cut;
+}
+
+// A cut index ≤ `index` that does not fall between the halves of a surrogate pair; also steps
+// back over a lone high surrogate, so a cut text never ends with half a pair.
+function codePointCut(text: string, index: number): number {
+  let cut = Math.min(index, text.length);
   while (cut > 0 && text.charCodeAt(cut - 1) >= 0xd800 && text.charCodeAt(cut - 1) <= 0xdbff) cut--;
   return cut;
 }

@@ -1,6 +1,7 @@
 import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { FeedError } from "./errors.js";
+import { truncateText } from "../delivery/text.js";
 
 /** Default byte cap on a feed body after content decoding: 5 MiB. */
 export const DEFAULT_MAX_FEED_BYTES = 5 * 1024 * 1024;
@@ -66,7 +67,7 @@ export function parseFeedUrl(raw: string | URL, base?: string): URL {
   try {
     url = new URL(raw, base);
   } catch (err) {
-    throw new FeedError("bad-url", `invalid URL: ${String(raw).slice(0, 200)}`, { cause: err });
+    throw new FeedError("bad-url", `invalid URL: ${truncateText(String(raw), 200)}`, { cause: err });
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new FeedError("bad-url", `unsupported URL scheme ${url.protocol}`);

@@ -1,3 +1,4 @@
+import { safeCut } from "../delivery/text.js";
 import { CP1252_REVERSE, decodeEntities, fromCp1252 } from "./entities.js";
 
 const DROP_ELEMENTS = ["script", "style", "noscript", "template", "iframe", "object", "svg"];
@@ -131,10 +132,11 @@ export function firstImageSrc(html: string): string | undefined {
   return undefined;
 }
 
-/** Shortens text to at most maxChars, cutting at a word boundary when one is near, adding "…". */
+/** Shortens text to at most maxChars UTF-16 units, at a word boundary when one is near, ending in "…"; never splits a character. */
 export function truncateWords(text: string, maxChars: number): string {
   if (text.length <= maxChars) return text;
-  const cut = text.slice(0, maxChars);
+  const budget = maxChars - 1;
+  const cut = text.slice(0, safeCut(text, budget));
   const space = cut.lastIndexOf(" ");
-  return `${(space > maxChars * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
+  return `${(space > budget * 0.6 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }

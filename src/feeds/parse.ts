@@ -5,6 +5,7 @@ import { parseJson } from "./parse-json.js";
 import { attrs, first, personName, textOf, type XmlNode } from "./xml-node.js";
 import { closeOpenTags, prepareDocument, wrapRawHtml } from "./xml-prep.js";
 import { inlineXhtml, unprefixRss10, wrapCdf, wrapEntry } from "./xml-rewrite.js";
+import { truncateText } from "../delivery/text.js";
 
 export { JsonFeedSchema } from "./parse-json.js";
 export { textOf } from "./xml-node.js";
@@ -111,7 +112,7 @@ async function parseXml(text: string, root: string, rootBase: string | undefined
 function classify(err: unknown): FeedError {
   const message = err instanceof Error ? err.message : String(err);
   if (/not recognized/i.test(message)) return new FeedError("not-a-feed", message, { cause: err });
-  return new FeedError("malformed-xml", message.split("\n")[0]!.slice(0, 200), { cause: err });
+  return new FeedError("malformed-xml", truncateText(message.split("\n")[0]!, 200), { cause: err });
 }
 
 /** Parses decoded feed text (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, a lone Atom entry, CDF, JSON Feed 1.x) into a RawFeed; throws FeedError. */

@@ -48,4 +48,15 @@ describe("helpers", () => {
     expect(truncateWords("alpha beta gamma delta", 13)).toBe("alpha beta…");
     expect(decodeEntities("&lt;&amp;lt;")).toBe("<&lt;");
   });
+
+  it("truncateWords keeps within its budget and never splits a character", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 120 }), fc.integer({ min: 2, max: 100 }), (text, max) => {
+        const out = truncateWords(text, max);
+        expect(out.length).toBeLessThanOrEqual(Math.max(max, text.length <= max ? text.length : 0));
+        expect(out).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+      }),
+    );
+    expect(truncateWords("新闻😀😀😀😀", 5)).toBe("新闻😀…");
+  });
 });
