@@ -5,25 +5,29 @@ import type { ArticleIndex } from "../src/articles/search.js";
 import type { ArticleRenderer } from "../src/distribution/render.js";
 import type { LangStore } from "../src/bot/bot.js";
 import type { NewsdeskContext } from "../src/bot/context.js";
+import { registerAdminMenu } from "../src/bot/launch.js";
 import type { StaffPolicy } from "../src/bot/staff.js";
 import type { ChatRepo } from "../src/chats/repo.js";
 import type { DigestRunner } from "../src/distribution/digest.js";
 import type { Distribution } from "../src/distribution/distribution.js";
+import type { FeedRegistry } from "../src/feeds/registry.js";
 import type { FeedScheduler } from "../src/feeds/scheduler.js";
 import type { Logger } from "../src/log.js";
 import type { DeliveryQueue } from "../src/runtime/types.js";
 import { NS } from "../src/store/keys.js";
 import type { Store } from "../src/store/index.js";
 import type { TipLine } from "../src/tips/index.js";
+import { fileDownloader } from "../src/telegram/files.js";
 import { tipCountsByStatus } from "../src/tips/stats.js";
-import { fallback, helpCommand } from "./help.js";
+import { feedAdminCommands } from "./feeds-admin.js";
+import { fallback, helpCommand, idCommand } from "./help.js";
 import { langCommand } from "./lang.js";
 import { newsroomCommands } from "./newsroom.js";
-import { plainTextSearch, queryCommands } from "./queries.js";
+import { plainTextSearch, queryCommands, replyQuery } from "./queries.js";
 import { settingsCommands } from "./settings.js";
 import { startCommand } from "./start.js";
 import { subscribeTo, subscriptionCommands } from "./subscriptions.js";
-import { startTipHandler, tipCommands } from "./tip.js";
+import { startTipHandler, tipCommands, topicWordMatcher } from "./tip.js";
 import { tipStaffCommands } from "./tip-staff.js";
 
 /** What the commands work with; the composition root (src/app.ts) hands it in. */
@@ -38,6 +42,8 @@ export interface FeatureDeps {
   renderer: ArticleRenderer;
   delivery: DeliveryQueue;
   scheduler: FeedScheduler;
+  /** The live feed list (YAML seed plus chat edits). */
+  feedRegistry: FeedRegistry;
   digests: DigestRunner;
   tipLine: TipLine;
   distribution: Distribution;
@@ -60,7 +66,7 @@ export function botFeatures(d: FeatureDeps): Array<Composer<NewsdeskContext>> {
     newsroomCommands({
       policy: d.newsroomPolicy,
       topics: config.topics,
-      feeds: config.feeds,
+      feeds: () => d.feedRegistry.list(),
       chats,
       index,
       outbox: delivery,
@@ -75,6 +81,21 @@ export function botFeatures(d: FeatureDeps): Array<Composer<NewsdeskContext>> {
       logger,
       now,
     }),
+    feedAdminCommands({
+      policy: d.newsroomPolicy,
+      registry: d.feedRegistry,
+      probe: (url) => scheduler.probe(url),
+      checkUrl: (url) => scheduler.checkUrl(url),
+      forget: (id) => scheduler.forget(id),
+      topics: () => config.topics,
+      drafts: store.namespace(NS.feedDrafts),
+      downloadFile: fileDownloader(),
+      outletName: config.name,
+      logger,
+      now,
+    }),
+    // Before the tip line: /id answers even while a tip is open.
+    idCommand(),
     startCommand({
       outletName: config.name,
       onTip: startTipHandler(tipLine.deps),
@@ -89,10 +110,13 @@ export function botFeatures(d: FeatureDeps): Array<Composer<NewsdeskContext>> {
         if (!ctx.chat) return;
         const record = await chats.ensure(ctx.chat.id, ctx.chat.type);
         if (!record.active) await chats.reactivate(record.id);
+        // An admin's private chat exists only once they start the bot: their staff menu follows now (in the background; failures are logged).
+        if (ctx.chat.type === "private" && ctx.from)
+          void registerAdminMenu(ctx.telegram, ctx.from.id, { defaultLang: config.locale, staff: d.newsroomPolicy, logger });
       },
     }),
-    tipCommands(tipLine.deps),
-    helpCommand(),
+    tipCommands(tipLine.deps, { search: (ctx, text) => replyQuery(queryDeps, ctx, text), looksLikeQuery: topicWordMatcher(config.topics) }),
+    helpCommand({ policy: d.newsroomPolicy }),
     langCommand(langs),
     subscriptionCommands(subscriptionDeps),
     settingsCommands({

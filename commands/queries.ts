@@ -6,10 +6,10 @@ import { z } from "zod";
 import type { TopicConfig } from "../config/schema.js";
 import type { Article } from "../src/articles/article.js";
 import type { ArticleIndex } from "../src/articles/search.js";
-import { queryArticles } from "../src/articles/topics.js";
+import { queryArticles, topicName } from "../src/articles/topics.js";
 import type { NewsdeskContext } from "../src/bot/context.js";
 import { formatArticle, formatArticleList } from "../src/delivery/format.js";
-import { formatDate } from "../src/delivery/text.js";
+import { formatDate, TELEGRAM_LIMITS, truncateText } from "../src/delivery/text.js";
 import type { Lang, Messages } from "../src/i18n/index.js";
 
 export interface QueryDeps {
@@ -22,6 +22,8 @@ export interface QueryDeps {
 
 const PAGE = 5;
 const MAX_LATEST = 20;
+/** Longest query searched (and echoed back), in UTF-16 units. */
+const MAX_QUERY_UNITS = 200;
 const QUERY_TTL_MS = 86_400_000;
 /** `q:<id>:<offset>`: an id of a stored query and the offset of the next page. */
 const MoreSchema = z.string().regex(/^q:([A-Za-z0-9_-]{8,16}):(\d{1,4})$/);
@@ -39,7 +41,7 @@ async function answerQuery(deps: QueryDeps, ctx: NewsdeskContext, query: string,
   }
   const header =
     result.mode === "topic" && result.topic
-      ? ctx.m.topicResultsHeader({ topic: result.topic.name, total: result.total })
+      ? ctx.m.topicResultsHeader({ topic: topicName(result.topic, ctx.lang), total: result.total })
       : ctx.m.searchHeader({ query, total: result.total });
   const text = listText(header, result.hits.map((h) => h.article), ctx.lang, deps.timeZone, offset + 1);
   const next = offset + PAGE;
@@ -49,8 +51,9 @@ async function answerQuery(deps: QueryDeps, ctx: NewsdeskContext, query: string,
   return { text, markup: Markup.inlineKeyboard([Markup.button.callback(ctx.m.moreButton(), `q:${id}:${next}`)]).reply_markup };
 }
 
-async function replyQuery(deps: QueryDeps, ctx: NewsdeskContext, query: string): Promise<void> {
-  const q = query.trim().slice(0, 200);
+/** Answers a query with the first page of results (plain text, /search, and the tip line's "search instead"). */
+export async function replyQuery(deps: QueryDeps, ctx: NewsdeskContext, query: string): Promise<void> {
+  const q = truncateText(query.trim(), MAX_QUERY_UNITS, { ellipsis: "", boundary: "character" });
   if (!q) {
     await ctx.reply(ctx.m.searchUsage());
     return;
@@ -92,7 +95,7 @@ export function queryCommands(deps: QueryDeps): Composer<NewsdeskContext> {
   });
 
   c.on("inline_query", async (ctx) => {
-    const query = ctx.inlineQuery.query.trim().slice(0, 200);
+    const query = truncateText(ctx.inlineQuery.query.trim(), MAX_QUERY_UNITS, { ellipsis: "", boundary: "character" });
     const offset = Math.max(0, Number.parseInt(ctx.inlineQuery.offset, 10) || 0);
     const limit = 20;
     const hits = query
@@ -129,8 +132,8 @@ function inlineResult(a: Article, lang: Lang, m: Messages, tz: string): InlineQu
   return {
     type: "article",
     id: createHash("sha1").update(a.id).digest("base64url").slice(0, 32),
-    title: a.title.slice(0, 200),
-    description: [a.source, formatDate(a.publishedAt, tz, lang)].filter(Boolean).join(" · "),
+    title: truncateText(a.title, TELEGRAM_LIMITS.inlineResultLine) || "…",
+    description: truncateText([a.source, formatDate(a.publishedAt, tz, lang)].filter(Boolean).join(" · "), TELEGRAM_LIMITS.inlineResultLine),
     ...(a.imageUrl?.startsWith("https://") ? { thumbnail_url: a.imageUrl } : {}),
     input_message_content: { message_text: text, parse_mode: "HTML", link_preview_options: { is_disabled: false } },
   };

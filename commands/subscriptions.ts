@@ -2,11 +2,12 @@ import { Composer, Markup } from "telegraf";
 import type { InlineKeyboardMarkup } from "telegraf/types";
 import { z } from "zod";
 import type { TopicConfig } from "../config/schema.js";
-import { resolveTopic } from "../src/articles/topics.js";
+import { resolveTopic, topicName } from "../src/articles/topics.js";
 import { canManageChat } from "../src/bot/admin.js";
 import type { NewsdeskContext } from "../src/bot/context.js";
 import type { ChatRecord } from "../src/chats/record.js";
 import type { ChatRepo } from "../src/chats/repo.js";
+import { TELEGRAM_LIMITS, truncateText } from "../src/delivery/text.js";
 
 export interface SubscriptionDeps {
   chats: ChatRepo;
@@ -14,11 +15,13 @@ export interface SubscriptionDeps {
 }
 
 /** Callback data of a topic toggle button: `t:<topicId>` (≤ 64 bytes, checked on the way back in). */
+/** Longest echo of a reader's unknown topic argument, in UTF-16 units. */
+const MAX_ECHO_UNITS = 100;
 const ToggleSchema = z.string().regex(/^t:([a-z0-9][a-z0-9_-]{0,31})$/);
 
 function keyboard(topics: readonly TopicConfig[], subscribed: readonly string[], ctx: NewsdeskContext): InlineKeyboardMarkup {
   const buttons = topics.map((t) =>
-    Markup.button.callback(ctx.m.topicButton({ name: t.name, on: subscribed.includes(t.id) }), `t:${t.id}`),
+    Markup.button.callback(ctx.m.topicButton({ name: topicName(t, ctx.lang), on: subscribed.includes(t.id) }), `t:${t.id}`),
   );
   const rows = [];
   for (let i = 0; i < buttons.length; i += 2) rows.push(buttons.slice(i, i + 2));
@@ -45,7 +48,7 @@ export async function ensureChat(chats: ChatRepo, ctx: NewsdeskContext): Promise
 export async function subscribeTo(deps: SubscriptionDeps, ctx: NewsdeskContext, input: string): Promise<void> {
   const topic = resolveTopic(input, deps.topics);
   if (!topic) {
-    await ctx.reply(ctx.m.unknownTopic({ topic: input }), { parse_mode: "HTML" });
+    await ctx.reply(ctx.m.unknownTopic({ topic: truncateText(input, MAX_ECHO_UNITS) }), { parse_mode: "HTML" });
     return;
   }
   if (!(await canManageChat(ctx))) {
@@ -54,12 +57,12 @@ export async function subscribeTo(deps: SubscriptionDeps, ctx: NewsdeskContext, 
   }
   const before = await ensureChat(deps.chats, ctx);
   if (before.topics.includes(topic.id) && before.active) {
-    await ctx.reply(ctx.m.alreadySubscribed({ topic: topic.name }), { parse_mode: "HTML" });
+    await ctx.reply(ctx.m.alreadySubscribed({ topic: topicName(topic, ctx.lang) }), { parse_mode: "HTML" });
     return;
   }
   await deps.chats.subscribe(before.id, topic.id);
   if (!before.active) await deps.chats.reactivate(before.id);
-  await ctx.reply(ctx.m.subscribed({ topic: topic.name }), { parse_mode: "HTML" });
+  await ctx.reply(ctx.m.subscribed({ topic: topicName(topic, ctx.lang) }), { parse_mode: "HTML" });
 }
 
 /** `/topics` with toggle buttons, `/subscribe <topic>`, `/unsubscribe <topic|all>`. */
@@ -92,7 +95,7 @@ export function subscriptionCommands(deps: SubscriptionDeps): Composer<NewsdeskC
     const all = arg.toLowerCase() === "all" || arg === "全部";
     const topic = all ? undefined : resolveTopic(arg, deps.topics);
     if (!all && !topic) {
-      await ctx.reply(ctx.m.unknownTopic({ topic: arg }), { parse_mode: "HTML" });
+      await ctx.reply(ctx.m.unknownTopic({ topic: truncateText(arg, MAX_ECHO_UNITS) }), { parse_mode: "HTML" });
       return;
     }
     if (!(await canManageChat(ctx))) {
@@ -101,11 +104,11 @@ export function subscriptionCommands(deps: SubscriptionDeps): Composer<NewsdeskC
     }
     const record = await deps.chats.get(ctx.chat.id);
     if (topic && !record?.topics.includes(topic.id)) {
-      await ctx.reply(ctx.m.notSubscribed({ topic: topic.name }), { parse_mode: "HTML" });
+      await ctx.reply(ctx.m.notSubscribed({ topic: topicName(topic, ctx.lang) }), { parse_mode: "HTML" });
       return;
     }
     if (record) await deps.chats.unsubscribe(record.id, topic?.id ?? "all");
-    await ctx.reply(topic ? ctx.m.unsubscribed({ topic: topic.name }) : ctx.m.unsubscribedAll(), { parse_mode: "HTML" });
+    await ctx.reply(topic ? ctx.m.unsubscribed({ topic: topicName(topic, ctx.lang) }) : ctx.m.unsubscribedAll(), { parse_mode: "HTML" });
   });
 
   c.action(/^t:/, async (ctx) => {
@@ -123,7 +126,8 @@ export function subscriptionCommands(deps: SubscriptionDeps): Composer<NewsdeskC
     const on = !before.topics.includes(topic.id);
     const after = on ? await deps.chats.subscribe(before.id, topic.id) : await deps.chats.unsubscribe(before.id, topic.id);
     if (on && !before.active) await deps.chats.reactivate(before.id);
-    await ctx.answerCbQuery(on ? ctx.m.toggledOn({ topic: topic.name }) : ctx.m.toggledOff({ topic: topic.name }));
+    const toast = on ? ctx.m.toggledOn({ topic: topicName(topic, ctx.lang) }) : ctx.m.toggledOff({ topic: topicName(topic, ctx.lang) });
+    await ctx.answerCbQuery(truncateText(toast, TELEGRAM_LIMITS.callbackAnswer));
     await ctx.editMessageReplyMarkup(keyboard(deps.topics, after?.topics ?? [], ctx)).catch(() => undefined);
   });
 

@@ -44,10 +44,34 @@ export const FeedSchema = z.object({
   topics: z.array(z.string()).default([]),
 });
 
+const NAME_SHAPE = "expected a name, or one per language: { zh-CN: 新能源, en: New energy }";
+
+const PerLanguageNameSchema = z.strictObject({
+  "zh-CN": z.string({ error: "expected the Chinese name too (zh-CN: …)" }).trim().min(1, "expected the Chinese name too (zh-CN: …)"),
+  en: z.string({ error: "expected the English name too (en: …)" }).trim().min(1, "expected the English name too (en: …)"),
+});
+
+/**
+ * A topic's name as readers see it: a string for every language (e.g. 新能源), or one per language,
+ * `{ zh-CN: 新能源, en: New energy }` (both required: a missing one would show the other language).
+ */
+export const TopicNameSchema = z.unknown().transform((value, ctx): string | z.infer<typeof PerLanguageNameSchema> => {
+  // Dispatched by hand: a union reports a missing language only as "invalid input".
+  if (typeof value === "string" && value.trim() !== "") return value;
+  if (typeof value === "object" && value !== null && !Array.isArray(value)) {
+    const parsed = PerLanguageNameSchema.safeParse(value);
+    if (parsed.success) return parsed.data;
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", path: issue.path, message: issue.message });
+    return z.NEVER;
+  }
+  ctx.addIssue({ code: "custom", message: NAME_SHAPE });
+  return z.NEVER;
+});
+
 export const TopicSchema = z.object({
   id: IdSchema,
-  /** Shown to readers, e.g. 新能源. */
-  name: z.string().min(1),
+  /** Shown to readers: one name (e.g. 新能源), or one per language ({ zh-CN: 新能源, en: New energy }). */
+  name: TopicNameSchema,
   /** Matched in titles, summaries and categories (Chinese by substring, English by word). */
   keywords: z.array(z.string().min(1)).default([]),
 });

@@ -1,13 +1,27 @@
+import type { Lang } from "../i18n/lang.js";
 import type { Article } from "./article.js";
 import type { Hit } from "./rank.js";
 import type { ArticleIndex } from "./search.js";
 import { hasHan, latinTerms, normalizeText } from "./tokenize.js";
 
+/** What readers see as a topic's name: one for every language, or one per language (config's TopicNameSchema). */
+export type TopicName = string | Readonly<Record<Lang, string>>;
+
 /** The part of a configured topic that matching needs (config's TopicSchema fits). */
 export interface TopicDef {
   id: string;
-  name: string;
+  name: TopicName;
   keywords: readonly string[];
+}
+
+/** The topic's name for a reader in `lang` (a single name serves every language). Every reader-visible topic name goes through here. */
+export function topicName(topic: Pick<TopicDef, "name">, lang: Lang): string {
+  return typeof topic.name === "string" ? topic.name : topic.name[lang];
+}
+
+/** Every name the topic has, in any language (what a reader may type to name it). */
+export function topicNames(topic: Pick<TopicDef, "name">): string[] {
+  return typeof topic.name === "string" ? [topic.name] : [...new Set(Object.values(topic.name))];
 }
 
 /** True when `phrase` occurs as consecutive terms in `terms`. */
@@ -66,11 +80,11 @@ export function topicKey(input: string): string {
   return normalizeText(input).replace(/^#/, "").replace(/\s+/g, "");
 }
 
-/** The topic whose id or name equals `input`, any case and width (`#` prefix allowed). */
+/** The topic whose id or name in any language equals `input`, any case, width and spacing (`#` prefix allowed). */
 export function resolveTopic<T extends TopicDef>(input: string, topics: readonly T[]): T | undefined {
   const key = topicKey(input);
   if (key === "") return undefined;
-  return topics.find((t) => topicKey(t.id) === key) ?? topics.find((t) => topicKey(t.name) === key);
+  return topics.find((t) => topicKey(t.id) === key) ?? topics.find((t) => topicNames(t).some((name) => topicKey(name) === key));
 }
 
 /** A page request (defaults: offset 0, limit 5). */

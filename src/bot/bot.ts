@@ -5,6 +5,7 @@ import type { UserFromGetMe } from "telegraf/types";
 import { langFromUserCode, messages, type Lang } from "../i18n/index.js";
 import type { Logger } from "../log.js";
 import type { NewsdeskContext } from "./context.js";
+import { StoreError } from "../store/errors.js";
 
 /** Where a chat's chosen language is kept. */
 export interface LangStore {
@@ -59,7 +60,9 @@ export function createBot(deps: BotDeps): NewsdeskBot {
   if (deps.botInfo) bot.botInfo = deps.botInfo;
 
   bot.use(async (ctx, next) => {
-    const chosen = ctx.chat ? await deps.langs.get(ctx.chat.id).catch(() => undefined) : undefined;
+    // Inline queries have no chat: the reader's choice in their private chat (its id is theirs) applies.
+    const chatId = ctx.chat?.id ?? (ctx.inlineQuery || ctx.chosenInlineResult ? ctx.from?.id : undefined);
+    const chosen = chatId !== undefined ? await deps.langs.get(chatId).catch(() => undefined) : undefined;
     ctx.lang = chosen ?? langFromUserCode(ctx.from?.language_code, deps.defaultLang);
     ctx.m = messages(ctx.lang);
     await next();
@@ -89,10 +92,12 @@ export function createBot(deps: BotDeps): NewsdeskBot {
       "update failed",
     );
     deps.onUpdate?.(ctx.updateType, false);
+    // A busy or unreachable store (another process locking the SQLite file) is worth saying: try again.
+    const m = messages(ctx.lang ?? deps.defaultLang);
+    const apology = err instanceof StoreError ? m.storeUnavailable() : m.apology();
     try {
-      if (ctx.callbackQuery) await ctx.answerCbQuery(messages(ctx.lang ?? deps.defaultLang).apology());
-      else if (ctx.chat && ctx.chat.type !== "channel")
-        await ctx.reply(messages(ctx.lang ?? deps.defaultLang).apology());
+      if (ctx.callbackQuery) await ctx.answerCbQuery(apology);
+      else if (ctx.chat && ctx.chat.type !== "channel") await ctx.reply(apology);
     } catch (replyErr) {
       deps.logger.warn({ err: replyErr, updateId: ctx.update.update_id }, "could not send the apology");
     }

@@ -2,8 +2,10 @@ import type { TopicConfig } from "../../config/schema.js";
 import type { ArticleArchive } from "../articles/archive.js";
 import { articleShortId, type Article } from "../articles/article.js";
 import type { ArticleIndex } from "../articles/search.js";
+import { topicName, type TopicDef } from "../articles/topics.js";
 import type { ChatRepo } from "../chats/repo.js";
 import { formatArticle, formatBundle, type FormattedArticle } from "../delivery/format.js";
+import { sanitizeHashtag } from "../delivery/text.js";
 import { RENDER_SCHEMAS, renderRegistry, type RenderData } from "../delivery/render-payloads.js";
 import type { BundleRenderFn, RenderFn, RenderResult, TelegramCall } from "../delivery/types.js";
 import { messages, type Lang } from "../i18n/index.js";
@@ -12,6 +14,7 @@ import { telegramErrorCode } from "../telegram/errors.js";
 import type { Transformer } from "../telegram/client.js";
 
 export interface ArticleRendererOptions {
+  /** Read at every render (not copied), so topics changed while running show in the hashtags. */
   topics: readonly TopicConfig[];
   timeZone: string;
   defaultLang: Lang;
@@ -38,11 +41,7 @@ export class ArticleRenderer {
   /** The bot's @username (known after getMe), for deep links in bundles. */
   botUsername: string | undefined;
 
-  private readonly topicTags = new Map<string, string>();
-
-  constructor(private readonly o: ArticleRendererOptions) {
-    for (const t of o.topics) this.topicTags.set(t.id, t.name);
-  }
+  constructor(private readonly o: ArticleRendererOptions) {}
 
   /** The delivery queue's render function (every render type, validated). */
   readonly render: RenderFn = renderRegistry({ article: (chatId, data) => this.renderArticle(chatId, data) });
@@ -155,7 +154,10 @@ export class ArticleRenderer {
       timeZone: this.o.timeZone,
       locale: lang,
       summaryChars: this.o.summaryChars,
-      topicTags: article.topics.map((t) => this.topicTags.get(t) ?? t),
+      topicTags: article.topics.map((id) => {
+        const topic = this.o.topics.find((t) => t.id === id);
+        return topic ? topicHashtag(topic, lang) : id;
+      }),
     });
     return formatted.kind === "photo"
       ? { method: "sendPhoto", params: { chat_id: chatId, photo: formatted.photoUrl, caption: formatted.caption, parse_mode: "HTML" } }
@@ -169,6 +171,11 @@ export class ArticleRenderer {
           },
         };
   }
+}
+
+/** A topic's hashtag (without `#`) for a chat in `lang`: its name in that language, or its id when the name makes no hashtag. */
+export function topicHashtag(topic: Pick<TopicDef, "id" | "name">, lang: Lang): string {
+  return sanitizeHashtag(topicName(topic, lang)) ?? topic.id;
 }
 
 /** Marks a call as a paid broadcast (`allow_paid_broadcast`) when `paid`. */

@@ -1,7 +1,16 @@
+import { h } from "./escape.js";
 import type { Lang } from "./lang.js";
 
+/** One entry of a command menu (setMyCommands allows 1-256 characters of description). */
+export interface MenuCommand {
+  command: string;
+  description: string;
+  /** Arguments shown after the command in /help (plain text, escaped there), e.g. "<ref> <status>". Never sent to setMyCommands. */
+  args?: string;
+}
+
 /** Command menus registered with setMyCommands, per language (Telegram allows 1-256 chars of description). */
-export const COMMAND_MENU: Record<Lang, Array<{ command: string; description: string }>> = {
+export const COMMAND_MENU: Record<Lang, MenuCommand[]> = {
   "zh-CN": [
     { command: "latest", description: "最新文章" },
     { command: "topics", description: "栏目与订阅" },
@@ -25,3 +34,57 @@ export const COMMAND_MENU: Record<Lang, Array<{ command: string; description: st
     { command: "help", description: "Help" },
   ],
 };
+
+/**
+ * Staff commands, per language: the newsroom chat's menu and each admin's private menu (before the
+ * reader commands), and the "Newsroom" part of /help there. The one list of staff commands: a
+ * feature that adds one appends it here, in both languages (a test checks they match).
+ */
+export const STAFF_COMMANDS: Record<Lang, MenuCommand[]> = {
+  "zh-CN": [
+    { command: "stats", description: "统计：订阅、文章、投递、报料" },
+    { command: "feeds", description: "订阅源状态" },
+    { command: "poll", description: "立即抓取全部订阅源" },
+    { command: "addfeed", args: "网址 [栏目…]", description: "添加订阅源（先预览，再确认）" },
+    { command: "removefeed", args: "ID", description: "删除订阅源" },
+    { command: "pausefeed", args: "ID", description: "暂停抓取订阅源" },
+    { command: "resumefeed", args: "ID", description: "恢复抓取订阅源" },
+    { command: "export", description: "全部订阅源导出为 OPML 文件（把 OPML 文件发到编辑部即可导入）" },
+    { command: "broadcast", args: "文字", description: "向全部订阅者推送突发新闻（先确认）" },
+    { command: "status", args: "编号 new|checking|published|declined", description: "设置报料状态（会告知读者）" },
+    { command: "block", args: "编号", description: "停止为该报料的读者服务" },
+    { command: "unblock", args: "编号", description: "恢复为该报料的读者服务" },
+    { command: "id", description: "本聊天的 ID 与您的用户 ID（用于配置）" },
+  ],
+  en: [
+    { command: "stats", description: "Statistics: subscribers, articles, deliveries, tips" },
+    { command: "feeds", description: "Feed health" },
+    { command: "poll", description: "Poll every feed now" },
+    { command: "addfeed", args: "url [topic…]", description: "Add a feed (preview, then confirm)" },
+    { command: "removefeed", args: "id", description: "Remove a feed" },
+    { command: "pausefeed", args: "id", description: "Stop polling a feed" },
+    { command: "resumefeed", args: "id", description: "Poll a paused feed again" },
+    { command: "export", description: "Every feed as an OPML file (send an OPML file to the newsroom to import)" },
+    { command: "broadcast", args: "text", description: "Breaking news to every subscriber (asks first)" },
+    { command: "status", args: "ref new|checking|published|declined", description: "Set a tip's status (the reader is told)" },
+    { command: "block", args: "ref", description: "Stop serving that tip's reader" },
+    { command: "unblock", args: "ref", description: "Serve that tip's reader again" },
+    { command: "id", description: "This chat's id and your user id (for the config)" },
+  ],
+};
+
+/** The menu of staff chats: staff commands first, then the reader commands not already listed. */
+export function staffMenu(lang: Lang): MenuCommand[] {
+  const staff = STAFF_COMMANDS[lang];
+  const taken = new Set(staff.map((c) => c.command));
+  return [...staff, ...COMMAND_MENU[lang].filter((c) => !taken.has(c.command))];
+}
+
+/** The staff part of /help, Telegram HTML: a heading, then one line per staff command. */
+export function staffHelp(lang: Lang): string {
+  const heading = lang === "zh-CN" ? "<b>编辑部</b>（仅限编辑部成员）" : "<b>Newsroom</b> (staff only)";
+  const colon = lang === "zh-CN" ? "：" : ": ";
+  const lines = STAFF_COMMANDS[lang].map((c) => `/${c.command}${c.args ? ` ${h(c.args)}` : ""}${colon}${h(c.description)}`);
+  const reply = lang === "zh-CN" ? "回复报料卡片即可答复读者（不显示您的名字）。" : "Reply to a tip card to answer its reader (your name is not shown).";
+  return [heading, ...lines, reply].join("\n");
+}

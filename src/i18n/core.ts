@@ -28,6 +28,8 @@ const en = {
   langUsage: () => "Usage: /lang zh or /lang en",
   langGroupAdminsOnly: () => "In groups, only the group's admins can change the bot's language.",
   apology: () => "Sorry, something went wrong on our side. Please try again in a moment.",
+  /** Plain text (also a callback answer): the store was busy or unreachable, nothing was lost or done. */
+  storeUnavailable: () => "Sorry, Newsdesk is temporarily unavailable. Please try again in a minute.",
   unknownCommand: () => "I don't know that command. /help lists what I can do.",
   unknownStartPayload: () => "That link is not valid (any more). /help lists what I can do.",
   notInGroup: () => "Please use this command in a private chat with me.",
@@ -36,6 +38,17 @@ const en = {
   unknownButton: () => "This button no longer works. Send /help to see what I can do.",
   slowDown: () => "That is a lot of requests at once. Please wait a minute; I will answer again then.",
   nothingToCancel: () => "There is nothing to cancel: no tip is open. /tip starts one.",
+  /** /id in a private chat: the reader's user id (the chat has the same id). */
+  idPrivate: (p: { userId: number }) =>
+    `Your user id: <code>${h(p.userId)}</code> (this private chat has the same id).\n` +
+    `For the config: an id in <code>newsroom.admins</code> makes that person staff in any chat with the bot.`,
+  idGroup: (p: { chatId: number; userId: number }) =>
+    `This chat's id: <code>${h(p.chatId)}</code>\nYour user id: <code>${h(p.userId)}</code>\n` +
+    `For the config: <code>newsroom.chatId</code> takes a chat id, <code>newsroom.admins</code> user ids.`,
+  idGroupAnonymous: (p: { chatId: number }) =>
+    `This chat's id: <code>${h(p.chatId)}</code>\nYou are posting as a chat, so Telegram shows me no user id: send /id in a private chat with me to see yours.`,
+  idChannel: (p: { chatId: number }) =>
+    `This channel's id: <code>${h(p.chatId)}</code> (for <code>newsroom.chatId</code> or <code>channel.chatId</code> in the config).`,
   addedToGroup: (p: { bot: string }) =>
     `Hello! A group admin can subscribe this group to topics with /topics@${h(p.bot)} or /subscribe@${h(p.bot)} topic; new articles then arrive here. /help@${h(p.bot)} lists everything.`,
 };
@@ -69,6 +82,7 @@ const zhCN: CoreMessages = {
   langUsage: () => "用法：/lang zh 或 /lang en",
   langGroupAdminsOnly: () => "在群组中，只有群管理员可以更改机器人的语言。",
   apology: () => "抱歉，我们这边出了点问题，请稍后再试。",
+  storeUnavailable: () => "抱歉，服务暂时不可用，请过一分钟再试。",
   unknownCommand: () => "我不认识这个命令。发送 /help 查看可用命令。",
   unknownStartPayload: () => "这个链接无效或已过期。发送 /help 查看可用命令。",
   notInGroup: () => "请在与我的私聊中使用这个命令。",
@@ -76,6 +90,15 @@ const zhCN: CoreMessages = {
   unknownButton: () => "这个按钮已失效。发送 /help 查看可用的命令。",
   slowDown: () => "请求太多了，请稍等一分钟再试，届时我会继续回答。",
   nothingToCancel: () => "没有可取消的内容：当前没有未发送的报料。发送 /tip 开始报料。",
+  idPrivate: (p) =>
+    `您的用户 ID：<code>${h(p.userId)}</code>（与本私聊的 ID 相同）。\n` +
+    `配置提示：填入 <code>newsroom.admins</code> 的用户可在与机器人的任何聊天中使用编辑部命令。`,
+  idGroup: (p) =>
+    `本聊天的 ID：<code>${h(p.chatId)}</code>\n您的用户 ID：<code>${h(p.userId)}</code>\n` +
+    `配置提示：<code>newsroom.chatId</code> 填聊天 ID，<code>newsroom.admins</code> 填用户 ID。`,
+  idGroupAnonymous: (p) =>
+    `本聊天的 ID：<code>${h(p.chatId)}</code>\n您正以聊天身份发言，Telegram 不向我显示您的用户 ID：在与我的私聊中发送 /id 即可查看。`,
+  idChannel: (p) => `本频道的 ID：<code>${h(p.chatId)}</code>（可填入配置中的 <code>newsroom.chatId</code> 或 <code>channel.chatId</code>）。`,
   addedToGroup: (p) =>
     `大家好！群管理员可以用 /topics@${h(p.bot)} 或 /subscribe@${h(p.bot)} 栏目 为本群订阅栏目，新文章会推送到这里。/help@${h(p.bot)} 查看全部命令。`,
 };

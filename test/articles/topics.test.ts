@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { matchTopics, queryArticles, resolveTopic } from "../../src/articles/topics.js";
+import { matchTopics, queryArticles, resolveTopic, topicName } from "../../src/articles/topics.js";
 import { ArticleIndex } from "../../src/articles/search.js";
 import { art } from "./fixtures.js";
 
@@ -42,6 +42,15 @@ describe("matchTopics", () => {
 describe("resolveTopic", () => {
   it.each([["energy"], ["ENERGY"], ["新能源"], ["#新能源"], ["ｐｏｌｉｔｉｃｓ"], [" politics "]])("%s", (input) => {
     expect(resolveTopic(input, topics)).toBeDefined();
+  });
+
+  it("takes a per-language topic by its id or its name in any language, and names it in the reader's language", () => {
+    const bilingual = [{ id: "energy", name: { "zh-CN": "新能源", en: "New energy" }, keywords: [] }, ...topics.slice(1)];
+    for (const input of ["energy", "新能源", "New energy", "new energy", "NEWENERGY", "#新能源"]) expect(resolveTopic(input, bilingual)?.id).toBe("energy");
+    expect(resolveTopic("new", bilingual)).toBeUndefined();
+    expect(topicName(bilingual[0]!, "en")).toBe("New energy");
+    expect(topicName(bilingual[0]!, "zh-CN")).toBe("新能源");
+    expect(topicName(topics[0]!, "en")).toBe("新能源"); // one name serves every language
   });
 
   it("resolves to the right topic and rejects unknown input", () => {

@@ -16,9 +16,31 @@ describe("loadConfig", () => {
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.config.feeds.map((f) => f.id)).toEqual(["weihai", "world"]);
-    expect(r.config.topics[1]?.name).toBe("新能源");
+    expect(r.config.topics[1]?.name).toEqual({ "zh-CN": "新能源", en: "New energy" });
     expect(r.config.poll.maxFeedBytes).toBe(5 * 1024 * 1024);
     expect(r.config.mode).toEqual({ kind: "polling" });
+  });
+
+  it("takes a topic name as one string for every language or one per language, and names what is wrong", () => {
+    const load = (topics: string) => loadConfig({ BOT_TOKEN: TOKEN, NEWSDESK_CONFIG: "c.yaml" }, files({ "c.yaml": `topics:\n${topics}` }));
+    const ok = load("  - { id: a, name: 新能源 }\n  - id: b\n    name: { zh-CN: 旅游, en: Travel }");
+    expect(ok.ok && ok.config.topics.map((t) => t.name)).toEqual(["新能源", { "zh-CN": "旅游", en: "Travel" }]);
+    const bad = load(
+      [
+        "  - { id: a, name: { zh-CN: 新能源 } }",
+        "  - { id: b, name: { zh-CN: 旅游, en: Travel, zh: 旅行 } }",
+        "  - { id: c, name: { zh-CN: ' ', en: Sport } }",
+        "  - { id: d, name: [x] }",
+        "  - { id: e }",
+      ].join("\n"),
+    );
+    expect(bad.ok ? [] : bad.problems).toEqual([
+      "topics[0].name.en: expected the English name too (en: …)",
+      'topics[1].name: Unrecognized key: "zh"',
+      "topics[2].name.zh-CN: expected the Chinese name too (zh-CN: …)",
+      "topics[3].name: expected a name, or one per language: { zh-CN: 新能源, en: New energy }",
+      "topics[4].name: expected a name, or one per language: { zh-CN: 新能源, en: New energy }",
+    ]);
   });
 
   it("runs with defaults when the default config file is missing, and says so", () => {

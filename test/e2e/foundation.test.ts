@@ -55,7 +55,10 @@ describe("the bot as an operator runs it", () => {
     });
     try {
       await until(() => double.isLongPolling(), 20_000);
-      const menus = double.calls.filter((c) => c.method === "setMyCommands" && c.ok);
+      // The menus go out beside start-up (the readers' first, in every language); staff menus follow.
+      const readerMenus = (c: { method: string; ok: boolean; params: Record<string, unknown> }) => c.method === "setMyCommands" && c.ok && c.params.scope === undefined;
+      await double.waitFor((c) => readerMenus(c) && c.params.language_code === "en", 10_000);
+      const menus = double.calls.filter(readerMenus);
       expect(menus.map((c) => c.params.language_code ?? "default").sort()).toEqual(["default", "en", "zh"]);
 
       const reader = user({ id: 5001, first_name: "小王", language_code: undefined });

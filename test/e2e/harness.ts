@@ -89,6 +89,12 @@ export interface HarnessOptions {
   delivery?: string;
   /** The `poll:` section as flow YAML (the schedule never fires on its own). */
   poll?: string;
+  /** The `feeds:` list as flow YAML (default: one feed, `local`, on the harness's feed server). */
+  feeds?: (feedUrl: string) => string;
+  /** The `topics:` section as YAML lines (default TOPICS_YAML). */
+  topicsYaml?: string[];
+  /** Runs once the double is up and before the app starts (e.g. chats the bot already knows). */
+  beforeStart?: (double: BotApiDouble) => void;
 }
 
 export interface Harness {
@@ -123,6 +129,7 @@ export const TOPICS_YAML = [
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const clock = new JumpClock(opts.startAt ?? Date.now());
   const double = await startBotApiDouble({ token: TOKEN });
+  opts.beforeStart?.(double);
   const item = (n: number, title: string, description: string, minutesAgo = 5, imageUrl?: string): FeedItem => ({
     guid: `g-${n}`,
     title,
@@ -136,8 +143,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const yaml = [
     "name: 测试日报",
     `poll: ${opts.poll ?? "{ schedule: '0 0 1 1 *', atStart: false }"}`,
-    `feeds: [{ id: local, url: '${feed.url()}', name: 威海日报 }]`,
-    ...TOPICS_YAML,
+    `feeds: ${opts.feeds?.(feed.url()) ?? `[{ id: local, url: '${feed.url()}', name: 威海日报 }]`}`,
+    ...(opts.topicsYaml ?? TOPICS_YAML),
     `newsroom: { chatId: ${opts.newsroomChatId ?? -1_002_999_000_001}, admins: [${(opts.admins ?? []).join(", ")}] }`,
     `delivery: ${opts.delivery ?? "{ retry: { baseDelaySeconds: 0.2, maxDelaySeconds: 1 } }"}`,
     "http: { port: 0 }",

@@ -97,6 +97,19 @@ describe("text checks", () => {
     expect(caption.description).toBe("Bad Request: message caption is too long");
   });
 
+  it("refuses half a surrogate pair in any string, as Telegram refuses text that is not UTF-8", async () => {
+    const cut = "😀".repeat(3).slice(0, 5);
+    const text = await failure(telegram.sendMessage(READER, cut));
+    expect([text.code, text.description]).toEqual([400, "Bad Request: strings must be encoded in UTF-8"]);
+    const caption = await failure(telegram.sendPhoto(READER, "https://example.com/p.jpg", { caption: cut }));
+    expect(caption.description).toBe("Bad Request: strings must be encoded in UTF-8");
+    const inline = await failure(
+      telegram.answerInlineQuery("iq-1", [{ type: "article", id: "a", title: cut, input_message_content: { message_text: "ok" } }]),
+    );
+    expect(inline.description).toBe("Bad Request: strings must be encoded in UTF-8");
+    await expect(telegram.sendMessage(READER, "😀".repeat(3))).resolves.toMatchObject({ text: "😀😀😀" });
+  });
+
   it("needs a chat_id and an existing message to copy", async () => {
     const noChat = await failure(telegram.callApi("sendMessage", { text: "hi" } as never));
     expect(noChat.description).toBe("Bad Request: chat_id is empty");

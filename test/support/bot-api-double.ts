@@ -3,9 +3,11 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Update, UserFromGetMe } from "telegraf/types";
 import { chatHandlers } from "./bot-api/chat-methods.js";
+import { commandsShown, type BotCommand } from "./bot-api/commands.js";
 import type { Handler, MethodContext } from "./bot-api/context.js";
 import { editHandlers } from "./bot-api/edit.js";
-import { ApiFailure, statusText } from "./bot-api/errors.js";
+import { FileStore } from "./bot-api/files.js";
+import { ApiFailure, badRequest, statusText } from "./bot-api/errors.js";
 import { readParams } from "./bot-api/http-body.js";
 import { RateLimiter } from "./bot-api/rate-limiter.js";
 import { sendHandlers } from "./bot-api/send.js";
@@ -16,6 +18,7 @@ import { ClientGone, UpdateFeed } from "./bot-api/update-feed.js";
 
 export type { ApiCall, DoubleStats, Entity, InjectedError, Limits, Params, SentKind, SentMessage } from "./bot-api/types.js";
 export type { ChatInfo } from "./bot-api/state.js";
+export type { BotCommand } from "./bot-api/commands.js";
 
 /** A fake Telegram Bot API server for end-to-end tests (see test/support/bot-api-double.test.ts). */
 export interface BotApiDouble {
@@ -43,8 +46,17 @@ export interface BotApiDouble {
   setDown(downFor: { chatId?: number | string; status: number; description?: string } | null): void;
   /** Admins for getChatMember / getChatAdministrators; the first one is the chat's creator. */
   setChatAdmins(chatId: number | string, userIds: number[]): void;
+  /**
+   * A file a user sends (say, a document in a pushed update): getFile and the download route serve
+   * `content`. Put the answer's file_id, file_unique_id and file_size in the update's document.
+   */
+  putFile(content: Buffer | string, opts?: { kind?: string; fileName?: string }): { file_id: string; file_unique_id: string; file_size: number };
+  /** The bytes of a file the bot uploaded (e.g. sendDocument) or a test put; undefined for unknown ids. */
+  fileContent(fileId: string): Buffer | undefined;
   /** Declares a chat's type and names (e.g. a channel), instead of the type inferred from the id. */
   registerChat(chat: ChatInfo): void;
+  /** The command menu Telegram would show this user in this chat for a client language (e.g. "en"), by the documented scope order. */
+  commandsShown(chatId: number, userId: number, languageCode?: string): BotCommand[];
   setLimits(limits: Partial<Limits>): void;
   stats(): DoubleStats;
   /** The webhook url set by the bot ("" when none). */
@@ -89,7 +101,8 @@ export async function startBotApiDouble(opts: BotApiDoubleOptions = {}): Promise
   };
   const store = new ChatStore();
   store.botId = botUser.id;
-  const ctx: MethodContext = { store, limiter: new RateLimiter(opts.limits), nowMs: now, botUser, counters: { messagesSent: 0, paidMessages: 0 } };
+  const files = new FileStore();
+  const ctx: MethodContext = { store, files, limiter: new RateLimiter(opts.limits), nowMs: now, botUser, counters: { messagesSent: 0, paidMessages: 0 } };
   const calls: ApiCall[] = [];
   const waiters = new Set<Waiter>();
   const failures = new Map<string, InjectedError[]>();
@@ -104,6 +117,7 @@ export async function startBotApiDouble(opts: BotApiDoubleOptions = {}): Promise
     ...sendHandlers,
     ...editHandlers,
     ...chatHandlers,
+    getFile: files.getFile,
     setWebhook: (params) => feed.setWebhook(params),
     deleteWebhook: (params) => feed.deleteWebhook(params),
     getWebhookInfo: () => feed.webhookInfo(),
@@ -136,6 +150,8 @@ export async function startBotApiDouble(opts: BotApiDoubleOptions = {}): Promise
       if (down && (down.chatId === undefined || down.chatId === chatOf(params.chat_id))) {
         throw new ApiFailure(down.status, down.description ?? statusText(down.status));
       }
+      // Telegram refuses any string parameter that is not valid UTF-8 (a lone surrogate), whatever the method.
+      if (method !== "getUpdates" && hasLoneSurrogate(params)) throw badRequest("strings must be encoded in UTF-8");
       const handler = handlers[method];
       const result: unknown = method === "getUpdates" ? await feed.getUpdates(params, gone) : await handler?.(params, ctx);
       counts.accepted++;
@@ -161,6 +177,7 @@ export async function startBotApiDouble(opts: BotApiDoubleOptions = {}): Promise
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = now();
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    if (url.pathname.startsWith("/file/")) return serveFile(req, res, url, at);
     const match = /^\/bot([^/]+)\/([A-Za-z]+)\/?$/.exec(url.pathname);
     const gone = new AbortController();
     res.on("close", () => {
@@ -193,6 +210,27 @@ export async function startBotApiDouble(opts: BotApiDoubleOptions = {}): Promise
     res.end(JSON.stringify(answer.body));
   }
 
+  /** GET /file/bot<token>/<file_path>: the bytes, as Telegram serves a file after getFile (recorded as "downloadFile"). */
+  function serveFile(req: IncomingMessage, res: ServerResponse, url: URL, at: number): void {
+    req.resume();
+    const match = /^\/file\/bot([^/]+)\/(.+)$/.exec(url.pathname);
+    const filePath = match ? decodeURIComponent(match[2]!) : "";
+    try {
+      if (!match || match[1] !== token) throw new ApiFailure(match ? 401 : 404, match ? "Unauthorized" : "Not Found");
+      const content = files.download(filePath);
+      record({ method: "downloadFile", params: { file_path: filePath }, at, ok: true, result: { bytes: content.length } });
+      counts.accepted++;
+      res.writeHead(200, { "content-type": "application/octet-stream", "content-length": String(content.length) });
+      res.end(content);
+    } catch (error) {
+      const failure = error instanceof ApiFailure ? error : new ApiFailure(500, "Internal Server Error");
+      record({ method: "downloadFile", params: { file_path: filePath }, at, ok: false, errorCode: failure.code, description: failure.description });
+      counts.rejected++;
+      res.writeHead(failure.code, { "content-type": "application/json" });
+      res.end(JSON.stringify({ ok: false, error_code: failure.code, description: failure.description }));
+    }
+  }
+
   const server = createServer((req, res) => {
     serve(req, res).catch((error: unknown) => {
       console.error("bot-api-double: unexpected failure", error);
@@ -210,6 +248,7 @@ export async function startBotApiDouble(opts: BotApiDoubleOptions = {}): Promise
     sent: (chatId) => (chatId === undefined ? [...store.sent] : store.sent.filter((m) => m.chatId === chatOf(chatId))),
     pushUpdate: (update) => {
       store.learn(update);
+      files.learn(update);
       feed.push(update);
     },
     waitFor: (predicate, timeoutMs = 5000) => {
@@ -255,7 +294,10 @@ export async function startBotApiDouble(opts: BotApiDoubleOptions = {}): Promise
       };
     },
     setChatAdmins: (chatId, userIds) => void store.admins.set(store.resolveChatId(chatId), [...userIds]),
+    putFile: (content, opts = {}) => files.put(Buffer.from(content), opts.kind, opts.fileName),
+    fileContent: (fileId) => files.get(fileId)?.content,
     registerChat: (chat) => store.registerChat(chat),
+    commandsShown: (chatId, userId, languageCode) => commandsShown(store, chatId, userId, languageCode),
     setLimits: (limits) => ctx.limiter.set(limits),
     stats: () => ({ ...counts, messagesSent: ctx.counters.messagesSent, paidMessages: ctx.counters.paidMessages, updatesDelivered: feed.delivered }),
     webhookUrl: () => feed.webhook?.url ?? "",
@@ -269,4 +311,12 @@ export async function startBotApiDouble(opts: BotApiDoubleOptions = {}): Promise
       });
     },
   };
+}
+
+/** Whether any string in `value` (deeply) holds half a surrogate pair, which is not valid UTF-8. */
+function hasLoneSurrogate(value: unknown): boolean {
+  if (typeof value === "string") return /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+  if (Array.isArray(value)) return value.some(hasLoneSurrogate);
+  if (value !== null && typeof value === "object" && !Buffer.isBuffer(value)) return Object.values(value).some(hasLoneSurrogate);
+  return false;
 }

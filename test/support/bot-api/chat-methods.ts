@@ -1,4 +1,5 @@
 import type { User } from "telegraf/types";
+import { commandHandlers } from "./commands.js";
 import { badRequest } from "./errors.js";
 import { formatText } from "./content.js";
 import { numberParam } from "./context.js";
@@ -118,39 +119,6 @@ const answerInlineQuery: Handler = (params, ctx) => {
   return true;
 };
 
-/** Settings for commands are kept per scope and language, exactly as Telegram keys them. */
-function commandsKey(params: Params): string {
-  const scope = (params.scope ?? { type: "default" }) as { type?: unknown; chat_id?: unknown; user_id?: unknown };
-  const type = typeof scope.type === "string" ? scope.type : "";
-  const known = ["default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat", "chat_administrators", "chat_member"];
-  if (!known.includes(type)) throw badRequest("can't parse BotCommandScope: wrong type");
-  const lang = typeof params.language_code === "string" ? params.language_code : "";
-  if (lang !== "" && !/^[a-z]{2}$/.test(lang)) throw badRequest("invalid language code specified");
-  return JSON.stringify([type, scope.chat_id ?? null, scope.user_id ?? null, lang]);
-}
-
-const setMyCommands: Handler = (params, ctx) => {
-  const commands = params.commands;
-  if (!Array.isArray(commands)) throw badRequest("can't parse commands JSON object");
-  if (commands.length > 100) throw badRequest("too many commands specified");
-  for (const entry of commands as Params[]) {
-    const { command, description } = entry;
-    if (typeof command !== "string" || !/^[a-z0-9_]{1,32}$/.test(command)) throw badRequest("BOT_COMMAND_INVALID");
-    if (typeof description !== "string" || description.length < 1 || description.length > 256) {
-      throw badRequest("BOT_COMMAND_DESCRIPTION_INVALID");
-    }
-  }
-  ctx.store.commands.set(commandsKey(params), (commands as Params[]).map((c) => ({ command: c.command, description: c.description })));
-  return true;
-};
-
-const getMyCommands: Handler = (params, ctx) => ctx.store.commands.get(commandsKey(params)) ?? [];
-
-const deleteMyCommands: Handler = (params, ctx) => {
-  ctx.store.commands.delete(commandsKey(params));
-  return true;
-};
-
 const getMe: Handler = (_params, ctx) => ctx.botUser;
 
 const leaveChat: Handler = (params, ctx) => {
@@ -181,9 +149,7 @@ export const chatHandlers: Record<string, Handler> = {
   sendChatAction,
   answerCallbackQuery,
   answerInlineQuery,
-  setMyCommands,
-  getMyCommands,
-  deleteMyCommands,
+  ...commandHandlers,
   leaveChat,
   pinChatMessage,
   unpinChatMessage: acknowledged,

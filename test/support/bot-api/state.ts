@@ -117,11 +117,21 @@ export class ChatStore {
         ? { id, type: "private", first_name: `User ${id}` }
         : { id, type: id < SUPERGROUP_ID_BELOW ? "supergroup" : "group", title: `Chat ${id}` };
     this.chats.set(id, inferred);
+    this.inferred.add(id);
     return inferred;
+  }
+
+  /** Ids the double made a chat up for (sends are lenient); methods that need a real chat check knows(). */
+  private readonly inferred = new Set<number>();
+
+  /** True for a chat seen in a pushed update or declared with registerChat (one Telegram would find). */
+  knows(id: number): boolean {
+    return this.chats.has(id) && !this.inferred.has(id);
   }
 
   /** Records what a pushed update told us about a chat. */
   registerChat(chat: ChatInfo): void {
+    this.inferred.delete(chat.id);
     this.chats.set(chat.id, { ...chat });
     if (chat.username) this.idByUsername.set(chat.username.toLowerCase(), chat.id);
   }
