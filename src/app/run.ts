@@ -99,7 +99,8 @@ export function runApp(p: AppParts): App {
   async function start(): Promise<void> {
     const chats = await p.chats.load();
     const articles = await p.library.load();
-    logger.info({ mode: config.mode.kind, store: store.kind, runtime: runtime.kind, feeds: config.feeds.length, chats: chats.loaded, articles }, "starting");
+    const activeFeeds = (await p.feedRegistry.active()).length;
+    logger.info({ mode: config.mode.kind, store: store.kind, runtime: runtime.kind, feeds: activeFeeds, chats: chats.loaded, articles }, "starting");
     // The related-articles space trains in the background, in slices; word matches serve until then.
     p.library.index.prepareRelated().catch((err: unknown) => logger.error({ err }, "related-articles training failed"));
     p.renderer.channelPending = config.channel !== undefined;
@@ -133,7 +134,8 @@ export function runApp(p: AppParts): App {
       bot,
       deduper: runtime.deduper,
       health: {
-        lastPollSuccessAtMs: config.feeds.length > 0 ? () => runtime.lastPollSuccessAtMs() : undefined,
+        // Checked while feeds exist (YAML or added from chat); a bot with none is not "stale".
+        lastPollSuccessAtMs: () => (p.feedRegistry.activeCount > 0 ? runtime.lastPollSuccessAtMs() : null),
         maxPollAgeMs: 3 * 3600_000,
         outboxDepth: () => delivery.pendingCount(),
       },

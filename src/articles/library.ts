@@ -31,9 +31,6 @@ export class Library {
         loaded++;
       }
     }
-    // The related-articles space is not stored: it trains again now, in the background, so the
-    // first new article after a restart does not wait for it.
-    if (loaded > 0) this.index.warmRelated();
     return loaded;
   }
 

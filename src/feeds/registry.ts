@@ -69,6 +69,7 @@ export class FeedRegistry implements FeedSource {
   private readonly lock: KeyedLock;
   private readonly now: () => number;
   private readonly onChanged: (feedId: string) => void;
+  private lastActive: number;
 
   constructor(
     private readonly store: Pick<Store, "namespace" | "entries">,
@@ -78,6 +79,7 @@ export class FeedRegistry implements FeedSource {
     this.now = options.now ?? Date.now;
     this.lock = options.lock ?? new KeyedMutex();
     this.onChanged = options.onChanged ?? (() => undefined);
+    this.lastActive = seed.length;
     // A failing store must never read as "no feeds".
     this.store.namespace(NS.feedRegistry).throwOnErrors = true;
   }
@@ -97,7 +99,13 @@ export class FeedRegistry implements FeedSource {
       .filter((r) => !seedIds.has(r.id) && !r.removed && r.url !== undefined)
       .sort((a, b) => (a.addedAt ?? a.changedAt) - (b.addedAt ?? b.changedAt) || a.id.localeCompare(b.id));
     for (const record of added) out.push(fromRecord(record));
+    this.lastActive = out.filter((f) => !f.paused).length;
     return out;
+  }
+
+  /** Feeds not paused as of the last read (every poll round reads the list): for /healthz, which cannot wait on the store. */
+  get activeCount(): number {
+    return this.lastActive;
   }
 
   /** The feeds to poll now (not paused). */

@@ -4,8 +4,8 @@ export interface HealthChecks {
   pingStore: () => Promise<void>;
   /** How long the store may take to answer before it counts as unreachable. Default 2000. */
   storeTimeoutMs?: number;
-  /** Epoch ms of the last successful poll round, or undefined before the first one. Omit: not checked. */
-  lastPollSuccessAtMs?: () => number | undefined;
+  /** Epoch ms of the last successful poll round, undefined before the first one, null when not checked now (no feeds). Omit: never checked. */
+  lastPollSuccessAtMs?: () => number | undefined | null;
   /** Unhealthy when the last successful poll (or process start, before one) is older. E.g. 3× the poll interval. */
   maxPollAgeMs?: number;
   /** Deliveries waiting in the outbox. Omit: not reported. */
@@ -44,8 +44,8 @@ export function createHealthProbe(checks: HealthChecks): () => Promise<HealthRep
     );
     results.store = ping === "ok" ? { ok: true, latencyMs: now() - started } : { ok: false, error: ping };
 
-    if (checks.lastPollSuccessAtMs) {
-      const last = checks.lastPollSuccessAtMs();
+    const last = checks.lastPollSuccessAtMs?.();
+    if (last !== null && checks.lastPollSuccessAtMs) {
       const ageMs = now() - (last ?? startedAtMs);
       const max = checks.maxPollAgeMs;
       results.poll = {

@@ -102,6 +102,23 @@ describe("/healthz poll age and outbox", () => {
     expect((await probe()).status).toBe("unhealthy");
   });
 
+  it("skips the poll check while there are no feeds to poll (all paused, or none yet added from chat)", async () => {
+    let nowMs = 1_000_000;
+    let feeds = 0;
+    const probe = createHealthProbe({
+      pingStore: ok,
+      lastPollSuccessAtMs: () => (feeds > 0 ? undefined : null),
+      maxPollAgeMs: 900_000,
+      now: () => nowMs,
+    });
+    nowMs += 900_001;
+    const idle = await probe();
+    expect(idle.status).toBe("ok");
+    expect(idle.checks.poll).toBeUndefined();
+    feeds = 1; // a feed added from chat that never polled since start-up
+    expect((await probe()).checks.poll).toMatchObject({ ok: false, everSucceeded: false });
+  });
+
   it("reports the outbox backlog and fails only above the threshold", async () => {
     let depth = 120;
     const probe = createHealthProbe({ pingStore: ok, outboxDepth: () => depth, maxOutboxDepth: 500 });
