@@ -60,7 +60,11 @@ async function setMenus(telegram: Pick<Telegram, "setMyCommands">, target: MenuT
       });
     } catch (err) {
       failed++;
-      const hint = target.what.startsWith("newsroom.admins") ? "the admin must start a private chat with the bot; the menu is set when they send /start" : undefined;
+      const hint = target.what.startsWith("newsroom.admins")
+        ? "the admin must start a private chat with the bot; the menu is set when they send /start"
+        : target.what === "newsroom"
+          ? "check newsroom.chatId and that the bot is a member of that chat"
+          : undefined;
       logger.warn({ err, menu: target.what, languageCode: languageCode || "default", ...(hint ? { hint } : {}) }, "setMyCommands failed");
     }
   }
