@@ -57,11 +57,11 @@ describe.skipIf(!up)("change notifications between instances (skipped: no Redis 
     const b = await node();
     await a.chats.ensure(501, "private");
     await a.chats.subscribe(501, "energy");
-    await until(async () => (await b.chats.subscribersFor(["energy"])).includes(501), 5000, "b sees the subscription");
+    await until(async () => (await b.chats.subscribersFor(["energy"])).includes(501), 15_000, "b sees the subscription");
     await a.chats.deactivate(501, "blocked");
-    await until(() => b.chats.isActive(501) === false, 5000, "b sees the deactivation");
+    await until(() => b.chats.isActive(501) === false, 15_000, "b sees the deactivation");
     await a.chats.delete(501);
-    await until(() => b.chats.isActive(501) === undefined, 5000, "b sees the deletion");
+    await until(() => b.chats.isActive(501) === undefined, 15_000, "b sees the deletion");
     expect(await b.chats.subscribersFor(["energy"])).toEqual([]);
   });
 
@@ -71,7 +71,7 @@ describe.skipIf(!up)("change notifications between instances (skipped: no Redis 
     const fresh = [art("新能源汽车电子项目开工"), art("光伏电站并网发电")];
     await a.archive.put(fresh);
     a.cluster.publish({ kind: "articles", ids: fresh.map((x) => x.id) });
-    await until(() => fresh.every((x) => b.index.has(x.id)), 5000, "b indexed them");
+    await until(() => fresh.every((x) => b.index.has(x.id)), 15_000, "b indexed them");
     expect(b.index.search("光伏").hits.map((h) => h.article.id)).toContain(fresh[1]!.id);
   });
 
@@ -83,7 +83,7 @@ describe.skipIf(!up)("change notifications between instances (skipped: no Redis 
     await quiet.ensure(777, "private");
     await quiet.subscribe(777, "energy");
     expect(await b.chats.subscribersFor(["energy"])).toEqual([]);
-    await until(async () => (await b.chats.subscribersFor(["energy"])).includes(777), 5000, "b reloaded");
+    await until(async () => (await b.chats.subscribersFor(["energy"])).includes(777), 15_000, "b reloaded");
   });
 
   it("runs leader duties (the tip queue) on the leader only, hands them over, and carries other instances' kicks", async () => {
@@ -102,10 +102,10 @@ describe.skipIf(!up)("change notifications between instances (skipped: no Redis 
       if (event.kind === "tips") kicks.push("b");
     });
     await a.cluster.lease.stop();
-    await until(() => b.cluster.isLeader, 5000, "b leads");
+    await until(() => b.cluster.isLeader, 15_000, "b leads");
     expect(started).toEqual(["b"]);
     // A tip taken on a non-leader kicks the leader's queue through the bus.
     a.cluster.publish({ kind: "tips" });
-    await until(() => kicks.includes("b"), 5000, "leader kicked");
+    await until(() => kicks.includes("b"), 15_000, "leader kicked");
   });
 });
