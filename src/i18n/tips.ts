@@ -38,6 +38,10 @@ export const statusWords: Record<Status, readonly string[]> = {
 
 const n = (v: number): string => h(String(v));
 
+/** Status names on the newsroom's desk (buttons, /tips); readers see enStatus / zhStatus. */
+const enDeskStatus: Record<Status, string> = { new: "New", checking: "Checking", published: "Published", declined: "Declined" };
+const deskStatusIcon: Record<Status, string> = { new: "🆕", checking: "🔍", published: "✅", declined: "✖" };
+
 const contactLines = (p: { hotline?: string | undefined; web?: string | undefined }, phone: string, web: string): string =>
   [p.hotline ? `${phone}${h(p.hotline)}` : "", p.web ? `${web}${h(p.web)}` : ""].filter(Boolean).join("\n");
 
@@ -137,13 +141,15 @@ const en = {
   tipForgottenAll: (p: { count: number }) =>
     `Deleted ${n(p.count)} tip(s) and everything else we kept about you: subscriptions, digest, quiet hours, language and delivery records. You will get no more news; /start begins again. Copies already in the newsroom's chat stay there.`,
   // --- newsroom side (in the outlet's language)
-  tipCard: (p: { ref: string; time: string; name?: string | undefined; username?: string | undefined; kinds: Array<[Kind, number]>; ownContact?: boolean }) =>
+  tipCard: (p: { ref: string; time: string; name?: string | undefined; username?: string | undefined; kinds: Array<[Kind, number]>; ownContact?: boolean; forum?: boolean }) =>
     [
       `📥 <b>Tip ${h(p.ref)}</b> · ${h(p.time)}`,
       p.name !== undefined ? `From: ${h(p.name)}${p.username ? ` (@${h(p.username)})` : ""}` : "From: anonymous reader",
       `Contains: ${p.kinds.map(([k, c]) => `${enKind[k]} ×${c}`).join(", ")}`,
       p.ownContact ? "⚠️ Includes the reader's own contact card (they chose to share it)." : "",
-      "<i>Reply to this card or to any copy below to answer the reader; your name is not shown.</i>",
+      p.forum
+        ? "<i>Write in this topic to answer the reader; your name is not shown. The buttons set the status.</i>"
+        : "<i>Reply to this card or to any copy below to answer the reader; your name is not shown. The buttons set the status.</i>",
     ]
       .filter(Boolean)
       .join("\n"),
@@ -165,6 +171,28 @@ const en = {
   tipUnblockDone: (p: { ref: string }) => `Block lifted (${h(p.ref)}): that reader may send tips again.`,
   tipNotBlocked: (p: { ref: string }) => `No block ${h(p.ref)} (wrong reference, or already lifted).`,
   tipStaffOnly: () => "Sorry, only newsroom staff can do that.",
+  // --- tip desk (buttons and /tips in the newsroom; button labels and toasts are plain text)
+  /** Name of a tip's forum topic: the reference and a neutral label, never the reader's name. */
+  tipTopicName: (p: { ref: string }) => `${p.ref} · tip`,
+  tipDeskStatusButton: (p: { status: Status; current: boolean }) => `${p.current ? "● " : ""}${deskStatusIcon[p.status]} ${enDeskStatus[p.status]}`,
+  tipDeskBlockButton: (p: { blocked: boolean }): string => (p.blocked ? "⛔ Reader blocked" : "⛔ Block reader"),
+  tipDeskStatusToast: (p: { ref: string; status: Status }) => `${p.ref}: ${enDeskStatus[p.status]}. The reader was told.`,
+  tipDeskStatusUnchanged: (p: { ref: string; status: Status }) => `${p.ref} already is: ${enDeskStatus[p.status]}.`,
+  tipDeskBlockedToast: (p: { ref: string; blockRef: string }) =>
+    `The reader of ${p.ref} is blocked from the tip line (block ${p.blockRef}). /unblock ${p.blockRef} lifts it.`,
+  tipDeskGone: () => "This tip is no longer kept (expired or deleted by the reader).",
+  tipListTitle: (p: { count: number; page: number; pages: number }) =>
+    `<b>Open tips</b> (${n(p.count)}), newest first${p.pages > 1 ? ` · page ${n(p.page)}/${n(p.pages)}` : ""}`,
+  tipListLine: (p: { ref: string; link?: string | undefined; age: string; status: Status; parts: number }) =>
+    `• ${p.link ? `<a href="${h(p.link)}">${h(p.ref)}</a>` : `<b>${h(p.ref)}</b>`} · ${h(p.age)} · ${enDeskStatus[p.status].toLowerCase()} · ${n(p.parts)} part${p.parts === 1 ? "" : "s"}`,
+  tipListEmpty: () => "No open tips: everything is published or declined.",
+  tipListHint: () => "<i>Status buttons are on each tip's card.</i>",
+  tipListPrev: () => "‹ Newer",
+  tipListNext: () => "Older ›",
+  tipListExpired: () => "This list is out of date. Send /tips for a fresh one.",
+  /** A tip's age as staff read it in /tips (plain text). */
+  tipAge: (p: { minutes: number }) =>
+    p.minutes < 60 ? `${Math.max(1, p.minutes)} min` : p.minutes < 48 * 60 ? `${Math.floor(p.minutes / 60)} h` : `${Math.floor(p.minutes / 1440)} d`,
 };
 
 export type TipMessages = typeof en;
@@ -276,7 +304,9 @@ const zhCN: TipMessages = {
       p.name !== undefined ? `来自：${h(p.name)}${p.username ? `（@${h(p.username)}）` : ""}` : "来自：匿名读者",
       `内容：${p.kinds.map(([k, c]) => `${zhKind[k]} ×${c}`).join("，")}`,
       p.ownContact ? "⚠️ 包含读者本人的联系人名片（读者确认分享）。" : "",
-      "<i>回复本卡片或下方任一副本即可回复读者；读者看不到您的名字。</i>",
+      p.forum
+        ? "<i>在本话题中发言即可回复读者；读者看不到您的名字。按钮可设置状态。</i>"
+        : "<i>回复本卡片或下方任一副本即可回复读者；读者看不到您的名字。按钮可设置状态。</i>",
     ]
       .filter(Boolean)
       .join("\n"),
@@ -295,6 +325,23 @@ const zhCN: TipMessages = {
   tipUnblockDone: (p) => `已解除禁止（${h(p.ref)}），该读者可以再次报料。`,
   tipNotBlocked: (p) => `没有禁止记录 ${h(p.ref)}（编号错误或已解除）。`,
   tipStaffOnly: () => "抱歉，只有编辑部工作人员可以这样做。",
+  tipTopicName: (p) => `${p.ref} · 报料`,
+  tipDeskStatusButton: (p) => `${p.current ? "● " : ""}${deskStatusIcon[p.status]} ${zhStatus[p.status]}`,
+  tipDeskBlockButton: (p) => (p.blocked ? "⛔ 已禁止该读者" : "⛔ 禁止该读者"),
+  tipDeskStatusToast: (p) => `${p.ref}：状态已设为“${zhStatus[p.status]}”，已通知读者。`,
+  tipDeskStatusUnchanged: (p) => `${p.ref} 的状态已经是“${zhStatus[p.status]}”。`,
+  tipDeskBlockedToast: (p) => `${p.ref} 的读者已被禁止报料（禁止编号 ${p.blockRef}）。发送 /unblock ${p.blockRef} 可解除。`,
+  tipDeskGone: () => "这条报料已不再保存（已过期或被读者删除）。",
+  tipListTitle: (p) => `<b>未结报料</b>（${n(p.count)} 条），最新的在前${p.pages > 1 ? ` · 第 ${n(p.page)}/${n(p.pages)} 页` : ""}`,
+  tipListLine: (p) =>
+    `• ${p.link ? `<a href="${h(p.link)}">${h(p.ref)}</a>` : `<b>${h(p.ref)}</b>`} · ${h(p.age)} · ${zhStatus[p.status]} · ${n(p.parts)} 条`,
+  tipListEmpty: () => "没有未结的报料：全部已发表或未采用。",
+  tipListHint: () => "<i>每条报料卡片上都有状态按钮。</i>",
+  tipListPrev: () => "‹ 较新",
+  tipListNext: () => "较早 ›",
+  tipListExpired: () => "这个列表已过时。请重新发送 /tips。",
+  tipAge: (p) =>
+    p.minutes < 60 ? `${Math.max(1, p.minutes)} 分钟` : p.minutes < 48 * 60 ? `${Math.floor(p.minutes / 60)} 小时` : `${Math.floor(p.minutes / 1440)} 天`,
 };
 
 export const tips = { en, "zh-CN": zhCN } as const;

@@ -22,6 +22,8 @@ export interface TipDeps {
   /** Hotline and web contact shown by /tip. */
   contact: { hotline?: string | undefined; web?: string | undefined };
   policy: StaffPolicy;
+  /** Language of what the newsroom chat shares (cards, their buttons, topic names): config.locale. */
+  newsroomLang: Lang;
   logger: Logger;
   clock: Clock;
   /** A reader's chosen language (the lang store); falls back to the language stored with the tip. */

@@ -1,8 +1,9 @@
 import type { Logger } from "../log.js";
 import { FailurePolicy } from "../telegram/policy.js";
 import { realSleep, systemClock, type Clock, type Sleep } from "../delivery/time.js";
+import { isThreadGone, isTopicClosed, isTopicNotModified, NewsroomForum, threadParams } from "./forum.js";
 import type { TipJob, TipRecord } from "./records.js";
-import { newsroomLink, type TipRepo } from "./repo.js";
+import { newsroomLink, newsroomThreadLink, type TipRepo } from "./repo.js";
 
 /**
  * The Telegram seam: one Bot API call, paced within the bot's shared budget (the app hands in a
@@ -17,8 +18,12 @@ export interface TipDispatcherOptions {
   telegram: TipTelegram;
   /** The newsroom chat; while undefined, tips wait in the queue. */
   newsroomChatId: number | undefined;
-  /** HTML of a tip card (in the newsroom's language). */
-  renderCard: (tip: TipRecord) => string;
+  /** HTML of a tip card (in the newsroom's language); `forum` when it sits in the tip's own topic. */
+  renderCard: (tip: TipRecord, forum: boolean) => string;
+  /** The card's buttons (status and block); default none. */
+  renderCardKeyboard?: (tip: TipRecord) => unknown;
+  /** Name of the tip's forum topic when the newsroom is a forum (never the reader's name); default the ref. */
+  topicName?: (tip: TipRecord) => string;
   /** HTML of a reader's `/tip <ref> text` answer. */
   renderAnswerText: (ref: string, text: string) => string;
   logger: Logger;
@@ -52,6 +57,7 @@ export class TipDispatcher {
   private wake = new AbortController();
   private loopDone: Promise<void> | null = null;
   private idleWaiters: Array<() => void> = [];
+  private readonly forum: NewsroomForum;
 
   constructor(private readonly o: TipDispatcherOptions) {
     this.clock = o.clock ?? systemClock;
@@ -62,6 +68,7 @@ export class TipDispatcher {
       maxDelaySeconds: (o.maxDelayMs ?? 60_000) / 1000,
     });
     this.chatId = o.newsroomChatId;
+    this.forum = new NewsroomForum((method, params) => this.send(params.chat_id as number, method, params), this.clock, o.logger);
   }
 
   /** Starts working through the stored queue (resumes after a restart). */
@@ -146,6 +153,7 @@ export class TipDispatcher {
         return decision.retryAfterMs;
       case "migrate":
         this.chatId = decision.newChatId;
+        this.forum.reset();
         this.o.onNewsroomMigrated?.(decision.newChatId);
         this.o.logger.warn({ newChatId: decision.newChatId }, "newsroom chat migrated; update newsroom.chatId");
         return 0;
@@ -200,8 +208,8 @@ export class TipDispatcher {
       : {};
     const sent =
       job.kind === "answer"
-        ? await this.send(chatId, "copyMessage", { from_chat_id: job.fromChatId, message_id: job.messageId, ...replyTo })
-        : await this.send(chatId, "sendMessage", {
+        ? await this.sendAbout(tip, chatId, "copyMessage", { from_chat_id: job.fromChatId, message_id: job.messageId, ...replyTo })
+        : await this.sendAbout(tip, chatId, "sendMessage", {
             text: this.o.renderAnswerText(tip.ref, job.text),
             parse_mode: "HTML",
             link_preview_options: { is_disabled: true },
@@ -212,12 +220,50 @@ export class TipDispatcher {
     return "done";
   }
 
+  /**
+   * A send about a tip, into its forum topic when it has one. A reader who writes after the tip was
+   * closed reopens its topic (staff see the answer where the tip lives); a topic staff deleted is
+   * given up, and this and later messages go to the main chat.
+   */
+  private async sendAbout(tip: TipRecord, chatId: number, method: string, params: Record<string, unknown>): Promise<unknown> {
+    const thread = threadParams(tip);
+    if (thread.message_thread_id === undefined) return this.send(chatId, method, params);
+    try {
+      return await this.send(chatId, method, { ...params, ...thread });
+    } catch (err) {
+      if (isTopicClosed(err)) {
+        await this.send(chatId, "reopenForumTopic", { ...thread }).catch((e: unknown) => {
+          if (!isTopicNotModified(e)) throw e;
+        });
+        this.o.logger.info({ ref: tip.ref }, "tip topic reopened for a new message");
+        return this.send(chatId, method, { ...params, ...thread });
+      }
+      if (!isThreadGone(err)) throw err;
+      this.o.logger.warn({ ref: tip.ref }, "tip topic is gone; the tip continues in the main chat");
+      await this.o.repo.updateTip(tip.ref, (t) => ({ ...t, delivery: { ...t.delivery, threadId: 0 } }));
+      const { reply_parameters: _reply, ...rest } = params;
+      return this.send(chatId, method, rest);
+    }
+  }
+
   private async tipStep(tip: TipRecord, chatId: number): Promise<StepResult> {
+    if (tip.delivery.cardMessageId === undefined && tip.delivery.threadId === undefined) {
+      // The topic's id is stored before anything is sent into it: a restart reuses it.
+      const threadId = await this.forum.openTopic(chatId, this.o.topicName?.(tip) ?? tip.ref);
+      await this.o.repo.updateTip(tip.ref, (t) => ({ ...t, delivery: { ...t.delivery, threadId } }));
+      if (threadId > 0) {
+        await this.o.repo.link(tip.ref, [newsroomThreadLink(chatId, threadId)]);
+        this.o.logger.info({ ref: tip.ref }, "forum topic opened for a tip");
+      }
+      return "progress";
+    }
     if (tip.delivery.cardMessageId === undefined) {
-      const sent = await this.send(chatId, "sendMessage", {
-        text: this.o.renderCard(tip),
+      const keyboard = this.o.renderCardKeyboard?.(tip);
+      const sent = await this.sendAbout(tip, chatId, "sendMessage", {
+        text: this.o.renderCard(tip, (tip.delivery.threadId ?? 0) > 0),
         parse_mode: "HTML",
         link_preview_options: { is_disabled: true },
+        ...(keyboard ? { reply_markup: keyboard } : {}),
       });
       const cardMessageId = messageIdOf(sent);
       await this.o.repo.updateTip(tip.ref, (t) => ({ ...t, delivery: { ...t.delivery, cardMessageId } }));
@@ -228,7 +274,7 @@ export class TipDispatcher {
     const batch = ids.slice(tip.delivery.copiedBatches * 100, (tip.delivery.copiedBatches + 1) * 100);
     if (batch.length > 0) {
       // copyMessages keeps albums together and takes up to 100 ids in increasing order per call.
-      const sent = await this.send(chatId, "copyMessages", { from_chat_id: tip.readerChatId, message_ids: batch });
+      const sent = await this.sendAbout(tip, chatId, "copyMessages", { from_chat_id: tip.readerChatId, message_ids: batch });
       const copies = Array.isArray(sent) ? sent.map(messageIdOf) : [];
       await this.o.repo.updateTip(tip.ref, (t) => ({
         ...t,

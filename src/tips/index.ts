@@ -3,6 +3,7 @@ import { realSleep, systemClock, type Clock, type Sleep } from "../delivery/time
 import { messages, type Lang } from "../i18n/index.js";
 import type { Logger } from "../log.js";
 import type { ChatDataEraser, TipDeps, TipLimits } from "./deps.js";
+import { cardKeyboard } from "./desk-buttons.js";
 import { TipDispatcher, type TipTelegram } from "./dispatch.js";
 import { kindCounts, newsroomTime } from "./message.js";
 import { TipRepo, type KeyvSource } from "./repo.js";
@@ -79,8 +80,9 @@ export function createTipLine(o: TipLineOptions): TipLine {
       policy.newsroomChatId = newChatId;
       o.onNewsroomMigrated?.(newChatId);
     },
-    renderCard: (tip) =>
+    renderCard: (tip, forum) =>
       nm.tipCard({
+        forum,
         ref: tip.ref,
         time: newsroomTime(tip.createdAt, o.timezone),
         name: tip.anonymous ? undefined : tip.readerName,
@@ -88,6 +90,8 @@ export function createTipLine(o: TipLineOptions): TipLine {
         kinds: kindCounts(tip.items),
         ownContact: tip.items.some((i) => i.ownContact === true),
       }),
+    renderCardKeyboard: (tip) => cardKeyboard(nm, tip.ref, tip.status, false),
+    topicName: (tip) => nm.tipTopicName({ ref: tip.ref }),
     // The label takes a few dozen characters of Telegram's 4096: a long answer is cut, not dropped.
     renderAnswerText: (ref, text) => nm.tipAnswerText({ ref, text: truncateText(text, 3900) }),
     logger: o.logger,
@@ -106,6 +110,7 @@ export function createTipLine(o: TipLineOptions): TipLine {
     limits: o.limits,
     contact: { hotline: o.newsroom.hotline, web: o.newsroom.web },
     policy,
+    newsroomLang: o.newsroomLang,
     logger: o.logger,
     clock,
     langOf: o.langOf ?? (() => Promise.resolve(undefined)),

@@ -17,6 +17,8 @@ export type TipKind = (typeof TIP_KINDS)[number];
 
 export const TIP_STATUSES = ["new", "checking", "published", "declined"] as const;
 export type TipStatus = (typeof TIP_STATUSES)[number];
+/** Statuses that close a tip (its forum topic is closed too). */
+export const CLOSED_TIP_STATUSES: readonly TipStatus[] = ["published", "declined"];
 
 const LangSchema = z.enum(["zh-CN", "en"]);
 
@@ -79,6 +81,11 @@ export const TipRecordSchema = z.object({
   links: z.array(z.string()),
   delivery: z.object({
     cardMessageId: z.number().int().optional(),
+    /**
+     * The tip's forum topic in the newsroom (a forum supergroup): stored before anything is sent
+     * into it, so a restart reuses it; 0 when the tip has none (no forum, or Telegram refused one).
+     */
+    threadId: z.number().int().optional(),
     /** Batches of up to 100 messages already copied to the newsroom. */
     copiedBatches: z.number().int().min(0),
     done: z.boolean(),

@@ -1,47 +1,32 @@
-import type { Message } from "telegraf/types";
 import type { NewsdeskContext } from "../bot/context.js";
-import { staffVerdict } from "../bot/staff.js";
 import { plainTextOfHtml } from "../delivery/html.js";
 import { splitText, TELEGRAM_LIMITS } from "../delivery/text.js";
 import { classifyTelegramError } from "../telegram/errors.js";
 import { h } from "../i18n/escape.js";
-import { messages, type Lang } from "../i18n/index.js";
 import { statusWords } from "../i18n/tips.js";
+import { changeStatus, refreshCard } from "./desk.js";
+import { isTopicClosed } from "./forum.js";
 import type { TipDeps } from "./deps.js";
-import { takesCaption, textOf } from "./message.js";
-import { TIP_STATUSES, type TipRecord, type TipStatus } from "./records.js";
+import { takesCaption, textOf, tipKindOf } from "./message.js";
+import { TIP_STATUSES, type TipStatus } from "./records.js";
 import { parseBlockRef, parseTipRef } from "./ref.js";
-import { newsroomLink, readerLink } from "./repo.js";
+import { newsroomLink, newsroomThreadLink, readerLink } from "./repo.js";
+import { postOf, readerMessages, refuseUnlessStaff } from "./staff-gate.js";
 
-/** The message of a group message or channel post update. */
-export function postOf(ctx: NewsdeskContext): Message | undefined {
-  return ctx.message ?? ctx.channelPost;
-}
+export { postOf, refuseUnlessStaff } from "./staff-gate.js";
 
-/** A staff command (`/status@bot T-XXXXX checking`) in a message or channel post, or null. */
-export function staffCommandOf(ctx: NewsdeskContext): { command: "status" | "block" | "unblock"; args: string[] } | null {
+/** A staff command word: `/tips` is the newsroom's list of open tips (elsewhere it starts a tip). */
+export type StaffCommand = "status" | "block" | "unblock" | "tips";
+
+/** A staff command (`/status@bot T-XXXXX checking`, `/tips`) in a message or channel post, or null. */
+export function staffCommandOf(ctx: NewsdeskContext): { command: StaffCommand; args: string[] } | null {
   const msg = postOf(ctx);
   if (!msg || !("text" in msg)) return null;
-  const match = /^\/(status|block|unblock)(?:@(\w+))?(?:\s+([\s\S]*))?$/i.exec(msg.text.trim());
+  const match = /^\/(status|block|unblock|tips)(?:@(\w+))?(?:\s+([\s\S]*))?$/i.exec(msg.text.trim());
   if (!match) return null;
   const [, command, to, rest] = match;
   if (to && ctx.botInfo && to.toLowerCase() !== ctx.botInfo.username.toLowerCase()) return null;
-  return { command: command!.toLowerCase() as "status" | "block" | "unblock", args: (rest ?? "").split(/\s+/).filter(Boolean) };
-}
-
-async function readerMessages(deps: TipDeps, tip: TipRecord): Promise<ReturnType<typeof messages>> {
-  const lang: Lang = (await deps.langOf(tip.readerChatId).catch(() => undefined)) ?? tip.lang;
-  return messages(lang);
-}
-
-/** Refuses a non-staff sender politely and logs the attempt (kind and reason, never content). */
-export async function refuseUnlessStaff(deps: TipDeps, ctx: NewsdeskContext, action: string): Promise<boolean> {
-  const verdict = staffVerdict(ctx, deps.policy);
-  if (verdict.staff) return false;
-  deps.logger.warn({ action, reason: verdict.reason, chatType: ctx.chat?.type }, "staff action refused");
-  const msg = postOf(ctx);
-  await ctx.reply(ctx.m.tipStaffOnly(), msg ? { reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true } } : {});
-  return true;
+  return { command: command!.toLowerCase() as StaffCommand, args: (rest ?? "").split(/\s+/).filter(Boolean) };
 }
 
 /** `/status`, `/block`, `/unblock` from staff. */
@@ -72,17 +57,19 @@ export async function staffCommand(
     return;
   }
   if (cmd.command === "status" && status) {
-    await setStatus(deps, ctx, tip, status);
+    await changeStatus(deps, ctx, tip, status, () => ctx.reply(ctx.m.tipStatusSet({ ref: tip.ref, status })));
     return;
   }
   if (cmd.command === "block") {
     const block = await deps.repo.blockReader(tip.readerChatId, ref);
     deps.logger.info({ ref, blockRef: block.blockRef }, "tip reader blocked");
+    await refreshCard(deps, ctx.telegram, tip);
     await ctx.reply(ctx.m.tipBlockDone({ ref, blockRef: block.blockRef }), { parse_mode: "HTML" });
   } else {
     const block = await deps.repo.blockOfChat(tip.readerChatId);
     const lifted = block ? await deps.repo.unblock(block.blockRef) : false;
     if (lifted) deps.logger.info({ ref }, "tip reader unblocked");
+    if (lifted) await refreshCard(deps, ctx.telegram, tip);
     await ctx.reply(lifted ? ctx.m.tipUnblockDone({ ref }) : ctx.m.tipNotBlocked({ ref }));
   }
 }
@@ -94,34 +81,30 @@ export function parseStatus(input: string): TipStatus | undefined {
   return TIP_STATUSES.find((s) => s === word || statusWords[s].includes(word));
 }
 
-async function setStatus(deps: TipDeps, ctx: NewsdeskContext, tip: TipRecord, status: TipStatus): Promise<void> {
-  await deps.repo.updateTip(tip.ref, (t) => ({ ...t, status }));
-  const m = await readerMessages(deps, tip);
-  try {
-    await ctx.telegram.sendMessage(tip.readerChatId, m.tipStatusChanged({ ref: tip.ref, status }), { parse_mode: "HTML" });
-  } catch (err) {
-    deps.logger.warn({ ref: tip.ref, err: classifyTelegramError(err, tip.readerChatId) }, "could not tell the reader about a status");
-  }
-  deps.logger.info({ ref: tip.ref, status }, "tip status changed");
-  await ctx.reply(ctx.m.tipStatusSet({ ref: tip.ref, status }));
-}
-
 /**
- * A reply in the newsroom chat to a card or a copy: relays the reply's content to the reader under
- * a "from the newsroom" label. The staff member's name is never included: text is re-sent by the
+ * A reply in the newsroom chat to a card or a copy, or any message in a tip's forum topic: relays
+ * its content to the reader under a "from the newsroom" label. The staff member's name is never included: text is re-sent by the
  * bot, media is copied (copies carry no author). Returns false when the reply is not about a tip.
  */
 export async function relayReply(deps: TipDeps, ctx: NewsdeskContext): Promise<boolean> {
   const msg = postOf(ctx);
   const chat = ctx.chat;
-  if (!msg || !chat || chat.id !== deps.policy.newsroomChatId || !("reply_to_message" in msg) || !msg.reply_to_message) return false;
+  if (!msg || !chat || chat.id !== deps.policy.newsroomChatId) return false;
   if ("text" in msg && msg.text.startsWith("/")) return false;
-  const target = msg.reply_to_message;
-  const ref = await deps.repo.linkedRef(newsroomLink(chat.id, target.message_id));
+  const target = "reply_to_message" in msg ? msg.reply_to_message : undefined;
+  // In a forum newsroom every message in a tip's topic is about that tip, a reply or not.
+  const threadId = "is_topic_message" in msg && msg.is_topic_message === true ? msg.message_thread_id : undefined;
+  const byReply = target ? await deps.repo.linkedRef(newsroomLink(chat.id, target.message_id)) : undefined;
+  // Without a reply, only content counts: service messages (a topic closed, a pin) stay in the newsroom.
+  const content = tipKindOf(msg) !== null || "sticker" in msg;
+  if (!byReply && !content) return false;
+  const ref = byReply ?? (threadId !== undefined ? await deps.repo.linkedRef(newsroomThreadLink(chat.id, threadId)) : undefined);
   const tip = ref ? await deps.repo.getTip(ref) : undefined;
   const reply = { reply_parameters: { message_id: msg.message_id, allow_sending_without_reply: true } };
   if (!ref || !tip) {
-    // A reply to one of our own messages whose tip is gone: say so rather than stay silent.
+    // A reply to one of our own messages whose tip is gone: say so rather than stay silent. (In a
+    // topic the bot opened, Telegram makes every message answer the topic's first message.)
+    if (!target) return false;
     const fromBot = target.from?.id !== undefined && target.from.id === ctx.botInfo?.id;
     if (!fromBot) return false;
     if (await refuseUnlessStaff(deps, ctx, "relay")) return true;
@@ -180,6 +163,9 @@ export async function relayReply(deps: TipDeps, ctx: NewsdeskContext): Promise<b
   }
   await deps.repo.link(ref, sentIds.map((id) => readerLink(reader, id)));
   deps.logger.info({ ref, messages: sentIds.length }, "newsroom reply relayed to reader");
-  await ctx.reply(ctx.m.tipRelayed({ ref }), reply);
+  await ctx.reply(ctx.m.tipRelayed({ ref }), reply).catch((err: unknown) => {
+    // Staff wrote in the closed topic of a published or declined tip: the reader has it all the same.
+    if (!isTopicClosed(err)) throw err;
+  });
   return true;
 }

@@ -30,6 +30,8 @@ export interface KeyvSource {
 
 /** Link key of a message the bot sent into the newsroom chat (card or copy). */
 export const newsroomLink = (chatId: number, messageId: number): string => `n:${chatId}:${messageId}`;
+/** Link key of a tip's forum topic in the newsroom (a message in that thread is about the tip). */
+export const newsroomThreadLink = (chatId: number, threadId: number): string => `t:${chatId}:${threadId}`;
 /** Link key of a newsroom reply relayed into a reader's chat. */
 export const readerLink = (chatId: number, messageId: number): string => `r:${chatId}:${messageId}`;
 
@@ -185,6 +187,22 @@ export class TipRepo {
       await this.tips.set(ref, next, this.ttl(next.expiresAt));
       return next;
     });
+  }
+
+  /**
+   * Tips still open (new or checking), newest first. Needs an iterable store; others return [].
+   * Tips are few (retention days × tips a day), so reading them all for a page is fine.
+   */
+  async openTips(): Promise<TipRecord[]> {
+    if (!this.tips.iterator) return [];
+    const now = this.clock.now();
+    const out: TipRecord[] = [];
+    for await (const [, value] of this.tips.iterator(undefined)) {
+      const parsed = TipRecordSchema.safeParse(value);
+      if (!parsed.success || parsed.data.expiresAt <= now) continue;
+      if (parsed.data.status === "new" || parsed.data.status === "checking") out.push(parsed.data);
+    }
+    return out.sort((a, b) => b.createdAt - a.createdAt || a.ref.localeCompare(b.ref));
   }
 
   /** Points newsroom or reader messages at a tip; they expire with it. */

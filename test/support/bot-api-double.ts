@@ -7,6 +7,8 @@ import { commandsShown, type BotCommand } from "./bot-api/commands.js";
 import type { Handler, MethodContext } from "./bot-api/context.js";
 import { editHandlers } from "./bot-api/edit.js";
 import { FileStore } from "./bot-api/files.js";
+import { forumHandlers, forumTopicOf, TOPIC_ICON_COLORS } from "./bot-api/forum.js";
+import type { ForumTopic, ForumTopicState } from "./bot-api/forum.js";
 import { ApiFailure, badRequest, statusText } from "./bot-api/errors.js";
 import { readParams } from "./bot-api/http-body.js";
 import { RateLimiter } from "./bot-api/rate-limiter.js";
@@ -19,6 +21,7 @@ import { ClientGone, UpdateFeed } from "./bot-api/update-feed.js";
 export type { ApiCall, DoubleStats, Entity, InjectedError, Limits, Params, SentKind, SentMessage } from "./bot-api/types.js";
 export type { ChatInfo } from "./bot-api/state.js";
 export type { BotCommand } from "./bot-api/commands.js";
+export type { ForumTopic, ForumTopicState } from "./bot-api/forum.js";
 
 /** A fake Telegram Bot API server for end-to-end tests (see test/support/bot-api-double.test.ts). */
 export interface BotApiDouble {
@@ -53,8 +56,14 @@ export interface BotApiDouble {
   putFile(content: Buffer | string, opts?: { kind?: string; fileName?: string }): { file_id: string; file_unique_id: string; file_size: number };
   /** The bytes of a file the bot uploaded (e.g. sendDocument) or a test put; undefined for unknown ids. */
   fileContent(fileId: string): Buffer | undefined;
-  /** Declares a chat's type and names (e.g. a channel), instead of the type inferred from the id. */
+  /** Declares a chat's type and names (e.g. a channel, or a forum: `{ type: "supergroup", is_forum: true }`), instead of the type inferred from the id. */
   registerChat(chat: ChatInfo): void;
+  /** A topic a member opened in a forum chat (no rights checked); send into it with its message_thread_id. */
+  addForumTopic(chatId: number | string, name: string, opts?: { iconColor?: number; createdBy?: number }): ForumTopic;
+  /** Every topic of a forum chat with its state (closed, deleted), in creation order. */
+  forumTopics(chatId: number | string): ForumTopicState[];
+  /** Gives or takes the bot's can_manage_topics right in a chat where it is an admin (default: given). */
+  setCanManageTopics(chatId: number | string, allowed: boolean): void;
   /** The command menu Telegram would show this user in this chat for a client language (e.g. "en"), by the documented scope order. */
   commandsShown(chatId: number, userId: number, languageCode?: string): BotCommand[];
   setLimits(limits: Partial<Limits>): void;
@@ -117,6 +126,7 @@ export async function startBotApiDouble(opts: BotApiDoubleOptions = {}): Promise
     ...sendHandlers,
     ...editHandlers,
     ...chatHandlers,
+    ...forumHandlers,
     getFile: files.getFile,
     setWebhook: (params) => feed.setWebhook(params),
     deleteWebhook: (params) => feed.deleteWebhook(params),
@@ -297,6 +307,17 @@ export async function startBotApiDouble(opts: BotApiDoubleOptions = {}): Promise
     putFile: (content, opts = {}) => files.put(Buffer.from(content), opts.kind, opts.fileName),
     fileContent: (fileId) => files.get(fileId)?.content,
     registerChat: (chat) => store.registerChat(chat),
+    addForumTopic: (chatId, name, topicOpts = {}) => {
+      const id = store.resolveChatId(chatId);
+      const createdBy = topicOpts.createdBy ?? store.admins.get(id)?.[0] ?? 1;
+      return forumTopicOf(store.forum.create(store, id, name, topicOpts.iconColor ?? TOPIC_ICON_COLORS[0], createdBy, Math.floor(now() / 1000)));
+    },
+    forumTopics: (chatId) => store.forum.list(store.resolveChatId(chatId)),
+    setCanManageTopics: (chatId, allowed) => {
+      const id = store.resolveChatId(chatId);
+      if (allowed) store.forum.topicRightsDenied.delete(id);
+      else store.forum.topicRightsDenied.add(id);
+    },
     commandsShown: (chatId, userId, languageCode) => commandsShown(store, chatId, userId, languageCode),
     setLimits: (limits) => ctx.limiter.set(limits),
     stats: () => ({ ...counts, messagesSent: ctx.counters.messagesSent, paidMessages: ctx.counters.paidMessages, updatesDelivered: feed.delivered }),

@@ -41,7 +41,7 @@ export function group(fields: Partial<Omit<Chat.GroupChat, "type">> = {}): Chat.
   return { id: -(400_000_000 + n), title: `Group ${n}`, ...fields, type: "group" };
 }
 
-/** A supergroup (-100… id), e.g. the newsroom chat. */
+/** A supergroup (-100… id), e.g. the newsroom chat; `supergroup({ is_forum: true })` is one with topics. */
 export function supergroup(fields: Partial<Omit<Chat.SupergroupChat, "type">> = {}): Chat.SupergroupChat {
   const n = ++lastChatNumber;
   return { id: -(1_002_000_000_000 + n), title: `Supergroup ${n}`, ...fields, type: "supergroup" };
@@ -59,6 +59,8 @@ export interface MessageOptions {
   chat?: Chat;
   /** Unix seconds (default now). */
   date?: number;
+  /** A forum topic the message is in (sets message_thread_id and is_topic_message: true). */
+  message_thread_id?: number;
 }
 
 function nowSeconds(): number {
@@ -76,7 +78,13 @@ export function commandEntities(text: string): MessageEntity[] {
 }
 
 function base(from: Human, opts: MessageOptions) {
-  return { message_id: ++lastMessageId, from: user(from), chat: opts.chat ?? privateChat(from), date: opts.date ?? nowSeconds() };
+  return {
+    message_id: ++lastMessageId,
+    from: user(from),
+    chat: opts.chat ?? privateChat(from),
+    date: opts.date ?? nowSeconds(),
+    ...(opts.message_thread_id !== undefined ? { message_thread_id: opts.message_thread_id, is_topic_message: true as const } : {}),
+  };
 }
 
 function textMessage(from: Human, text: string, opts: MessageOptions): Update.MessageUpdate<Message.TextMessage> {
@@ -176,9 +184,11 @@ export function contact(
   return { update_id: ++lastUpdateId, message: { ...base(from, opts), contact: shared } } as Update.MessageUpdate<Message.ContactMessage>;
 }
 
-/** A text reply to a message, in that message's chat (e.g. staff answering a tip card). */
+/** A text reply to a message, in that message's chat and forum topic (e.g. staff answering a tip card). */
 export function reply(from: Human, text: string, replyTo: Message, opts: Omit<MessageOptions, "chat"> = {}): Update.MessageUpdate<Message.TextMessage> {
-  const update = textMessage(from, text, { ...opts, chat: replyTo.chat });
+  const inTopic = replyTo.is_topic_message === true && replyTo.message_thread_id !== undefined;
+  const thread = opts.message_thread_id ?? (inTopic ? replyTo.message_thread_id : undefined);
+  const update = textMessage(from, text, { ...opts, chat: replyTo.chat, ...(thread !== undefined ? { message_thread_id: thread } : {}) });
   // Telegram does not nest replies inside reply_to_message
   const { reply_to_message: _nested, ...quoted } = replyTo as Message & { reply_to_message?: unknown };
   (update.message as Message.TextMessage).reply_to_message = quoted as Message.TextMessage["reply_to_message"];

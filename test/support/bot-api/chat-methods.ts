@@ -54,6 +54,7 @@ function member(ctx: MethodContext, chatId: number, userId: number): Record<stri
       can_edit_stories: false,
       can_delete_stories: false,
       can_pin_messages: true,
+      ...(ctx.store.chat(chatId).type === "supergroup" ? { can_manage_topics: !(userId === ctx.botUser.id && ctx.store.forum.topicRightsDenied.has(chatId)) } : {}),
     };
   }
   return { status: "member", user };

@@ -2,6 +2,7 @@ import { ApiFailure, badRequest } from "./errors.js";
 import { captionFields, checkReplyMarkup, fileRef, formatText, kindOf, mediaFields, textFields } from "./content.js";
 import type { FormattedText } from "./content.js";
 import { numberParam } from "./context.js";
+import { threadOf } from "./forum.js";
 import { isUploadedFile } from "./http-body.js";
 import type { Handler, MethodContext } from "./context.js";
 import type { Msg } from "./state.js";
@@ -33,11 +34,12 @@ function replyTarget(ctx: MethodContext, chatId: number, params: Params): Msg | 
 
 /**
  * Creates the messages of one send call after the checks Telegram makes in this order:
- * markup, reply target, then rate limits (a rejected call does not count against them).
+ * markup, reply target, message thread (forum.ts), then rate limits (a rejected call does not count against them).
  */
 export function deliver(ctx: MethodContext, method: string, params: Params, chatId: number, drafts: Draft[]): Msg[] {
   checkReplyMarkup(params.reply_markup);
   const replyTo = replyTarget(ctx, chatId, params);
+  const thread = threadOf(ctx.store, chatId, params, replyTo);
   const now = ctx.nowMs();
   const paid = params.allow_paid_broadcast === true;
   const retryAfterSeconds = ctx.limiter.retryAfterSeconds(chatId, now, paid);
@@ -66,6 +68,7 @@ export function deliver(ctx: MethodContext, method: string, params: Params, chat
       ...author,
       chat,
       date: Math.floor(now / 1000),
+      ...(thread ? { message_thread_id: thread.messageThreadId, ...(thread.isTopicMessage ? { is_topic_message: true } : {}) } : {}),
       ...(mediaGroupId !== undefined ? { media_group_id: mediaGroupId } : {}),
       ...(replyTo ? { reply_to_message: replyTo } : {}),
       ...draft.fields,

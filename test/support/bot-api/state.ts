@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { ApiFailure, badRequest } from "./errors.js";
 import type { Update, User } from "telegraf/types";
+import { ForumState } from "./forum.js";
 import type { SentMessage } from "./types.js";
 
 /** A chat as Telegram describes it inside a Message. */
@@ -11,6 +12,8 @@ export interface ChatInfo {
   username?: string;
   first_name?: string;
   last_name?: string;
+  /** A supergroup with topics (see forum.ts). */
+  is_forum?: true;
 }
 
 /** A Message object as a plain record (the double builds them field by field). */
@@ -45,6 +48,8 @@ export class ChatStore {
   readonly inlineQueries = new Set<string>();
   /** bot commands by scope and language */
   readonly commands = new Map<string, unknown[]>();
+  /** forum topics (forum.ts) */
+  readonly forum = new ForumState();
 
   /** Learns chats, users, messages and query ids from an update, so later calls can refer to them. */
   learn(update: Update): void {
@@ -80,7 +85,9 @@ export class ChatStore {
   }
 
   private learnMessage(message: Msg): void {
-    this.registerChat(message.chat);
+    // an update's chat may omit is_forum; a test's registerChat({ is_forum: true }) still holds
+    const known = this.chats.get(message.chat.id);
+    this.registerChat(known?.is_forum && message.chat.is_forum === undefined ? { ...message.chat, is_forum: true } : message.chat);
     const from = message.from as User | undefined;
     if (from) this.users.set(from.id, from);
     const reply = message.reply_to_message as Msg | undefined;
@@ -170,6 +177,15 @@ export class ChatStore {
       this.lastMessageId.set(chatId, message.message_id);
     }
     return stored;
+  }
+
+  /** Marks every message of a forum topic deleted (deleteForumTopic). */
+  deleteThread(chatId: number, messageThreadId: number): void {
+    for (const stored of this.messages.get(chatId)?.values() ?? []) {
+      if (stored.message.message_thread_id !== messageThreadId || stored.message.is_topic_message !== true) continue;
+      stored.deleted = true;
+      if (stored.sent) stored.sent.deleted = true;
+    }
   }
 
   /** A message that exists and was not deleted. */
