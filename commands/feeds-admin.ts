@@ -141,7 +141,12 @@ export function feedAdminCommands(deps: FeedAdminDeps): Composer<NewsdeskContext
     const feeds = await deps.registry.list();
     if (feeds.length === 0) return void (await ctx.reply(ctx.m.exportEmpty()));
     const nowMs = deps.now();
-    const xml = buildOpml(feeds, { title: `${deps.outletName} feeds`, nowMs });
+    // A topic removed from chat since a feed was given it is no category any more.
+    const live = new Set(deps.topics().map((t) => t.id));
+    const xml = buildOpml(
+      feeds.map((f) => ({ ...f, topics: f.topics.filter((id) => live.has(id)) })),
+      { title: `${deps.outletName} feeds`, nowMs },
+    );
     const date = new Date(nowMs).toISOString().slice(0, 10);
     await ctx.replyWithDocument({ source: Buffer.from(xml, "utf8"), filename: `newsdesk-feeds-${date}.opml` }, { caption: ctx.m.exportCaption({ count: feeds.length }) });
   };

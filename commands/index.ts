@@ -1,6 +1,7 @@
 import type { Composer } from "telegraf";
 import type { AppConfig } from "../config/load.js";
 import type { Library } from "../src/articles/library.js";
+import type { TopicRegistry } from "../src/articles/topic-registry.js";
 import type { ArticleIndex } from "../src/articles/search.js";
 import type { ArticleRenderer } from "../src/distribution/render.js";
 import type { LangStore } from "../src/bot/bot.js";
@@ -10,6 +11,7 @@ import type { StaffPolicy } from "../src/bot/staff.js";
 import type { ChatRepo } from "../src/chats/repo.js";
 import type { DigestRunner } from "../src/distribution/digest.js";
 import type { Distribution } from "../src/distribution/distribution.js";
+import { retireTopic } from "../src/distribution/topic-removal.js";
 import type { FeedRegistry } from "../src/feeds/registry.js";
 import type { FeedScheduler } from "../src/feeds/scheduler.js";
 import type { Logger } from "../src/log.js";
@@ -29,6 +31,7 @@ import { startCommand } from "./start.js";
 import { subscribeTo, subscriptionCommands } from "./subscriptions.js";
 import { startTipHandler, tipCommands, topicWordMatcher } from "./tip.js";
 import { tipStaffCommands } from "./tip-staff.js";
+import { topicAdminCommands } from "./topics-admin.js";
 
 /** What the commands work with; the composition root (src/app.ts) hands it in. */
 export interface FeatureDeps {
@@ -44,6 +47,8 @@ export interface FeatureDeps {
   scheduler: FeedScheduler;
   /** The live feed list (YAML seed plus chat edits). */
   feedRegistry: FeedRegistry;
+  /** The live topic list (YAML seed plus chat edits): every feature reads topics here, never config.topics. */
+  topicRegistry: TopicRegistry;
   digests: DigestRunner;
   tipLine: TipLine;
   distribution: Distribution;
@@ -59,13 +64,14 @@ export interface FeatureDeps {
  */
 export function botFeatures(d: FeatureDeps): Array<Composer<NewsdeskContext>> {
   const { config, logger, store, chats, langs, index, delivery, scheduler, digests, tipLine, distribution, now } = d;
-  const subscriptionDeps = { chats, topics: config.topics };
-  const queryDeps = { index, topics: config.topics, timeZone: config.timezone, queries: store.namespace<string>(NS.queries) };
+  const topics = () => d.topicRegistry.list();
+  const subscriptionDeps = { chats, topics };
+  const queryDeps = { index, topics, timeZone: config.timezone, queries: store.namespace<string>(NS.queries) };
   return [
     tipStaffCommands(tipLine.deps),
     newsroomCommands({
       policy: d.newsroomPolicy,
-      topics: config.topics,
+      topics,
       feeds: () => d.feedRegistry.list(),
       chats,
       index,
@@ -87,12 +93,21 @@ export function botFeatures(d: FeatureDeps): Array<Composer<NewsdeskContext>> {
       probe: (url) => scheduler.probe(url),
       checkUrl: (url) => scheduler.checkUrl(url),
       forget: (id) => scheduler.forget(id),
-      topics: () => config.topics,
+      topics,
       drafts: store.namespace(NS.feedDrafts),
       downloadFile: fileDownloader(),
       outletName: config.name,
       logger,
       now,
+    }),
+    topicAdminCommands({
+      policy: d.newsroomPolicy,
+      registry: d.topicRegistry,
+      counts: () => chats.counts(),
+      feeds: () => d.feedRegistry.list(),
+      retire: (topic, fanOutId) => retireTopic({ chats, outbox: delivery, defaultLang: config.locale }, topic, fanOutId),
+      drafts: store.namespace(NS.topicDrafts),
+      logger,
     }),
     // Before the tip line: /id answers even while a tip is open.
     idCommand(),
@@ -115,7 +130,7 @@ export function botFeatures(d: FeatureDeps): Array<Composer<NewsdeskContext>> {
           void registerAdminMenu(ctx.telegram, ctx.from.id, { defaultLang: config.locale, staff: d.newsroomPolicy, logger });
       },
     }),
-    tipCommands(tipLine.deps, { search: (ctx, text) => replyQuery(queryDeps, ctx, text), looksLikeQuery: topicWordMatcher(config.topics) }),
+    tipCommands(tipLine.deps, { search: (ctx, text) => replyQuery(queryDeps, ctx, text), looksLikeQuery: (text) => topicWordMatcher(topics())(text) }),
     helpCommand({ policy: d.newsroomPolicy }),
     langCommand(langs),
     subscriptionCommands(subscriptionDeps),

@@ -2,9 +2,8 @@ import { randomBytes } from "node:crypto";
 import type Keyv from "keyv";
 import { Composer, Markup } from "telegraf";
 import { z } from "zod";
-import type { TopicConfig } from "../config/schema.js";
 import type { ArticleIndex } from "../src/articles/search.js";
-import { topicName } from "../src/articles/topics.js";
+import { topicName, type TopicDef } from "../src/articles/topics.js";
 import type { NewsdeskContext } from "../src/bot/context.js";
 import type { StaffPolicy } from "../src/bot/staff.js";
 import type { ChatRepo } from "../src/chats/repo.js";
@@ -20,7 +19,8 @@ import { channelCommand, staffGuard } from "./staff-guard.js";
 
 export interface NewsroomDeps {
   policy: StaffPolicy;
-  topics: readonly TopicConfig[];
+  /** The live topics (for /stats). */
+  topics: () => readonly TopicDef[];
   /** Every feed, paused ones included (the live registry), for /feeds. */
   feeds: () => Promise<ReadonlyArray<{ id: string; name?: string | undefined; paused?: boolean | undefined }>>;
   chats: ChatRepo;
@@ -69,7 +69,7 @@ export function newsroomCommands(deps: NewsroomDeps): Composer<NewsdeskContext> 
     const lines = [
       ctx.m.statsTitle(),
       ctx.m.statsSubscribers({ active: counts.active, inactive: counts.inactive }),
-      ...deps.topics.map((t) => ctx.m.statsTopic({ topic: topicName(t, ctx.lang), count: counts.byTopic[t.id] ?? 0 })),
+      ...deps.topics().map((t) => ctx.m.statsTopic({ topic: topicName(t, ctx.lang), count: counts.byTopic[t.id] ?? 0 })),
       ctx.m.statsArticles({ today: articlesToday, indexed: deps.index.size }),
       ctx.m.statsDeliveries({
         pending: d.pending,

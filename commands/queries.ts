@@ -3,10 +3,9 @@ import type Keyv from "keyv";
 import { Composer, Markup } from "telegraf";
 import type { InlineQueryResult } from "telegraf/types";
 import { z } from "zod";
-import type { TopicConfig } from "../config/schema.js";
 import type { Article } from "../src/articles/article.js";
 import type { ArticleIndex } from "../src/articles/search.js";
-import { queryArticles, topicName } from "../src/articles/topics.js";
+import { queryArticles, topicName, type TopicDef } from "../src/articles/topics.js";
 import type { NewsdeskContext } from "../src/bot/context.js";
 import { formatArticle, formatArticleList } from "../src/delivery/format.js";
 import { formatDate, TELEGRAM_LIMITS, truncateText } from "../src/delivery/text.js";
@@ -14,7 +13,8 @@ import type { Lang, Messages } from "../src/i18n/index.js";
 
 export interface QueryDeps {
   index: ArticleIndex;
-  topics: readonly TopicConfig[];
+  /** The live topics, read at every query (a topic added from chat is found at once). */
+  topics: () => readonly TopicDef[];
   timeZone: string;
   /** Recent queries behind "more" buttons (callback data holds only a short id). */
   queries: Keyv<string>;
@@ -35,7 +35,7 @@ function listText(header: string, articles: Article[], lang: Lang, tz: string, s
 
 /** Renders one page of a query's results, with a "more" button when there is more. */
 async function answerQuery(deps: QueryDeps, ctx: NewsdeskContext, query: string, offset: number, queryId?: string) {
-  const result = queryArticles(deps.index, deps.topics, query, { offset, limit: PAGE });
+  const result = queryArticles(deps.index, deps.topics(), query, { offset, limit: PAGE });
   if (result.total === 0 || result.hits.length === 0) {
     return { text: ctx.m.searchEmpty({ query }), markup: undefined };
   }
@@ -99,7 +99,7 @@ export function queryCommands(deps: QueryDeps): Composer<NewsdeskContext> {
     const offset = Math.max(0, Number.parseInt(ctx.inlineQuery.offset, 10) || 0);
     const limit = 20;
     const hits = query
-      ? queryArticles(deps.index, deps.topics, query, { offset, limit }).hits.map((h) => h.article)
+      ? queryArticles(deps.index, deps.topics(), query, { offset, limit }).hits.map((h) => h.article)
       : deps.index.latest({ offset, limit });
     const results: InlineQueryResult[] = hits.map((a) => inlineResult(a, ctx.lang, ctx.m, deps.timeZone));
     await ctx.answerInlineQuery(results, {

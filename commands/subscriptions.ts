@@ -1,17 +1,18 @@
 import { Composer, Markup } from "telegraf";
 import type { InlineKeyboardMarkup } from "telegraf/types";
 import { z } from "zod";
-import type { TopicConfig } from "../config/schema.js";
-import { resolveTopic, topicName } from "../src/articles/topics.js";
+import { resolveTopic, topicName, type TopicDef } from "../src/articles/topics.js";
 import { canManageChat } from "../src/bot/admin.js";
 import type { NewsdeskContext } from "../src/bot/context.js";
 import type { ChatRecord } from "../src/chats/record.js";
 import type { ChatRepo } from "../src/chats/repo.js";
+import { isForumChat, routeLines, threadOfMessage } from "../src/chats/threads.js";
 import { TELEGRAM_LIMITS, truncateText } from "../src/delivery/text.js";
 
 export interface SubscriptionDeps {
   chats: ChatRepo;
-  topics: readonly TopicConfig[];
+  /** The live topics, read at every update (topics added or removed from chat show at once). */
+  topics: () => readonly TopicDef[];
 }
 
 /** Callback data of a topic toggle button: `t:<topicId>` (≤ 64 bytes, checked on the way back in). */
@@ -19,7 +20,7 @@ export interface SubscriptionDeps {
 const MAX_ECHO_UNITS = 100;
 const ToggleSchema = z.string().regex(/^t:([a-z0-9][a-z0-9_-]{0,31})$/);
 
-function keyboard(topics: readonly TopicConfig[], subscribed: readonly string[], ctx: NewsdeskContext): InlineKeyboardMarkup {
+function keyboard(topics: readonly TopicDef[], subscribed: readonly string[], ctx: NewsdeskContext): InlineKeyboardMarkup {
   const buttons = topics.map((t) =>
     Markup.button.callback(ctx.m.topicButton({ name: topicName(t, ctx.lang), on: subscribed.includes(t.id) }), `t:${t.id}`),
   );
@@ -46,7 +47,7 @@ export async function ensureChat(chats: ChatRepo, ctx: NewsdeskContext): Promise
 
 /** Subscribes the current chat to a topic given by id or name; used by /subscribe and `/start sub_<topic>`. */
 export async function subscribeTo(deps: SubscriptionDeps, ctx: NewsdeskContext, input: string): Promise<void> {
-  const topic = resolveTopic(input, deps.topics);
+  const topic = resolveTopic(input, deps.topics());
   if (!topic) {
     await ctx.reply(ctx.m.unknownTopic({ topic: truncateText(input, MAX_ECHO_UNITS) }), { parse_mode: "HTML" });
     return;
@@ -56,13 +57,17 @@ export async function subscribeTo(deps: SubscriptionDeps, ctx: NewsdeskContext, 
     return;
   }
   const before = await ensureChat(deps.chats, ctx);
-  if (before.topics.includes(topic.id) && before.active) {
+  // In a forum group the subscription goes to the thread it was asked for in (none: General).
+  const thread = threadOfMessage(ctx.message);
+  if (before.topics.includes(topic.id) && before.active && before.threads?.[topic.id]?.id === thread?.id) {
     await ctx.reply(ctx.m.alreadySubscribed({ topic: topicName(topic, ctx.lang) }), { parse_mode: "HTML" });
     return;
   }
-  await deps.chats.subscribe(before.id, topic.id);
+  await deps.chats.subscribe(before.id, topic.id, thread);
   if (!before.active) await deps.chats.reactivate(before.id);
-  await ctx.reply(ctx.m.subscribed({ topic: topicName(topic, ctx.lang) }), { parse_mode: "HTML" });
+  const name = topicName(topic, ctx.lang);
+  const done = !isForumChat(ctx.chat) ? ctx.m.subscribed({ topic: name }) : thread ? ctx.m.subscribedThread({ topic: name }) : ctx.m.subscribedGeneral({ topic: name });
+  await ctx.reply(done, { parse_mode: "HTML" });
 }
 
 /** `/topics` with toggle buttons, `/subscribe <topic>`, `/unsubscribe <topic|all>`. */
@@ -71,9 +76,10 @@ export function subscriptionCommands(deps: SubscriptionDeps): Composer<NewsdeskC
 
   c.command("topics", async (ctx) => {
     const record = await deps.chats.get(ctx.chat.id);
-    await ctx.reply(ctx.m.topicsHeader({ count: deps.topics.length }), {
+    const routes = isForumChat(ctx.chat) && record ? routeLines(record, deps.topics(), ctx.lang) : "";
+    await ctx.reply(routes ? `${ctx.m.topicsHeader({ count: deps.topics().length })}\n\n${routes}` : ctx.m.topicsHeader({ count: deps.topics().length }), {
       parse_mode: "HTML",
-      reply_markup: deps.topics.length > 0 ? keyboard(deps.topics, record?.topics ?? [], ctx) : undefined,
+      reply_markup: deps.topics().length > 0 ? keyboard(deps.topics(), record?.topics ?? [], ctx) : undefined,
     });
   });
 
@@ -93,7 +99,7 @@ export function subscriptionCommands(deps: SubscriptionDeps): Composer<NewsdeskC
       return;
     }
     const all = arg.toLowerCase() === "all" || arg === "全部";
-    const topic = all ? undefined : resolveTopic(arg, deps.topics);
+    const topic = all ? undefined : resolveTopic(arg, deps.topics());
     if (!all && !topic) {
       await ctx.reply(ctx.m.unknownTopic({ topic: truncateText(arg, MAX_ECHO_UNITS) }), { parse_mode: "HTML" });
       return;
@@ -113,7 +119,7 @@ export function subscriptionCommands(deps: SubscriptionDeps): Composer<NewsdeskC
 
   c.action(/^t:/, async (ctx) => {
     const data = ToggleSchema.safeParse("data" in ctx.callbackQuery ? ctx.callbackQuery.data : undefined);
-    const topic = data.success ? deps.topics.find((t) => t.id === data.data.slice(2)) : undefined;
+    const topic = data.success ? deps.topics().find((t) => t.id === data.data.slice(2)) : undefined;
     if (!topic || !ctx.chat) {
       await ctx.answerCbQuery(ctx.m.unknownTopic({ topic: "?" }).replace(/<[^>]+>/g, ""));
       return;
@@ -124,11 +130,11 @@ export function subscriptionCommands(deps: SubscriptionDeps): Composer<NewsdeskC
     }
     const before = await ensureChat(deps.chats, ctx);
     const on = !before.topics.includes(topic.id);
-    const after = on ? await deps.chats.subscribe(before.id, topic.id) : await deps.chats.unsubscribe(before.id, topic.id);
+    const after = on ? await deps.chats.subscribe(before.id, topic.id, threadOfMessage(ctx.callbackQuery.message)) : await deps.chats.unsubscribe(before.id, topic.id);
     if (on && !before.active) await deps.chats.reactivate(before.id);
     const toast = on ? ctx.m.toggledOn({ topic: topicName(topic, ctx.lang) }) : ctx.m.toggledOff({ topic: topicName(topic, ctx.lang) });
     await ctx.answerCbQuery(truncateText(toast, TELEGRAM_LIMITS.callbackAnswer));
-    await ctx.editMessageReplyMarkup(keyboard(deps.topics, after?.topics ?? [], ctx)).catch(() => undefined);
+    await ctx.editMessageReplyMarkup(keyboard(deps.topics(), after?.topics ?? [], ctx)).catch(() => undefined);
   });
 
   return c;

@@ -1,5 +1,6 @@
 import type { AppConfig } from "../../config/load.js";
 import type { Library } from "../articles/library.js";
+import type { TopicRegistry } from "../articles/topic-registry.js";
 import type { StaffPolicy } from "../bot/staff.js";
 import { messages } from "../i18n/index.js";
 import { BacklogWatch, newsroomNotifier } from "../newsroom/notify.js";
@@ -29,6 +30,8 @@ export interface App {
   scheduler: FeedScheduler;
   /** The live feed list (the YAML seed plus what staff changed from chat). */
   feedRegistry: FeedRegistry;
+  /** The live topic list (the YAML seed plus what staff changed from chat). */
+  topics: TopicRegistry;
   /** The delivery queue (stats, whenIdle for tests). */
   delivery: DeliveryQueue;
   /** Tip line (whenIdle for tests). */
@@ -57,6 +60,7 @@ export interface AppParts {
   delivery: DeliveryQueue;
   scheduler: FeedScheduler;
   feedRegistry: FeedRegistry;
+  topicRegistry: TopicRegistry;
   digests: DigestRunner;
   tipLine: TipLine;
   bot: NewsdeskBot;
@@ -83,8 +87,10 @@ export function runApp(p: AppParts): App {
     tipLine.start();
     return () => tipLine.stop();
   });
+  const refreshTopics = () => void p.topicRegistry.refresh().catch((err: unknown) => logger.warn({ err }, "could not re-read the topics"));
   runtime.onChange((event) => {
     if (event.kind === "tips") tipLine.kick();
+    if (event.kind === "topics") refreshTopics();
   });
   runtime.follow({ chats: p.chats, index: p.library, archive: p.library.archive });
   const tell = newsroomNotifier(delivery, p.newsroom);
@@ -117,6 +123,8 @@ export function runApp(p: AppParts): App {
     if (config.poll.atStart && runtime.isLeader) scheduler.pollAll().catch((err: unknown) => logger.error({ err }, "first poll failed"));
     digestTimer = setInterval(() => {
       p.library.prune();
+      // Pub/sub may lose a message: every instance re-reads the topics now and then.
+      refreshTopics();
       if (!runtime.isLeader) return;
       digests.tick().catch((err: unknown) => logger.error({ err }, "digest tick failed"));
       backlog.check().catch((err: unknown) => logger.error({ err }, "backlog check failed"));
@@ -169,5 +177,5 @@ export function runApp(p: AppParts): App {
     await store.close();
   }
 
-  return { bot, store, metrics: p.metrics, scheduler, feedRegistry: p.feedRegistry, delivery, tipLine, start, stop, tickDigests: () => digests.tick(), checkBacklog: () => backlog.check() };
+  return { bot, store, metrics: p.metrics, scheduler, feedRegistry: p.feedRegistry, topics: p.topicRegistry, delivery, tipLine, start, stop, tickDigests: () => digests.tick(), checkBacklog: () => backlog.check() };
 }

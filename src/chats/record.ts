@@ -5,6 +5,13 @@ import { LANGS } from "../i18n/lang.js";
 export const CHAT_TYPES = ["private", "group", "supergroup", "channel"] as const;
 export type ChatType = (typeof CHAT_TYPES)[number];
 
+/** A forum thread a subscription goes to: its id and, when the bot saw it, the thread's name. */
+export const ThreadSchema = z.object({
+  id: z.number().int().positive(),
+  name: z.string().min(1).max(128).optional(),
+});
+export type ThreadRef = z.infer<typeof ThreadSchema>;
+
 /** One chat the bot delivers to, with its subscriptions and preferences; validated when read back. */
 export const ChatRecordSchema = z.object({
   id: z.number().int(),
@@ -12,6 +19,12 @@ export const ChatRecordSchema = z.object({
   lang: z.enum(LANGS).optional(),
   /** Subscribed topic ids, without duplicates. */
   topics: z.array(z.string().min(1)),
+  /**
+   * Forum groups only: the forum thread (`message_thread_id`) each subscribed topic goes to, by
+   * topic id; a topic without an entry goes to the General topic. Absent in records written before
+   * forum support, which therefore still deliver to General.
+   */
+  threads: z.record(z.string(), ThreadSchema).optional(),
   /** Local time of the daily digest, "HH:MM"; unset = instant pushes. */
   digestAt: z
     .string()

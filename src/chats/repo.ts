@@ -1,6 +1,7 @@
 import type Keyv from "keyv";
 import { ChatIndex, type ChatCounts } from "./chat-index.js";
-import { ChatRecordSchema, chatKey, type ChatRecord, type ChatType } from "./record.js";
+import { ChatRecordSchema, chatKey, type ChatRecord, type ChatType, type ThreadRef } from "./record.js";
+import { topicsInThread } from "./threads.js";
 import { KeyedMutex } from "../store/lock.js";
 
 /** Injectable time source (ms since the epoch). */
@@ -119,18 +120,39 @@ export class ChatRepo {
     });
   }
 
-  /** Adds a topic (idempotent); undefined when the chat is unknown (call ensure first). */
-  subscribe(id: number, topicId: string): Promise<ChatRecord | undefined> {
+  /**
+   * Adds a topic (idempotent) delivered to forum thread `thread`, or to the General topic (the chat
+   * itself) without one; a topic already followed moves there. Undefined when the chat is unknown
+   * (call ensure first).
+   */
+  subscribe(id: number, topicId: string, thread?: ThreadRef): Promise<ChatRecord | undefined> {
     return this.update(id, (r) => {
       if (!r.topics.includes(topicId)) r.topics.push(topicId);
+      setThread(r, topicId, thread);
     });
   }
 
-  /** Removes one topic, or every topic with "all". */
+  /** Removes one topic, or every topic with "all" (with the threads they went to). */
   unsubscribe(id: number, topicId: string): Promise<ChatRecord | undefined> {
     return this.update(id, (r) => {
       r.topics = topicId === "all" ? [] : r.topics.filter((t) => t !== topicId);
+      if (topicId === "all") delete r.threads;
+      else setThread(r, topicId, undefined);
     });
+  }
+
+  /**
+   * Sends the topics routed to forum thread `threadId` to the General topic from now on (Telegram
+   * said the thread is closed or deleted); returns those topic ids, none when another change
+   * already moved them.
+   */
+  async forgetThread(id: number, threadId: number): Promise<string[]> {
+    let moved: string[] = [];
+    await this.update(id, (r) => {
+      moved = topicsInThread(r, threadId);
+      for (const topic of moved) setThread(r, topic, undefined);
+    });
+    return moved;
   }
 
   /** Marks the chat gone (blocked, kicked…); topics are kept so /start can reactivate it. */
@@ -167,6 +189,8 @@ export class ChatRepo {
           id: newId,
           type: "supergroup",
           topics: [...new Set([...old.topics, ...(target?.topics ?? [])])],
+          // Only supergroups have forum threads: the old group's record has none of its own.
+          threads: target?.threads ?? old.threads,
           lang: target?.lang ?? old.lang,
           digestAt: target?.digestAt ?? old.digestAt,
           quiet: target?.quiet ?? old.quiet,
@@ -175,6 +199,7 @@ export class ChatRepo {
           updatedAt: now,
         };
         delete merged.inactiveReason;
+        if (!merged.threads) delete merged.threads;
         const written = await this.write(merged);
         await this.kv.delete(chatKey(oldId));
         this.index.remove(oldId);
@@ -242,4 +267,15 @@ export class ChatRepo {
   private locked<T>(id: number, work: () => Promise<T>): Promise<T> {
     return this.locks.run(String(id), work);
   }
+}
+
+/** Routes one topic of a record to a thread, or to General (no entry; no empty map left behind). */
+function setThread(record: ChatRecord, topicId: string, thread: ThreadRef | undefined): void {
+  const threads = { ...record.threads };
+  // A message that does not show the thread's name (a reply to something else) keeps the one known.
+  const knownName = thread && thread.name === undefined ? Object.values(threads).find((t) => t.id === thread.id && t.name)?.name : undefined;
+  if (thread) threads[topicId] = knownName ? { ...thread, name: knownName } : thread;
+  else delete threads[topicId];
+  if (Object.keys(threads).length > 0) record.threads = threads;
+  else delete record.threads;
 }

@@ -2,11 +2,12 @@ import { randomUUID } from "node:crypto";
 import { z } from "zod";
 import type { RedisClient } from "./redis.js";
 
-/** What changed on another instance: a chat record, newly archived articles, queued tips. */
+/** What changed on another instance: a chat record, newly archived articles, queued tips, the topic list. */
 export const ClusterEventSchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("chats"), ids: z.array(z.number().int()) }),
   z.object({ kind: z.literal("articles"), ids: z.array(z.string()) }),
   z.object({ kind: z.literal("tips") }),
+  z.object({ kind: z.literal("topics") }),
 ]);
 export type ClusterEvent = z.infer<typeof ClusterEventSchema>;
 

@@ -214,7 +214,9 @@ export class Outbox {
   /**
    * More waiting deliveries for the chat of `first` that may share one message with it: other
    * fan-out jobs of the same priority and render type, ready now, at most `limit`. They are in
-   * flight from here on, like anything `next()` hands out.
+   * flight from here on, like anything `next()` hands out. Only the renderer knows where each one
+   * goes inside the chat (a forum group's thread), so it leaves those bound elsewhere for their own
+   * message (`left`), and the sender puts them back.
    */
   async claimBundle(first: Delivery, limit: number): Promise<Delivery[]> {
     if (first.payload.kind !== "render" || limit <= 0) return [];

@@ -32,7 +32,9 @@ const CATCH_UP_MINUTES = 30;
 /**
  * Daily digests: once a minute, every chat whose digest time has come (including minutes missed
  * while the process was busy or briefly down) gets one message listing the articles of its topics
- * since its last digest, through the outbox like any bulk delivery.
+ * since its last digest, through the outbox like any bulk delivery. In a forum group the digest
+ * goes to the General topic (no `message_thread_id`): it mixes every topic the group follows, so no
+ * one topic's thread is its place, and General is never closed the way a thread can be.
  */
 export class DigestRunner {
   private lastTick: number;

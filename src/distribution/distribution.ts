@@ -1,8 +1,7 @@
 import type Keyv from "keyv";
-import type { TopicConfig } from "../../config/schema.js";
 import type { Article } from "../articles/article.js";
 import type { ArticleIndex } from "../articles/search.js";
-import { matchTopics } from "../articles/topics.js";
+import { matchTopics, type TopicDef } from "../articles/topics.js";
 import type { ChatRepo } from "../chats/repo.js";
 import type { Logger } from "../log.js";
 import { renderPayload } from "../delivery/render-payloads.js";
@@ -10,7 +9,8 @@ import type { FanOutInput } from "../delivery/outbox.js";
 import type { DeliveryQueue } from "../runtime/types.js";
 
 export interface DistributionOptions {
-  topics: readonly TopicConfig[];
+  /** The live topics, read for every batch (keywords edited from chat apply from the next poll). */
+  topics: () => readonly TopicDef[];
   /** Articles of these topics go as paid broadcasts (config delivery.paidBroadcast.topics). */
   paidTopics?: readonly string[];
   relatedCount: number;
@@ -39,7 +39,10 @@ export class Distribution {
 
   /** Adds topic matches to articles of a feed (before they are archived). */
   classify(articles: readonly Article[], feedTopics: readonly string[]): Article[] {
-    return articles.map((a) => ({ ...a, topics: matchTopics(a, this.o.topics, [...feedTopics, ...a.topics]) }));
+    const topics = this.o.topics();
+    // A feed's default topic that was removed since (from chat) is no topic any more.
+    const live = new Set(topics.map((t) => t.id));
+    return articles.map((a) => ({ ...a, topics: matchTopics(a, topics, [...feedTopics, ...a.topics].filter((id) => live.has(id))) }));
   }
 
   /** Hands new articles to the outbox, oldest first, once each. */

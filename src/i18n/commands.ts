@@ -50,7 +50,11 @@ export const STAFF_COMMANDS: Record<Lang, MenuCommand[]> = {
     { command: "pausefeed", args: "ID", description: "暂停抓取订阅源" },
     { command: "resumefeed", args: "ID", description: "恢复抓取订阅源" },
     { command: "export", description: "全部订阅源导出为 OPML 文件（把 OPML 文件发到编辑部即可导入）" },
+    { command: "addtopic", args: "代号 中文名 | 英文名 | 关键词", description: "添加栏目（先预览，再确认）" },
+    { command: "edittopic", args: "代号 [关键词 +词 -词 | 名称 中文名 | 英文名]", description: "查看或修改栏目的名称与关键词" },
+    { command: "removetopic", args: "代号", description: "删除栏目（先确认；会通知订阅者）" },
     { command: "broadcast", args: "文字", description: "向全部订阅者推送突发新闻（先确认）" },
+    { command: "tips", description: "未结报料列表（状态、时长、条数，可翻页）" },
     { command: "status", args: "编号 new|checking|published|declined", description: "设置报料状态（会告知读者）" },
     { command: "block", args: "编号", description: "停止为该报料的读者服务" },
     { command: "unblock", args: "编号", description: "恢复为该报料的读者服务" },
@@ -65,7 +69,11 @@ export const STAFF_COMMANDS: Record<Lang, MenuCommand[]> = {
     { command: "pausefeed", args: "id", description: "Stop polling a feed" },
     { command: "resumefeed", args: "id", description: "Poll a paused feed again" },
     { command: "export", description: "Every feed as an OPML file (send an OPML file to the newsroom to import)" },
+    { command: "addtopic", args: "id 中文名 | English name | keywords", description: "Add a topic (preview, then confirm)" },
+    { command: "edittopic", args: "id [keywords +word -word | name 中文名 | English name]", description: "Show or change a topic's names and keywords" },
+    { command: "removetopic", args: "id", description: "Remove a topic (asks first; its subscribers are told)" },
     { command: "broadcast", args: "text", description: "Breaking news to every subscriber (asks first)" },
+    { command: "tips", description: "Open tips with status, age and parts (paged)" },
     { command: "status", args: "ref new|checking|published|declined", description: "Set a tip's status (the reader is told)" },
     { command: "block", args: "ref", description: "Stop serving that tip's reader" },
     { command: "unblock", args: "ref", description: "Serve that tip's reader again" },
@@ -85,6 +93,9 @@ export function staffHelp(lang: Lang): string {
   const heading = lang === "zh-CN" ? "<b>编辑部</b>（仅限编辑部成员）" : "<b>Newsroom</b> (staff only)";
   const colon = lang === "zh-CN" ? "：" : ": ";
   const lines = STAFF_COMMANDS[lang].map((c) => `/${c.command}${c.args ? ` ${h(c.args)}` : ""}${colon}${h(c.description)}`);
-  const reply = lang === "zh-CN" ? "回复报料卡片即可答复读者（不显示您的名字）。" : "Reply to a tip card to answer its reader (your name is not shown).";
+  const reply =
+    lang === "zh-CN"
+      ? "回复报料卡片（或在论坛模式下该报料的话题里发言）即可答复读者，不显示您的名字；卡片上的按钮可设置状态或屏蔽。"
+      : "Reply to a tip card (or, in a forum newsroom, write in the tip's topic) to answer its reader without your name; the card's buttons set its status or block.";
   return [heading, ...lines, reply].join("\n");
 }

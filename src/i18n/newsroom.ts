@@ -69,7 +69,98 @@ const en = {
   importYes: (p: { count: number }) => `Import ${h(String(p.count))} feeds`,
   importDone: (p: { added: number; skipped: number }) =>
     `✅ Imported ${h(String(p.added))} feeds${p.skipped ? `; ${h(String(p.skipped))} skipped (already here)` : ""}. Their first poll archives their current items.`,
+
+  addTopicUsage: () =>
+    "Usage: /addtopic id 中文名 | English name | keywords\n" +
+    "Example: /addtopic energy 新能源 | New energy | 光伏, solar, 新能源\n" +
+    "The id (lower-case letters, digits, _ or -) is in buttons and links; readers see the name in their language; articles with any keyword go to the topic's subscribers.",
+  editTopicUsage: (p: { id: string }) =>
+    `Change topic ${h(p.id)}:\n` +
+    `/edittopic ${h(p.id)} keywords +储能 -光伏: add and remove keywords\n` +
+    `/edittopic ${h(p.id)} keywords 光伏, solar: the new keyword list\n` +
+    `/edittopic ${h(p.id)} name 新能源 | New energy: both names\n` +
+    `/edittopic ${h(p.id)} en New energy: one name (zh or en)`,
+  removeTopicUsage: () => "Usage: /removetopic id (/topics in the newsroom lists the ids)",
+  topicProblem: (p: TopicProblemWords) => topicProblemEn(p),
+  topicUnknownId: (p: { id: string }) => `There is no topic with id ${h(p.id)}. /topics in the newsroom lists the ids.`,
+  topicDuplicate: (p: { id: string; names: string }) => `There is already a topic <code>${h(p.id)}</code>: ${h(p.names)}. /edittopic ${h(p.id)} changes it.`,
+  addTopicPreview: (p: TopicCardWords) =>
+    `<b>New topic</b>\n${cardEn(p)}\n\nAdd it? Readers see it in /topics at once; new articles with these keywords go to its subscribers.`,
+  addTopicYes: () => "Add topic",
+  topicAdded: (p: { name: string; id: string }) =>
+    `✅ Topic <b>${h(p.name)}</b> (<code>${h(p.id)}</code>) added. Readers find it in /topics; /edittopic ${h(p.id)} changes it.`,
+  topicShow: (p: TopicCardWords & { subscribers: number; origin: string }) =>
+    `${cardEn(p)}\nFollowed by ${h(String(p.subscribers))} chats · ${p.origin === "chat" ? "defined from chat" : "from the config file"}`,
+  topicEdited: (p: TopicCardWords) => `✏️ Topic changed:\n${cardEn(p)}\n\nNew articles are matched with these keywords from now on.`,
+  removeTopicConfirm: (p: { name: string; id: string; subscribers: number; feeds: string }) =>
+    `Remove topic <b>${h(p.name)}</b> (<code>${h(p.id)}</code>)? ${h(String(p.subscribers))} chats follow it: they will be told and unsubscribed.` +
+    (p.feeds ? `\nFeeds that give it to every article: ${h(p.feeds)}; they stop doing so.` : ""),
+  removeTopicYes: () => "Remove topic",
+  topicRemoved: (p: { name: string; id: string; told: number }) =>
+    `🗑 Topic <b>${h(p.name)}</b> (<code>${h(p.id)}</code>) removed; ${h(String(p.told))} chats are being told. It stays removed after a restart, even while the YAML lists it.`,
+  topicsStaffTitle: (p: { count: number }) => `<b>Topics</b> (${h(String(p.count))})`,
+  topicsStaffLine: (p: { id: string; names: string; keywords: string; subscribers: number }) =>
+    `• <code>${h(p.id)}</code> ${h(p.names)} · ${h(String(p.subscribers))} chats\n   ${h(p.keywords)}`,
+  topicsStaffHint: () => "/addtopic adds one, /edittopic id changes one, /removetopic id removes one.",
+  topicsStaffEmpty: () => "No topics yet. /addtopic adds one.",
+  topicRetired: (p: { topic: string }) =>
+    `The newsroom has discontinued the topic <b>${h(p.topic)}</b>, so you no longer follow it. /topics shows the other topics.`,
 };
+
+/** A topic as staff see it: id, both names, keywords (joined). */
+export interface TopicCardWords {
+  id: string;
+  zh: string;
+  en: string;
+  keywords: string;
+}
+
+function cardEn(p: TopicCardWords): string {
+  return `<code>${h(p.id)}</code>\n中文: ${h(p.zh)}\nEnglish: ${h(p.en)}\nKeywords: ${h(p.keywords)}`;
+}
+
+function cardZh(p: TopicCardWords): string {
+  return `<code>${h(p.id)}</code>\n中文：${h(p.zh)}\nEnglish：${h(p.en)}\n关键词：${h(p.keywords)}`;
+}
+
+/** A refused topic command's reason (commands/topic-syntax.ts TopicProblem fits). */
+export interface TopicProblemWords {
+  kind: string;
+  id?: string;
+  count?: number;
+  lang?: string;
+  name?: string;
+  keyword?: string;
+  by?: string;
+  keywords?: string[];
+}
+
+function topicProblemEn(p: TopicProblemWords): string {
+  switch (p.kind) {
+    case "bad-id":
+      return `“${h(p.id ?? "")}” cannot be a topic id: use lower-case letters, digits, _ or - (at most 32), e.g. energy.`;
+    case "parts":
+      return `A topic needs three parts after its id, separated by |: 中文名 | English name | keywords${p.count ? ` (got ${h(String(p.count))})` : ""}.\nExample: /addtopic energy 新能源 | New energy | 光伏, solar`;
+    case "missing-name":
+      return `The ${p.lang === "en" ? "English" : "Chinese"} name is missing: readers of that language would see the other one. Give both: 中文名 | English name.`;
+    case "name-too-long":
+      return `The name “${h(p.name ?? "")}” is too long (at most 40 characters).`;
+    case "no-keywords":
+      return "Give at least one keyword: articles are matched to the topic by them (e.g. 光伏, solar).";
+    case "keyword-too-long":
+      return `The keyword “${h(p.keyword ?? "")}” is too long (at most 60 characters).`;
+    case "too-many-keywords":
+      return "That is too many keywords (at most 100).";
+    case "name-taken":
+      return `“${h(p.name ?? "")}” is already the name or id of topic ${h(p.by ?? "")}: readers could not tell which one they follow.`;
+    case "mixed-signs":
+      return "Either give the new keyword list (光伏, solar) or change it with + and - (+储能 -光伏), not both at once.";
+    case "not-a-keyword":
+      return `Not a keyword of this topic: ${h((p.keywords ?? []).join(", "))}. /edittopic ${h(p.id ?? "")} shows its keywords.`;
+    default:
+      return "I could not read that. /help lists the topic commands.";
+  }
+}
 
 function feedProblemEn(kind: string, status: number | undefined): string {
   switch (kind) {
@@ -166,6 +257,36 @@ const zhCN: NewsroomMessages = {
   importMore: (p) => `……另有 ${h(String(p.count))} 条`,
   importYes: (p) => `导入 ${h(String(p.count))} 个信息源`,
   importDone: (p) => `✅ 已导入 ${h(String(p.added))} 个信息源${p.skipped ? `；跳过 ${h(String(p.skipped))} 个（已存在）` : ""}。首次抓取只存档现有条目。`,
+
+  addTopicUsage: () =>
+    "用法：/addtopic 代号 中文名 | 英文名 | 关键词\n" +
+    "例如：/addtopic energy 新能源 | New energy | 光伏, solar, 新能源\n" +
+    "代号（小写字母、数字、_ 或 -）用在按钮和链接里；读者看到自己语言的名称；含任一关键词的文章会推送给该栏目的订阅者。",
+  editTopicUsage: (p) =>
+    `修改栏目 ${h(p.id)}：\n` +
+    `/edittopic ${h(p.id)} 关键词 +储能 -光伏：添加和删除关键词\n` +
+    `/edittopic ${h(p.id)} 关键词 光伏, solar：新的关键词列表\n` +
+    `/edittopic ${h(p.id)} 名称 新能源 | New energy：两种语言的名称\n` +
+    `/edittopic ${h(p.id)} 英文 New energy：只改一种语言（中文或英文）`,
+  removeTopicUsage: () => "用法：/removetopic 代号（在编辑部发送 /topics 查看全部代号）",
+  topicProblem: (p) => topicProblemZh(p),
+  topicUnknownId: (p) => `没有代号为 ${h(p.id)} 的栏目。在编辑部发送 /topics 查看全部代号。`,
+  topicDuplicate: (p) => `已有代号为 <code>${h(p.id)}</code> 的栏目：${h(p.names)}。用 /edittopic ${h(p.id)} 修改它。`,
+  addTopicPreview: (p) => `<b>新栏目</b>\n${cardZh(p)}\n\n添加吗？读者立即能在 /topics 中看到它；含这些关键词的新文章会推送给它的订阅者。`,
+  addTopicYes: () => "添加栏目",
+  topicAdded: (p) => `✅ 栏目<b>${h(p.name)}</b>（<code>${h(p.id)}</code>）已添加。读者可在 /topics 中找到它；用 /edittopic ${h(p.id)} 修改。`,
+  topicShow: (p) => `${cardZh(p)}\n${h(String(p.subscribers))} 个聊天关注 · ${p.origin === "chat" ? "在聊天中设置" : "来自配置文件"}`,
+  topicEdited: (p) => `✏️ 栏目已修改：\n${cardZh(p)}\n\n从现在起，新文章按这些关键词归入栏目。`,
+  removeTopicConfirm: (p) =>
+    `删除栏目<b>${h(p.name)}</b>（<code>${h(p.id)}</code>）吗？${h(String(p.subscribers))} 个聊天关注它：他们会收到通知并被取消关注。` +
+    (p.feeds ? `\n把它作为默认栏目的信息源：${h(p.feeds)}；以后不再给文章加这个栏目。` : ""),
+  removeTopicYes: () => "删除栏目",
+  topicRemoved: (p) => `🗑 栏目<b>${h(p.name)}</b>（<code>${h(p.id)}</code>）已删除，正在通知 ${h(String(p.told))} 个聊天。重启后仍保持删除，即使 YAML 中还有它。`,
+  topicsStaffTitle: (p) => `<b>栏目</b>（${h(String(p.count))} 个）`,
+  topicsStaffLine: (p) => `• <code>${h(p.id)}</code> ${h(p.names)} · ${h(String(p.subscribers))} 个聊天\n   ${h(p.keywords)}`,
+  topicsStaffHint: () => "/addtopic 添加栏目，/edittopic 代号 修改，/removetopic 代号 删除。",
+  topicsStaffEmpty: () => "还没有栏目。用 /addtopic 添加。",
+  topicRetired: (p) => `编辑部已停用栏目<b>${h(p.topic)}</b>，您不再关注它。发送 /topics 查看其他栏目。`,
 };
 
 function feedProblemZh(kind: string, status: number | undefined): string {
@@ -198,6 +319,33 @@ function importReasonZh(reason: string): string {
     exists: "已存在",
   };
   return reasons[reason] ?? reason;
+}
+
+function topicProblemZh(p: TopicProblemWords): string {
+  switch (p.kind) {
+    case "bad-id":
+      return `“${h(p.id ?? "")}”不能作为栏目代号：请用小写字母、数字、_ 或 -（最多 32 个），例如 energy。`;
+    case "parts":
+      return `栏目代号之后需要用 | 分开的三部分：中文名 | 英文名 | 关键词${p.count ? `（收到 ${h(String(p.count))} 部分）` : ""}。\n例如：/addtopic energy 新能源 | New energy | 光伏, solar`;
+    case "missing-name":
+      return `缺少${p.lang === "en" ? "英文" : "中文"}名称：该语言的读者会看到另一种语言的名称。请两个都写：中文名 | 英文名。`;
+    case "name-too-long":
+      return `名称“${h(p.name ?? "")}”太长（最多 40 个字）。`;
+    case "no-keywords":
+      return "请至少写一个关键词：文章按关键词归入栏目（例如 光伏, solar）。";
+    case "keyword-too-long":
+      return `关键词“${h(p.keyword ?? "")}”太长（最多 60 个字）。`;
+    case "too-many-keywords":
+      return "关键词太多（最多 100 个）。";
+    case "name-taken":
+      return `“${h(p.name ?? "")}”已是栏目 ${h(p.by ?? "")} 的名称或代号：读者会分不清关注的是哪一个。`;
+    case "mixed-signs":
+      return "要么写出新的关键词列表（光伏, solar），要么用 + 和 - 修改（+储能 -光伏），不要混用。";
+    case "not-a-keyword":
+      return `这些不是该栏目的关键词：${h((p.keywords ?? []).join("、"))}。发送 /edittopic ${h(p.id ?? "")} 查看它的关键词。`;
+    default:
+      return "没能看懂这条命令。/help 列出栏目命令。";
+  }
 }
 
 export const newsroom = { en, "zh-CN": zhCN } as const;

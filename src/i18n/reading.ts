@@ -12,6 +12,19 @@ const en = {
   topicButton: (p: { name: string; on: boolean }) => `${p.on ? "✅" : "➕"} ${p.name}`,
   subscribed: (p: { topic: string }) => `Following <b>${h(p.topic)}</b>. New articles will arrive here.`,
   alreadySubscribed: (p: { topic: string }) => `Already following <b>${h(p.topic)}</b>.`,
+  /** Forum groups: a subscription chosen (or moved) in a thread, or in the General topic. */
+  subscribedThread: (p: { topic: string }) => `Following <b>${h(p.topic)}</b>. New articles will arrive in this thread.`,
+  subscribedGeneral: (p: { topic: string }) => `Following <b>${h(p.topic)}</b>. New articles will arrive in the General topic.`,
+  /** Forum groups, under /topics: where each subscription goes. */
+  routesHeader: () => "<b>Where articles go</b> (an admin sends /subscribe topic inside a thread to move one there):",
+  routeThread: (p: { topic: string; thread: string; link?: string }) =>
+    `• ${h(p.topic)} → ${p.link ? `<a href="${h(p.link)}">${h(p.thread)}</a>` : h(p.thread)}`,
+  routeGeneral: (p: { topic: string }) => `• ${h(p.topic)} → General`,
+  /** A thread's name when the bot never saw it. */
+  threadNumber: (p: { n: number }) => `thread ${p.n}`,
+  threadGone: (p: { topics: string[]; commands: string[] }) =>
+    `The thread that received <b>${p.topics.map(h).join(", ")}</b> is closed or was deleted, so these articles now arrive here in General. ` +
+    `To send them to a thread again, an admin sends ${p.commands.map(h).join(", ")} inside that thread.`,
   unsubscribed: (p: { topic: string }) => `Stopped following <b>${h(p.topic)}</b>.`,
   unsubscribedAll: () => "Stopped following all topics.",
   notSubscribed: (p: { topic: string }) => `You were not following <b>${h(p.topic)}</b>.`,
@@ -53,6 +66,15 @@ const zhCN: ReadingMessages = {
   topicButton: (p) => `${p.on ? "✅" : "➕"} ${p.name}`,
   subscribed: (p) => `已关注<b>${h(p.topic)}</b>，新文章会推送到这里。`,
   alreadySubscribed: (p) => `您已经关注了<b>${h(p.topic)}</b>。`,
+  subscribedThread: (p) => `已关注<b>${h(p.topic)}</b>，新文章会推送到这个话题。`,
+  subscribedGeneral: (p) => `已关注<b>${h(p.topic)}</b>，新文章会推送到“General”话题。`,
+  routesHeader: () => "<b>文章推送到哪里</b>（管理员在某个话题中发送 /subscribe 栏目，即可把该栏目改到那个话题）：",
+  routeThread: (p) => `• ${h(p.topic)} → ${p.link ? `<a href="${h(p.link)}">${h(p.thread)}</a>` : h(p.thread)}`,
+  routeGeneral: (p) => `• ${h(p.topic)} → General`,
+  threadNumber: (p) => `话题 ${p.n}`,
+  threadGone: (p) =>
+    `接收<b>${p.topics.map(h).join("、")}</b>的话题已关闭或被删除，这些文章今后推送到这里（General）。` +
+    `如需改回某个话题，请管理员在该话题中发送 ${p.commands.map(h).join("、")}。`,
   unsubscribed: (p) => `已取消关注<b>${h(p.topic)}</b>。`,
   unsubscribedAll: () => "已取消关注全部栏目。",
   notSubscribed: (p) => `您没有关注<b>${h(p.topic)}</b>。`,

@@ -55,8 +55,8 @@ export interface DeliveryDeps {
   onEvent: (event: SenderEvent) => void;
 }
 
-/** What other instances changed: a chat record, newly archived articles, queued tips. */
-export type ChangeEvent = { kind: "chats"; ids: number[] } | { kind: "articles"; ids: string[] } | { kind: "tips" };
+/** What other instances changed: a chat record, newly archived articles, queued tips, the topic list. */
+export type ChangeEvent = { kind: "chats"; ids: number[] } | { kind: "articles"; ids: string[] } | { kind: "tips" } | { kind: "topics" };
 
 /** What the runtime keeps fresh on this instance when other instances change things. */
 export interface Followers {

@@ -20,6 +20,10 @@ export const NS = {
   tipQueue: "tip_queue",
   tipRates: "tip_rates",
   tipReaders: "tip_readers",
+  /** Topic confirmations waiting for their button (/addtopic, /removetopic). */
+  topicDrafts: "topic_drafts",
+  /** Topics added, edited or removed from chat (the YAML topics are the seed). */
+  topicRegistry: "topic_registry",
   webhookUpdates: "webhook_updates",
 } as const;
 

@@ -25,7 +25,7 @@ function setup() {
   index.add(article);
   const chats = new ChatRepo(new Keyv());
   const d = new ArticleRenderer({
-    topics: [{ id: "energy", name: "新能源", keywords: ["新能源"] }],
+    topics: () => [{ id: "energy", name: "新能源", keywords: ["新能源"] }],
     timeZone: "Asia/Shanghai",
     defaultLang: "zh-CN",
     relatedCount: 3,

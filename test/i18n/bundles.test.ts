@@ -7,8 +7,8 @@ import { tips } from "../../src/i18n/tips.js";
 import { parseTelegramHtml } from "../support/telegram-html.js";
 
 const bundles = { core, reading, tips, newsroom };
-/** Labels used only where Telegram takes plain text (buttons, callback answers): never sent as HTML. */
-const PLAIN_TEXT_KEYS = ["topicButton", "toggledOn", "toggledOff"];
+/** Labels used only where Telegram takes plain text (buttons, callback answers, forum topic names): never sent as HTML. */
+const PLAIN_TEXT_KEYS = ["topicButton", "toggledOn", "toggledOff", "tipDeskBlockedToast", "tipDeskStatusToast", "tipDeskStatusUnchanged", "tipTopicName"];
 
 describe("i18n bundles", () => {
   it("have the same keys in zh-CN and en", () => {
@@ -37,6 +37,7 @@ describe("i18n bundles", () => {
           get: (_t, prop) => {
             const name = String(prop);
             if (name === "status") return "checking"; // a typed enum
+            if (name === "link") return 'https://t.me/c/1/2?q=<b>&"'; // a URL the code built, still escaped
             return /^(count|total|failures|active|inactive|today|indexed|pending|sent|failed|dead|lag|rateLimited|items|polled|ok|notModified|fresh|chatId|n)$|Days$|Hours$|^max/.test(name) ? 3 : hostile;
           },
         });
