@@ -26,7 +26,7 @@ const en = {
   never: () => "never",
   pollStarted: () => "Polling all feeds now…",
   pollDone: (p: { polled: number; ok: number; notModified: number; failed: number; fresh: number; seconds: string }) =>
-    `Polled ${p.polled} feeds in ${h(p.seconds)} s: ${p.ok} ok, ${p.notModified} unchanged, ${p.failed} failed; ${p.fresh} new articles.`,
+    `Polled ${p.polled} ${p.polled === 1 ? "feed" : "feeds"} in ${h(p.seconds)} s: ${p.ok} ok, ${p.notModified} unchanged, ${p.failed} failed; ${p.fresh} new ${p.fresh === 1 ? "article" : "articles"}.`,
   broadcastUsage: () => "Usage: /broadcast text of the breaking news",
   broadcastConfirm: (p: { count: number; preview: string }) =>
     `Send this breaking news to <b>${p.count}</b> chats now (ignoring digests and quiet hours)?\n\n${h(p.preview)}`,

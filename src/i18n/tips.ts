@@ -1,5 +1,8 @@
 import { h } from "./escape.js";
 
+/** An English noun for a count: "1 message", "2 messages". */
+const plural = (count: number, noun: string): string => (count === 1 ? noun : `${noun}s`);
+
 type Status = "new" | "checking" | "published" | "declined";
 type Kind = "text" | "photo" | "video" | "video_note" | "voice" | "audio" | "document" | "animation" | "location" | "contact";
 
@@ -64,7 +67,7 @@ const en = {
   tipChoseNamed: () => "The newsroom will see your name and @username.",
   tipReceived: () => "Got it. Send more, or /done to send the tip, /cancel to drop it.",
   tipStatus: (p: { count: number; kinds: Array<[Kind, number]> }) =>
-    `✅ Your tip so far: <b>${n(p.count)}</b> message(s) (${p.kinds.map(([k, c]) => `${enKind[k]} ×${c}`).join(", ")}). Send more, or /done to send it, /cancel to drop it.`,
+    `✅ Your tip so far: <b>${n(p.count)}</b> ${plural(p.count, "message")} (${p.kinds.map(([k, c]) => `${enKind[k]} ×${c}`).join(", ")}). Send more, or /done to send it, /cancel to drop it.`,
   tipButtonSend: () => "📨 Send it now",
   tipButtonCancel: () => "✖ Drop it",
   tipAskQuery: (p: { text: string }) =>
@@ -81,13 +84,13 @@ const en = {
   tipButtonSkipContact: () => "Leave it out",
   tipContactLeftOut: () => "Your contact card was left out; your tip stays anonymous.",
   tipReminder: (p: { count: number; hoursLeft: number }) =>
-    `⏰ Your tip (${n(p.count)} message(s)) has not been sent yet. It is dropped in about ${n(p.hoursLeft)} hour(s) unless you send it.`,
+    `⏰ Your tip (${n(p.count)} ${plural(p.count, "message")}) has not been sent yet. It is dropped in about ${n(p.hoursLeft)} ${plural(p.hoursLeft, "hour")} unless you send it.`,
   tipDraftExpired: (p: { count: number; draftHours: number }) =>
-    `Your unfinished tip (${n(p.count)} message(s)) was dropped: it was not sent within ${n(p.draftHours)} hours, and nothing went to the newsroom. /tip starts a new one.`,
-  tipUnconfirmedLeftOut: (p: { count: number }) => `${n(p.count)} message(s) you did not confirm were left out.`,
+    `Your unfinished tip (${n(p.count)} ${plural(p.count, "message")}) was dropped: it was not sent within ${n(p.draftHours)} hours, and nothing went to the newsroom. /tip starts a new one.`,
+  tipUnconfirmedLeftOut: (p: { count: number }) => `${n(p.count)} ${plural(p.count, "message")} you did not confirm ${p.count === 1 ? "was" : "were"} left out.`,
   tipBadButton: () => "This button is not valid (any more).",
   tipDraftOpen: (p: { count: number }) =>
-    `You already have a tip open with ${p.count} message(s). Keep sending, or /done to send it, /cancel to drop it.`,
+    `You already have a tip open with ${p.count} ${plural(p.count, "message")}. Keep sending, or /done to send it, /cancel to drop it.`,
   tipEmpty: () => "Your tip is still empty. Send text, photos or anything else first, then /done.",
   tipTooMany: (p: { max: number }) => `A tip can hold at most ${p.max} messages; this one was not added. Send it with /done.`,
   tipTooLong: (p: { max: number }) =>
@@ -120,7 +123,7 @@ const en = {
   tipForgetAsk: (p: ForgetSummary) =>
     [
       "<b>What should I delete?</b>",
-      `<b>Tips only</b>: ${n(p.tips)} tip(s) you sent and the links that let the newsroom answer you${p.draft ? ", your unfinished tip" : ""}, and the times of your recent tips. Your news subscriptions and settings stay.`,
+      `<b>Tips only</b>: ${p.tips === 0 ? "no tips" : `${n(p.tips)} ${plural(p.tips, "tip")}`} you sent and the links that let the newsroom answer you${p.draft ? ", your unfinished tip" : ""}, and the times of your recent tips. Your news subscriptions and settings stay.`,
       `<b>Everything</b>: all of that, and also ${[
         p.topics.length > 0 ? `your subscriptions (${p.topics.map(h).join(", ")})` : "your subscriptions (none now)",
         p.digestAt ? `your daily digest at ${h(p.digestAt)}` : "",
@@ -137,9 +140,9 @@ const en = {
   tipButtonForgetNo: () => "Keep everything",
   tipForgetKept: () => "Nothing was deleted.",
   tipForgotten: (p: { count: number }) =>
-    `Deleted ${n(p.count)} tip(s), their links and your tip records from our store. Your subscriptions and settings are unchanged. Copies already in the newsroom's chat stay there.`,
+    `Deleted ${n(p.count)} ${plural(p.count, "tip")}, their links and your tip records from our store. Your subscriptions and settings are unchanged. Copies already in the newsroom's chat stay there.`,
   tipForgottenAll: (p: { count: number }) =>
-    `Deleted ${n(p.count)} tip(s) and everything else we kept about you: subscriptions, digest, quiet hours, language and delivery records. You will get no more news; /start begins again. Copies already in the newsroom's chat stay there.`,
+    `Deleted ${n(p.count)} ${plural(p.count, "tip")} and everything else we kept about you: subscriptions, digest, quiet hours, language and delivery records. You will get no more news; /start begins again. Copies already in the newsroom's chat stay there.`,
   // --- newsroom side (in the outlet's language)
   tipCard: (p: { ref: string; time: string; name?: string | undefined; username?: string | undefined; kinds: Array<[Kind, number]>; ownContact?: boolean; forum?: boolean }) =>
     [
