@@ -47,7 +47,6 @@ describe("quiet hours and daily digests, on the injected clock (Asia/Shanghai)",
     h.clock.set(shanghai("2025-03-11T07:00:01"));
     await until(() => h!.deliveries(quiet.id, "威海光伏新能源项目开工").length === 1);
     await h.app.delivery.whenIdle();
-    await pause(200);
     expect(h.deliveries(quiet.id, "威海光伏新能源项目开工")).toHaveLength(1);
     expect(h.deliveries(awake.id, "威海光伏新能源项目开工")).toHaveLength(1);
   });
@@ -268,7 +267,6 @@ describe("subscriptions: /topics buttons, deep links, /unsubscribe all", () => {
     h.feed.items.unshift(h.item(4, "海上光伏电站并网发电", "首个海上光伏电站并网。", 1));
     await h.app.scheduler.pollAll();
     await h.app.delivery.whenIdle();
-    await pause(200);
     expect(h.deliveries(reader.id, "海上光伏电站并网发电")).toHaveLength(0);
   });
 
@@ -307,7 +305,6 @@ describe("subscriptions: /topics buttons, deep links, /unsubscribe all", () => {
     h.feed.items.unshift(h.item(4, "海上光伏电站并网发电", "首个海上光伏电站并网。", 1), h.item(5, "春季旅游线路发布", "十条旅游线路。", 1));
     await h.app.scheduler.pollAll();
     await h.app.delivery.whenIdle();
-    await pause(200);
     expect(h.deliveries(reader.id, "海上光伏电站并网发电")).toHaveLength(0);
     expect(h.deliveries(reader.id, "春季旅游线路发布")).toHaveLength(0);
   });

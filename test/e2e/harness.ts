@@ -5,10 +5,10 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pino } from "pino";
 import { loadConfig } from "../../config/load.js";
 import { createApp, type App } from "../../src/app.js";
 import type { Clock, Sleep } from "../../src/delivery/time.js";
+import { createLogger } from "../../src/log.js";
 import { openStore } from "../../src/store/index.js";
 import { startBotApiDouble, type ApiCall, type BotApiDouble } from "../support/bot-api-double.js";
 import { startFeedServer, type FeedItem, type FeedServer } from "../support/feed-server.js";
@@ -37,6 +37,15 @@ export class JumpClock implements Clock {
 
   advance(ms: number): void {
     this.set(this.now() + ms);
+  }
+
+  /**
+   * Moves the clock forward without waking anyone: each sleeper sees the new time at its own next
+   * check (within a minute of real time). For what happens between two ticks of a timer, e.g. a
+   * reader writing after a draft expired but before the next sweep.
+   */
+  advanceBetweenTicks(ms: number): void {
+    this.offsetMs += Math.max(0, ms);
   }
 
   readonly sleep: Sleep = (ms, signal) =>
@@ -76,6 +85,7 @@ export async function until(cond: () => boolean, timeoutMs = 10_000, what = "con
 
 export const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+
 export interface HarnessOptions {
   /** Clock start, epoch ms (default: now). */
   startAt?: number;
@@ -83,6 +93,10 @@ export interface HarnessOptions {
   items?: (clock: JumpClock) => FeedItem[];
   newsroomChatId?: number;
   admins?: number[];
+  /** The newsroom's phone hotline and web contact (shown in /tip), as `newsroom.hotline` / `newsroom.web`. */
+  newsroomContact?: { hotline?: string; web?: string };
+  /** Level of the captured log (default "info"); the logger is the process's (createLogger, secrets scrubbed). */
+  logLevel?: "debug" | "info";
   /** Extra top-level YAML lines (e.g. a channel). */
   extraYaml?: string[];
   /** The `delivery:` section as flow YAML. */
@@ -102,10 +116,18 @@ export interface Harness {
   double: BotApiDouble;
   feed: FeedServer;
   clock: JumpClock;
-  /** Stops the app, moves the clock (the process was down meanwhile) and starts a new app on the same store. */
-  restart(atMs: number): Promise<void>;
-  /** Log lines (JSON) the app wrote at info level and above. */
+  /**
+   * Stops the app, moves the clock (the process was down meanwhile) and starts a new app on the same
+   * store; `whileDown` runs between the two (e.g. Telegram recovers while no process runs).
+   */
+  restart(atMs: number, whileDown?: () => void): Promise<void>;
+  /** Log lines (JSON) the app wrote at `logLevel` (default info) and above. */
   logs: string[];
+  /**
+   * Resolves once the app has finished handling every update the double handed it (counted by the
+   * app's own metric, after all features ran): the point at which to assert that nothing happened.
+   */
+  allUpdatesHandled(timeoutMs?: number): Promise<void>;
   /** A feed item dated `minutesAgo` before the test clock. */
   item(n: number, title: string, description: string, minutesAgo?: number, imageUrl?: string): FeedItem;
   /** Successful sendMessage/sendPhoto calls to a chat whose first line (the headline) contains `needle`. */
@@ -124,6 +146,10 @@ export const TOPICS_YAML = [
   "  - { id: energy, name: 新能源, keywords: [新能源, 光伏, solar] }",
   "  - { id: travel, name: 旅游, keywords: [旅游, travel] }",
 ];
+
+function contactYaml(c: HarnessOptions["newsroomContact"]): string {
+  return [c?.hotline !== undefined ? `, hotline: ${JSON.stringify(c.hotline)}` : "", c?.web !== undefined ? `, web: ${JSON.stringify(c.web)}` : ""].join("");
+}
 
 /** Starts the double, the feed server and the app (long polling against the double). */
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -145,7 +171,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     `poll: ${opts.poll ?? "{ schedule: '0 0 1 1 *', atStart: false }"}`,
     `feeds: ${opts.feeds?.(feed.url()) ?? `[{ id: local, url: '${feed.url()}', name: 威海日报 }]`}`,
     ...(opts.topicsYaml ?? TOPICS_YAML),
-    `newsroom: { chatId: ${opts.newsroomChatId ?? -1_002_999_000_001}, admins: [${(opts.admins ?? []).join(", ")}] }`,
+    `newsroom: { chatId: ${opts.newsroomChatId ?? -1_002_999_000_001}, admins: [${(opts.admins ?? []).join(", ")}]${contactYaml(opts.newsroomContact)} }`,
     `delivery: ${opts.delivery ?? "{ retry: { baseDelaySeconds: 0.2, maxDelaySeconds: 1 } }"}`,
     "http: { port: 0 }",
     ...(opts.extraYaml ?? []),
@@ -153,9 +179,12 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   const loaded = loadConfig({ BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: double.apiRoot, NEWSDESK_CONFIG: "c.yaml" }, () => yaml);
   if (!loaded.ok) throw new Error(loaded.problems.join("\n"));
   const logs: string[] = [];
-  const logger = pino({ level: "info" }, { write: (line: string) => void logs.push(line) });
+  const logger = createLogger({ level: opts.logLevel ?? "info", secrets: [TOKEN], out: { write: (line: string) => void logs.push(line) } });
   const config = loaded.config;
+  // Updates the double handed out before the running app started (a restarted app counts from zero).
+  let deliveredBeforeBoot = 0;
   const boot = async (): Promise<App> => {
+    deliveredBeforeBoot = double.stats().updatesDelivered;
     const store = await openStore(`sqlite://${join(dir, "s.sqlite")}`);
     const started = await createApp({ config, logger, store, clock, sleep: clock.sleep });
     await started.start();
@@ -167,8 +196,9 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     get app() {
       return app;
     },
-    restart: async (atMs: number) => {
+    restart: async (atMs: number, whileDown?: () => void) => {
       await app.stop();
+      whileDown?.();
       clock.set(atMs);
       app = await boot();
     },
@@ -177,6 +207,17 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     clock,
     logs,
     item,
+    allUpdatesHandled: async (timeoutMs = 10_000) => {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const metric = await app.metrics.registry.getSingleMetric("newsdesk_updates_handled_total")?.get();
+        const handled = (metric?.values ?? []).reduce((n, v) => n + v.value, 0);
+        const delivered = double.stats().updatesDelivered - deliveredBeforeBoot;
+        if (handled >= delivered) return;
+        if (Date.now() > deadline) throw new Error(`only ${handled} of ${delivered} updates handled in time`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
     deliveries: (chatId, needle) =>
       double.calls.filter(
         (c) =>

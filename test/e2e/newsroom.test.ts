@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Chat, Message } from "telegraf/types";
 import type { ApiCall } from "../support/bot-api-double.js";
 import { callbackQuery, channel, channelPost, command, forwarded, group, groupCommand, user } from "../support/updates.js";
-import { pause, shanghai, startHarness, textOf, until, type Harness } from "./harness.js";
+import { shanghai, startHarness, textOf, until, type Harness } from "./harness.js";
 
 const NEWSROOM = -1_002_999_000_001;
 const room: Chat.SupergroupChat = { id: NEWSROOM, type: "supergroup", title: "Newsroom" };
@@ -57,7 +57,7 @@ describe("staff commands: from the newsroom they work, from anyone else they are
     const started = await inNewsroom(h, "/poll");
     expect(started.text).toContain("Polling all feeds now");
     await until(() => h!.double.sent(NEWSROOM).length === 4, 15_000, "poll outcome");
-    expect(h.double.sent(NEWSROOM)[3]!.text).toMatch(/Polled 1 feeds in [\d.]+ s: 0 ok, 0 unchanged, 1 failed; 0 new articles/);
+    expect(h.double.sent(NEWSROOM)[3]!.text).toMatch(/Polled 1 feed in [\d.]+ s: 0 ok, 0 unchanged, 1 failed; 0 new articles/);
     const after = (await inNewsroom(h, "/feeds")).text!;
     expect(after).toContain("last error: http-status 503 ×1");
 
@@ -100,7 +100,7 @@ describe("staff commands: from the newsroom they work, from anyone else they are
     await until(() => h!.double.sent(NEWSROOM).length === 1);
     expect(h.double.sent(NEWSROOM)[0]!.text).toBe("抱歉，这个命令仅限编辑部人员使用。"); // no language_code: zh-CN
 
-    await pause(200);
+    await h.allUpdatesHandled();
     expect(h.double.sent(other.id)).toHaveLength(0);
     const leaked = h.double.calls.filter((c) => c.ok && textOf(c).includes("statistics"));
     expect(leaked).toHaveLength(0);
@@ -208,7 +208,8 @@ describe("/broadcast: confirmation, then ahead of bulk deliveries, to every acti
     await answerTo(callbackQuery(editor, cancel, second));
     await until(() => h!.double.sent(NEWSROOM).at(-1)!.text === "Broadcast cancelled.", 5000, "cancelled");
     expect(no).not.toBe(cancel);
-    await pause(300);
+    await h.allUpdatesHandled();
+    await h.app.delivery.whenIdle();
     expect(h.double.calls.filter((c) => c.method === "sendMessage" && textOf(c).includes("第二条测试") && Number(c.params.chat_id) !== NEWSROOM)).toHaveLength(0);
     expect(h.double.calls.filter(isBroadcast)).toHaveLength(13);
   }, 60_000);
@@ -229,7 +230,6 @@ describe("feed-down alert on the injected clock", () => {
     h.clock.advance(29 * 60_000);
     await h.app.scheduler.pollAll();
     await h.app.delivery.whenIdle();
-    await pause(200);
     expect(alerts()).toHaveLength(0);
 
     h.clock.advance(2 * 60_000);
@@ -239,7 +239,6 @@ describe("feed-down alert on the injected clock", () => {
     h.clock.advance(60 * 60_000);
     await h.app.scheduler.pollAll();
     await h.app.delivery.whenIdle();
-    await pause(200);
     expect(alerts()).toHaveLength(1);
     expect(recoveries()).toHaveLength(0);
 
@@ -248,7 +247,6 @@ describe("feed-down alert on the injected clock", () => {
     await until(() => recoveries().length === 1, 5000, "recovery message");
     await h.app.scheduler.pollAll();
     await h.app.delivery.whenIdle();
-    await pause(200);
     expect(recoveries()).toHaveLength(1);
     expect(alerts()).toHaveLength(1);
   });

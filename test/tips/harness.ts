@@ -1,122 +1,56 @@
-import Keyv from "keyv";
-import type { Composer, Telegraf } from "telegraf";
+/**
+ * Helpers for the tip-line tests. The bot under test is the real app (createApp through the shared
+ * end-to-end harness, test/e2e/harness.ts): nothing here wires features by hand.
+ */
 import type { Update } from "telegraf/types";
-import { helpCommand } from "../../commands/help.js";
-import { startCommand } from "../../commands/start.js";
-import { createBot } from "../../src/bot/bot.js";
-import type { NewsdeskContext } from "../../src/bot/context.js";
-import { keyvLangStore } from "../../src/bot/lang-store.js";
-import { tipStaffCommands } from "../../commands/tip-staff.js";
-import { startTipHandler, tipCommands } from "../../commands/tip.js";
-import { LocalPacing, Pacer } from "../../src/delivery/pacer.js";
-import { realSleep } from "../../src/delivery/time.js";
-import { TelegramClient } from "../../src/telegram/client.js";
-import { paced } from "../../src/telegram/pacing.js";
-import { createLogger } from "../../src/log.js";
-import { createTipLine, type KeyvSource, type TipLimits, type TipLine } from "../../src/tips/index.js";
-import type { TipIntakeOptions } from "../../src/tips/intake.js";
+import type { TipLimits } from "../../src/tips/index.js";
+import { startHarness, type Harness, type HarnessOptions } from "../e2e/harness.js";
 import type { ApiCall, BotApiDouble } from "../support/bot-api-double.js";
 
-/** Namespaces of in-memory Keyv, the same instance per name (what Store.namespace promises). */
-export function memoryStore(): KeyvSource {
-  const spaces = new Map<string, Keyv>();
-  return {
-    namespace(name) {
-      let kv = spaces.get(name);
-      if (!kv) spaces.set(name, (kv = new Keyv()));
-      return kv;
-    },
-  };
+/** The tip tests' clock start (the harness's JumpClock; moved with h.clock.advance/set). */
+export const TIP_EPOCH_MS = Date.UTC(2024, 1, 20, 6, 3);
+
+export interface TipDeskOptions {
+  newsroomChatId: number;
+  admins?: number[];
+  /** `tips:` settings (config.tips); the rest keep their defaults. */
+  limits?: Partial<TipLimits>;
+  /** config.locale: the newsroom's language and the default for readers (default en). */
+  locale?: "en" | "zh-CN";
+  logLevel?: HarnessOptions["logLevel"];
+  /** Items the feed serves (search results after `h.app.scheduler.pollAll()`). */
+  items?: HarnessOptions["items"];
 }
 
-/** A clock tests move by hand (retention, rate limits). */
-export function manualClock(startMs = Date.UTC(2024, 1, 20, 6, 3)): { now(): number; advance(ms: number): void } {
-  let t = startMs;
-  return { now: () => t, advance: (ms) => void (t += ms) };
-}
-
-export const DEFAULT_LIMITS: TipLimits = { maxPerHour: 5, maxAttachments: 20, maxTextChars: 8000, retentionDays: 90, draftHours: 24 };
-
-export interface Running {
-  bot: Telegraf<NewsdeskContext>;
-  line: TipLine;
-  logLines: string[];
-  stop(): Promise<void>;
-}
-
-/** The bot as app.ts wires it (tip staff side first, /start, tip reader side, /help), long-polling the double. */
-export async function runBot(
-  double: BotApiDouble,
-  o: {
-    store: KeyvSource;
-    newsroomChatId: number;
-    admins?: number[];
-    limits?: Partial<TipLimits>;
-    clock?: { now(): number };
-    logLines?: string[];
-    /** Search hand-off and topic words for the tip line (commands/index.ts passes the real ones). */
-    tipOptions?: TipIntakeOptions;
-    /** Features after the tip line (e.g. a stand-in for plain-text search). */
-    after?: Array<Composer<NewsdeskContext>>;
-    /** Language of the newsroom chat (default en). */
-    newsroomLang?: "en" | "zh-CN";
-  },
-): Promise<Running> {
-  const logLines = o.logLines ?? [];
-  const logger = createLogger({ level: "debug", secrets: [double.token], out: { write: (s: string) => logLines.push(s) } });
-  const langs = keyvLangStore(new Keyv<string>());
-  // Real group pacing (20/min) stays; only the 1 s minimum gap is shortened to keep tests quick. Pacing
-  // runs on real time even when the tips' clock is moved by hand (retention): its sleeps are real.
-  const clock = { now: () => Date.now() };
-  const pacing = new LocalPacing(new Pacer(clock, { perChatIntervalMs: 20 }), clock);
-  const tipsTelegram = new TelegramClient(double.token, { apiRoot: double.apiRoot }, [paced({ pacing, clock, sleep: realSleep, logger, maxWaitMs: 60_000 })]);
-  const line = createTipLine({
-    store: o.store,
-    telegram: { call: tipsTelegram.call },
-    limits: { ...DEFAULT_LIMITS, ...o.limits },
-    newsroom: { chatId: o.newsroomChatId, admins: o.admins ?? [], hotline: "0631-5213515", web: "https://news.example/tips" },
-    newsroomLang: o.newsroomLang ?? "en",
-    timezone: "Asia/Shanghai",
-    logger,
-    langOf: (chatId) => langs.get(chatId),
-    ...(o.clock ? { clock: o.clock } : {}),
-    baseDelayMs: 20,
-    maxDelayMs: 100,
+/**
+ * The real app (createApp) with a tip line: newsroom chat, contact details, tip limits and locale
+ * from YAML. `onFinished` is the test context's onTestFinished (the tests run concurrently, each on
+ * its own app and double): the app is closed when the test ends.
+ */
+export async function startTipDesk(o: TipDeskOptions, onFinished: (close: () => Promise<void>) => void): Promise<Harness> {
+  const h = await startHarness({
+    startAt: TIP_EPOCH_MS,
+    newsroomChatId: o.newsroomChatId,
+    admins: o.admins ?? [],
+    newsroomContact: { hotline: "0631-5213515", web: "https://news.example/tips" },
+    extraYaml: [`locale: ${o.locale ?? "en"}`, ...(o.limits ? [`tips: ${JSON.stringify(o.limits)}`] : [])],
+    ...(o.logLevel ? { logLevel: o.logLevel } : {}),
+    ...(o.items ? { items: o.items } : {}),
   });
-  const bot = createBot({
-    token: double.token,
-    apiRoot: double.apiRoot,
-    defaultLang: "en",
-    langs,
-    logger,
-    features: [
-      tipStaffCommands(line.deps),
-      startCommand({ outletName: "Test Daily", onTip: startTipHandler(line.deps) }),
-      tipCommands(line.deps, o.tipOptions),
-      helpCommand({ policy: line.deps.policy }),
-      ...(o.after ?? []),
-    ],
-  });
-  const polling = bot.launch({ dropPendingUpdates: false });
-  polling.catch(() => undefined);
-  line.start();
-  await until(() => double.isLongPolling());
-  return {
-    bot,
-    line,
-    logLines,
-    async stop() {
-      await line.stop();
-      bot.stop("test");
-      await polling.catch(() => undefined);
-    },
-  };
+  onFinished(() => h.close());
+  return h;
 }
 
 /** Pushes an update and resolves with the first call after it that matches. */
-export async function pushAndWait(double: BotApiDouble, update: Update, match: (call: ApiCall) => boolean, timeoutMs = 5000): Promise<ApiCall> {
+export async function pushAndWait(double: BotApiDouble, update: Update, match: (call: ApiCall) => boolean, timeoutMs = 15_000): Promise<ApiCall> {
   const from = double.calls.length;
   double.pushUpdate(update);
+  return double.waitFor((c) => double.calls.indexOf(c) >= from && match(c), timeoutMs);
+}
+
+/** Resolves with the first call after now that matches (start it before the action that causes it). */
+export function nextCall(double: BotApiDouble, match: (call: ApiCall) => boolean, timeoutMs = 15_000): Promise<ApiCall> {
+  const from = double.calls.length;
   return double.waitFor((c) => double.calls.indexOf(c) >= from && match(c), timeoutMs);
 }
 
@@ -126,13 +60,13 @@ export const sentTo =
   (c: ApiCall): boolean =>
     c.ok && Number(c.params.chat_id) === chatId && (method === undefined || c.method === method) && c.method !== "getUpdates";
 
-/** Waits until the condition holds (polls every 5 ms, up to 3 s); for store state, never for timing. */
-export async function until(condition: () => boolean | Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 600; i++) {
+/** Waits until the condition holds (polls every 10 ms, up to 10 s); for store state, never for timing. */
+export async function until(condition: () => boolean | Promise<boolean>, what = "condition"): Promise<void> {
+  for (let i = 0; i < 1000; i++) {
     if (await condition()) return;
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    await new Promise((resolve) => setTimeout(resolve, 10));
   }
-  throw new Error("condition not reached within 3 s");
+  throw new Error(`${what} not reached within 10 s`);
 }
 
 /** Text of a sendMessage call (HTML source). */
@@ -140,3 +74,16 @@ export const textOfCall = (c: ApiCall): string => {
   const text = c.params.text ?? c.params.caption;
   return typeof text === "string" ? text : "";
 };
+
+/**
+ * Waits for the condition while moving the app's clock forward in steps (polling every 20 ms, up to
+ * 10 s of real time): retry backoffs the app sleeps on its injected clock end at once.
+ */
+export async function fastForward(h: Harness, condition: () => boolean, what = "condition", stepMs = 5_000): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if (condition()) return;
+    h.clock.advance(stepMs);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`${what} not reached within 10 s`);
+}
