@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { callbackQuery, command, group, groupCommand, inlineQuery, privateText, user } from "../support/updates.js";
-import { shanghai, startHarness, until, pause, type Harness } from "./harness.js";
+import { NS } from "../../src/store/keys.js";
+import { shanghai, startHarness, until, type Harness } from "./harness.js";
 
 let h: Harness | undefined;
 afterEach(async () => {
@@ -21,6 +22,20 @@ async function say(hh: Harness, from: { id: number; first_name: string }, text: 
   return hh.double.sent(from.id)[before]!.text;
 }
 
+/** Waits until the outbox holds a delivery to `chatId` back until `notBefore` (the sender looked at it and held it: quiet hours). */
+async function untilHeld(hh: Harness, chatId: number, notBefore: number): Promise<void> {
+  const held = async (): Promise<boolean> => {
+    for await (const [key, record] of hh.app.store.entries<{ chatId?: number; notBefore?: number }>(NS.outbox))
+      if (key.startsWith("msg:") && record.chatId === chatId && (record.notBefore ?? 0) >= notBefore) return true;
+    return false;
+  };
+  const deadline = Date.now() + 10_000;
+  while (!(await held())) {
+    if (Date.now() > deadline) throw new Error("held delivery not found in time");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 describe("quiet hours and daily digests, on the injected clock (Asia/Shanghai)", () => {
   it("holds an article during /quiet 22-07 and delivers it at 07:00 local", async () => {
     const start = shanghai("2025-03-10T23:00:00");
@@ -36,12 +51,13 @@ describe("quiet hours and daily digests, on the injected clock (Asia/Shanghai)",
     h.feed.items.unshift(h.item(3, "威海光伏新能源项目开工", "高区新能源项目今天开工。", 1));
     expect((await h.app.scheduler.pollAll()).newArticles).toBe(1);
     await until(() => h!.deliveries(awake.id, "威海光伏新能源项目开工").length === 1);
-    await pause(300);
+    // The sender has looked at the quiet reader's delivery and put it back until 07:00.
+    await untilHeld(h, quiet.id, shanghai("2025-03-11T07:00:00"));
     expect(h.deliveries(quiet.id, "威海光伏新能源项目开工")).toHaveLength(0);
     expect(h.app.delivery.stats().pending).toBe(1);
 
     h.clock.set(shanghai("2025-03-11T06:59:00"));
-    await pause(300);
+    await untilHeld(h, quiet.id, shanghai("2025-03-11T07:00:00"));
     expect(h.deliveries(quiet.id, "威海光伏新能源项目开工")).toHaveLength(0);
 
     h.clock.set(shanghai("2025-03-11T07:00:01"));
