@@ -2,6 +2,7 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import { isIP } from "node:net";
 import { FeedError } from "./errors.js";
 import { truncateText } from "../delivery/text.js";
+import { readBodyCapped } from "../net/body.js";
 
 /** Default byte cap on a feed body after content decoding: 5 MiB. */
 export const DEFAULT_MAX_FEED_BYTES = 5 * 1024 * 1024;
@@ -316,32 +317,15 @@ async function readCapped(
     throw new FeedError("too-large", `Content-Length ${declared} exceeds ${maxBytes} bytes`);
   }
   if (!res.body) return new Uint8Array(0);
-  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  let body: Uint8Array | "too-large";
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new FeedError("too-large", `body exceeds ${maxBytes} bytes`);
-      }
-      chunks.push(value);
-    }
+    body = await readBodyCapped(res.body as ReadableStream<Uint8Array>, maxBytes);
   } catch (err) {
-    if (err instanceof FeedError) throw err;
     if (signal.aborted) throw onAbort(err);
     throw new FeedError("network", `body read failed: ${describeNetworkError(err)}`, { cause: err });
   }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
+  if (body === "too-large") throw new FeedError("too-large", `body exceeds ${maxBytes} bytes`);
+  return body;
 }
 
 function describeNetworkError(err: unknown): string {

@@ -1,4 +1,5 @@
 import type { Telegram } from "telegraf";
+import { readBodyCapped } from "../net/body.js";
 
 /** A file could not be had: too large for the cap, or Telegram or the download failed. */
 export class FileDownloadError extends Error {
@@ -40,24 +41,13 @@ export function fileDownloader(fetchImpl: typeof fetch = fetch, timeoutMs = 30_0
       await res.body?.cancel().catch(() => undefined);
       throw new FileDownloadError("failed", `file download answered HTTP ${res.status}`);
     }
-    const chunks: Uint8Array[] = [];
-    let total = 0;
-    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    let body: Uint8Array | "too-large";
     try {
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) break;
-        total += value.byteLength;
-        if (total > maxBytes) {
-          await reader.cancel().catch(() => undefined);
-          throw new FileDownloadError("too-large", `file exceeds ${maxBytes} bytes`);
-        }
-        chunks.push(value);
-      }
+      body = await readBodyCapped(res.body as ReadableStream<Uint8Array>, maxBytes);
     } catch (err) {
-      if (err instanceof FileDownloadError) throw err;
       throw new FileDownloadError("failed", "file download broke off", { cause: err });
     }
-    return Buffer.concat(chunks);
+    if (body === "too-large") throw new FileDownloadError("too-large", `file exceeds ${maxBytes} bytes`);
+    return body;
   };
 }
