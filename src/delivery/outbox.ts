@@ -77,6 +77,9 @@ export class Outbox {
   private readonly jobsWriter: CoalescedWriter;
   private readonly listeners = new Set<() => void>();
   private readonly deadRecorded = new Set<string>();
+  /** When each delivery in flight left the queue, and when each chat's held deliveries were last released. */
+  private readonly takenAt = new WeakMap<Delivery, number>();
+  private readonly releasedAt = new Map<number, number>();
   private loaded = false;
 
   /** Sets `throwOnErrors` on `kv`: a failing store must never read as "nothing pending". */
@@ -121,7 +124,7 @@ export class Outbox {
   }
 
   /** Records one message; resolves (with its sequence number) once it is durable. */
-  async enqueue(input: EnqueueInput & { attempts?: number; createdAt?: number }): Promise<number> {
+  async enqueue(input: EnqueueInput & { attempts?: number; createdAt?: number; lastError?: string }): Promise<number> {
     this.assertLoaded();
     const seq = this.nextSeq++;
     if (seq >= this.reservedSeq) this.reservedSeq = seq + SEQ_BLOCK;
@@ -140,6 +143,7 @@ export class Outbox {
       attempts: input.attempts ?? 0,
       notBefore: input.notBeforeMs ?? now,
       createdAt: input.createdAt ?? now,
+      ...(input.lastError !== undefined ? { lastError: input.lastError } : {}),
     });
     await mustSet(this.kv, msgKey(seq), record);
     this.queueOf(record.priority).set(seq, record);
@@ -193,7 +197,7 @@ export class Outbox {
         if (at <= now) {
           single.inflight = true;
           const { chatId, priority, payload, attempts, createdAt, seq } = single;
-          return { chatId, priority, payload, attempts, createdAt, ref: { kind: "single", seq } };
+          return this.taken({ chatId, priority, payload, attempts, createdAt, ref: { kind: "single", seq } }, now);
         }
         wakeAt = Math.min(wakeAt, at);
       }
@@ -203,7 +207,7 @@ export class Outbox {
         for (const job of this.jobs) {
           if (priorityRank(job.meta.priority) !== rank || job.exhausted || (accept && !accept(job.meta.payload))) continue;
           const got = await job.next(now, chatReadyAt, deferredOnly);
-          if ("ref" in got) return got;
+          if ("ref" in got) return this.taken(got, now);
           wakeAt = Math.min(wakeAt, got.wakeAt);
         }
       }
@@ -231,7 +235,7 @@ export class Outbox {
       if (isPaid(single.payload) !== isPaid(first.payload)) continue;
       single.inflight = true;
       const { chatId, priority, payload, attempts, createdAt, seq } = single;
-      out.push({ chatId, priority, payload, attempts, createdAt, ref: { kind: "single", seq } });
+      out.push(this.taken({ chatId, priority, payload, attempts, createdAt, ref: { kind: "single", seq } }, now));
     }
     for (const job of this.jobs) {
       if (out.length >= limit) break;
@@ -241,9 +245,15 @@ export class Outbox {
       // A chunk that cannot be read now only leaves that job out of this bundle: what was claimed
       // already goes out (the Sender must not see a throw after recipients were marked in flight).
       const got = await job.claimFor(first.chatId, now).catch(() => undefined);
-      if (got) out.push(got);
+      if (got) out.push(this.taken(got, now));
     }
     return out;
+  }
+
+  /** Notes when a delivery went out of the queue (see releaseHeld / retryLater). */
+  private taken(d: Delivery, now: number): Delivery {
+    this.takenAt.set(d, now);
+    return d;
   }
 
   /** Telegram accepted it (or it no longer needs sending): forget it durably. */
@@ -269,6 +279,10 @@ export class Outbox {
    * uncounted one (429) only waits in memory.
    */
   async retryLater(d: Delivery, notBeforeMs: number, counted?: { attempts: number; error: string }): Promise<void> {
+    // Held while the chat's quiet hours ended (/quiet off during the render): it goes now.
+    const released = this.releasedAt.get(d.chatId);
+    if (counted?.error === "held" && released !== undefined && released >= (this.takenAt.get(d) ?? Infinity)) notBeforeMs = this.clock.now();
+    this.takenAt.delete(d);
     if (d.ref.kind === "job") {
       const { jobId, index } = d.ref;
       const job = this.jobs.find((j) => j.id === jobId);
@@ -278,7 +292,7 @@ export class Outbox {
       } else {
         // A retried step (store hiccup after the enqueue) must not spill the recipient twice.
         if (!job.isMarked(index)) {
-          await this.enqueue({ chatId: d.chatId, priority: d.priority, payload: d.payload, notBeforeMs, attempts: counted.attempts, createdAt: d.createdAt });
+          await this.enqueue({ chatId: d.chatId, priority: d.priority, payload: d.payload, notBeforeMs, attempts: counted.attempts, createdAt: d.createdAt, lastError: counted.error });
         }
         await job.markDone(index);
         if (job.finished) await this.finishJob(job);
@@ -332,6 +346,9 @@ export class Outbox {
   /** Lets held deliveries to a chat (quiet hours) go now; returns how many. */
   async releaseHeld(chatId: number): Promise<number> {
     const now = this.clock.now();
+    // A delivery to this chat in flight now may come back held (rendered before the change).
+    this.releasedAt.set(chatId, now);
+    if (this.releasedAt.size > 10_000) for (const [id, at] of this.releasedAt) if (at < now - 60_000) this.releasedAt.delete(id);
     let released = 0;
     for (const queue of this.singles) {
       for (const single of queue.values()) {

@@ -133,4 +133,19 @@ describe("Outbox", () => {
     const again = await opened(kv);
     expect(again.pendingCount()).toBe(600);
   });
+
+  it("releases held fan-out recipients, and one held while the release happened (quiet hours ended during its render)", async () => {
+    const outbox = await opened(new Keyv());
+    const later = Date.now() + 8 * 3600_000;
+    await outbox.fanOut({ id: "a1", priority: "bulk", payload: article, recipients: [7, 8] });
+    const [first, second] = await take(outbox, 2);
+    // Chat 7: held, then released.
+    await outbox.retryLater(first!, later, { attempts: 0, error: "held" });
+    expect(await outbox.releaseHeld(7)).toBe(1);
+    // Chat 8: its render saw quiet hours, the reader ended them before it came back.
+    await outbox.releaseHeld(8);
+    await outbox.retryLater(second!, later, { attempts: 0, error: "held" });
+    const again = await take(outbox, 3);
+    expect(again.map((d) => d.chatId).sort()).toEqual([7, 8]);
+  });
 });

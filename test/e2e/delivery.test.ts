@@ -78,8 +78,8 @@ describe("quiet hours and daily digests, on the injected clock (Asia/Shanghai)",
     await h.app.scheduler.pollAll();
     h.feed.items.unshift(h.item(3, "威海光伏新能源项目开工", "高区新能源项目今天开工。", 1));
     await h.app.scheduler.pollAll();
-    // Held: the queue has nothing it may send before 07:00.
-    await until(() => h!.app.delivery.stats().pending === 1 && h!.app.delivery.stats().inFlight === 0, 10_000, "held");
+    // Held: the sender looked at it and put it back until 07:00.
+    await untilHeld(h, reader.id, shanghai("2025-03-11T07:00:00"));
     expect(h.deliveries(reader.id, "威海光伏新能源项目开工")).toHaveLength(0);
     h.double.pushUpdate(command(reader, "/quiet off"));
     await until(() => h!.deliveries(reader.id, "威海光伏新能源项目开工").length === 1, 10_000, "released");
