@@ -10,6 +10,8 @@ export interface Labelled {
   title: string;
   summary: string;
   label: string;
+  /** Tags, where the corpus has them (TNEWS keywords). */
+  categories?: string[];
 }
 
 export function loadThuc(split: string): Labelled[] {
@@ -23,14 +25,23 @@ export function loadThuc(split: string): Labelled[] {
     });
 }
 
-export function loadTnews(): Labelled[] {
-  return readFileSync(join(NEWS, "zh/fewclue-tnews/test_public.json"), "utf8")
-    .split("\n")
-    .filter((l) => l.trim() !== "")
-    .map((l) => {
-      const r = JSON.parse(l) as { sentence: string; label: number | string };
-      return { title: r.sentence, summary: "", label: String(r.label) };
-    });
+/**
+ * FewCLUE TNEWS: `test` is test_public.json (the figures reported), `dev` is train_few_all.json +
+ * dev_few_all.json (for tuning). Each sentence's keywords, where it has some, become its categories
+ * (a feed's tags).
+ */
+export function loadTnews(split = "test"): Labelled[] {
+  const files = split === "dev" ? ["train_few_all.json", "dev_few_all.json"] : ["test_public.json"];
+  return files.flatMap((f) =>
+    readFileSync(join(NEWS, "zh/fewclue-tnews", f), "utf8")
+      .split("\n")
+      .filter((l) => l.trim() !== "")
+      .map((l) => {
+        const r = JSON.parse(l) as { sentence: string; label: number | string; keywords?: string };
+        const categories = (r.keywords ?? "").split(",").map((k) => k.trim()).filter((k) => k !== "");
+        return { title: r.sentence, summary: "", label: String(r.label), categories };
+      }),
+  );
 }
 
 export function loadBbc(): Labelled[] {

@@ -1,8 +1,8 @@
 /**
  * Retrieval benchmark: related-article precision@3, known-item success@5 (each beside a naive
  * baseline), and query latency / heap at 100k articles. Reads ../shared/corpus/news/.
- * Run: npx tsx bench/search.ts [--split dev|test] [--sample N] [--only quality|search|chat|scale] [--articles N]
- * [--fresh N --seed N for chat]
+ * Run: npx tsx bench/search.ts [--split dev|test] [--sample N] [--only quality|related|search|chat|scale] [--articles N]
+ * [--fresh N --seed N for chat] [--opts JSON of ArticleIndexOptions] [--no-categories]
  * (node --expose-gc for heap after gc). Tune on --split dev; report on test.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -37,12 +37,15 @@ function toArticles(rows: Labelled[], order: number[], prefix: string): Article[
     title: r.title,
     link: `https://example.test/${prefix}/${i}`,
     summary: r.summary,
-    categories: [],
+    categories: noCategories ? [] : (r.categories ?? []),
     publishedAt: T0 + order[i]! * MINUTE_MS,
     firstSeenAt: T0 + order[i]! * MINUTE_MS,
     topics: [],
   }));
 }
+
+/** --no-categories: articles without their corpus tags (TNEWS keywords), as before they were used. */
+const noCategories = process.argv.includes("--no-categories");
 
 function pct(x: number): string {
   return (100 * x).toFixed(1) + "%";
@@ -352,12 +355,13 @@ export async function run(): Promise<void> {
   const split = arg("split", "test");
   const sample = Number(arg("sample", "2000"));
   const only = arg("only", "all");
-  const opts: ArticleIndexOptions = {};
-  if (only === "all" || only === "quality") {
+  // --opts '{"latentWeight":0.3}': ArticleIndexOptions to try (tune on --split dev).
+  const opts = JSON.parse(arg("opts", "{}")) as ArticleIndexOptions;
+  if (only === "all" || only === "quality" || only === "related") {
     const bbc = loadBbc();
     const sets: Array<[string, Labelled[]]> = [
       [`thuc-${split}`, loadThuc(split)],
-      ["tnews", loadTnews()],
+      [`tnews-${split}`, loadTnews(split)],
       ["bbc", bbc],
     ];
     for (const [name, rows] of sets) await evalRelated(name, rows, sample, opts);
@@ -365,13 +369,13 @@ export async function run(): Promise<void> {
     // (every article stays a candidate).
     const half = split === "dev" ? 0 : 1;
     await evalRelated(`bbc-${split}½`, bbc, sample, opts, false, (i) => i % 2 === half);
-    for (const [name, rows] of sets) evalKnownItem(name, rows, sample, opts);
-    for (const [name, rows] of sets) evalFragments(name, rows, sample, opts);
+    if (only !== "related") for (const [name, rows] of sets) evalKnownItem(name, rows, sample, opts);
+    if (only !== "related") for (const [name, rows] of sets) evalFragments(name, rows, sample, opts);
   }
   if (only === "search") {
     const sets: Array<[string, Labelled[]]> = [
       [`thuc-${split}`, loadThuc(split)],
-      ["tnews", loadTnews()],
+      [`tnews-${split}`, loadTnews(split)],
       ["bbc", loadBbc()],
     ];
     for (const [name, rows] of sets) evalKnownItem(name, rows, sample, opts);

@@ -2,12 +2,24 @@
  * Compact two-field (title, body) inverted index with BM25F scoring.
  * Why not MiniSearch: at 100k articles it needed ~540 MB and 80 ms median / 1 s p99 per query on
  * this machine (a Map per posting list and an object per matching document); here a posting is
- * one small integer (doc × 64 + titleTf × 8 + bodyTf, tf capped at 7) and scores accumulate in
- * reused typed arrays.
+ * one small integer (doc × 64 + titleTf × 8 + bodyTf, tf capped at 7), a term seen once keeps it
+ * without an array, and scores accumulate in reused typed arrays.
  */
 
 const HAN_START = /^\p{Script=Han}/u;
 const TF_CAP = 7;
+/**
+ * Posting lists shorter than this grow by copying (exact length) rather than push (which leaves
+ * room for 16 more): most terms occur in a handful of articles, and at 100k articles the spare
+ * capacity was most of the index's memory.
+ */
+const EXACT_GROWTH_BELOW = 16;
+
+/** One posting (most terms have only one: no array for them) or a list of them, in document order. */
+type Postings = number | number[];
+
+const postingCount = (p: Postings | undefined): number => (p === undefined ? 0 : typeof p === "number" ? 1 : p.length);
+const asList = (p: Postings): number[] => (typeof p === "number" ? [p] : p);
 
 /** BM25F parameters. */
 export interface Bm25Params {
@@ -44,7 +56,7 @@ function grow<T extends Float64Array | Uint16Array | Uint8Array | Int32Array>(a:
 
 /** The index. Documents are numbered 0, 1, 2… by the caller's order of add(). */
 export class InvertedIndex {
-  private postings = new Map<string, number[]>();
+  private postings = new Map<string, Postings>();
   /** Han first character → terms starting with it (for one-character prefix queries). */
   private byFirstChar = new Map<string, string[]>();
   private lenTitle = new Uint16Array(1024);
@@ -82,7 +94,7 @@ export class InvertedIndex {
 
   /** Documents (live or not yet compacted) holding a term. */
   docFreq(term: string): number {
-    return this.postings.get(term)?.length ?? 0;
+    return postingCount(this.postings.get(term));
   }
 
   /** Indexes a document; returns its number. */
@@ -102,13 +114,14 @@ export class InvertedIndex {
       tf.set(t, (v & ~7) | Math.min((v & 7) + 1, TF_CAP));
     }
     for (const [term, v] of tf) {
-      let list = this.postings.get(term);
+      const posting = doc * 64 + v;
+      const list = this.postings.get(term);
       if (list === undefined) {
-        list = [];
-        this.postings.set(term, list);
+        this.postings.set(term, posting);
         this.noteFirstChar(term);
-      }
-      list.push(doc * 64 + v);
+      } else if (typeof list === "number") this.postings.set(term, [list, posting]);
+      else if (list.length < EXACT_GROWTH_BELOW) this.postings.set(term, list.concat(posting));
+      else list.push(posting);
     }
     this.lenTitle[doc] = Math.min(titleTerms.length, 65535);
     this.lenBody[doc] = Math.min(bodyTerms.length, 65535);
@@ -137,9 +150,10 @@ export class InvertedIndex {
   /** Drops postings of removed documents and terms left without any. */
   compact(): void {
     for (const [term, list] of this.postings) {
-      const kept = list.filter((p) => this.alive[Math.floor(p / 64)] === 1);
+      const kept = asList(list).filter((p) => this.alive[Math.floor(p / 64)] === 1);
       if (kept.length === 0) this.postings.delete(term);
-      else if (kept.length !== list.length) this.postings.set(term, kept);
+      else if (kept.length === 1) this.postings.set(term, kept[0]!);
+      else if (kept.length !== postingCount(list)) this.postings.set(term, kept);
     }
     this.byFirstChar.clear();
     for (const term of this.postings.keys()) this.noteFirstChar(term);
@@ -207,10 +221,10 @@ export class InvertedIndex {
 
   private listsFor(g: QueryGroup): number[][] {
     const exact = this.postings.get(g.term);
-    if (!g.prefix) return exact === undefined ? [] : [exact];
+    if (!g.prefix) return exact === undefined ? [] : [asList(exact)];
     const lists: number[][] = [];
     for (const t of this.byFirstChar.get(g.term.slice(0, 1)) ?? []) {
-      if (t.startsWith(g.term)) lists.push(this.postings.get(t)!);
+      if (t.startsWith(g.term)) lists.push(asList(this.postings.get(t)!));
     }
     return lists;
   }

@@ -5,27 +5,34 @@ import { SemanticSpace, semanticTerms, type SemanticOptions, type SpaceParts, ty
 
 /** Articles handled between two yields to the event loop while training (default). */
 const SLICE = 500;
+/** Longest run of mapping work between two yields (ms): what a command waits for at worst. */
+const SLICE_MS = 8;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** [title, summary] of one sampled article, as the training worker receives it. */
+type TrainingText = readonly [string, string];
+
 /**
  * The SVD takes seconds at 10k sampled articles: it runs in a worker thread so the bot keeps
- * answering. Where no worker can start, it runs here (still correct, just blocking).
+ * answering, and the worker tokenizes the texts itself (a term Map per article cost ~5 KB on
+ * each thread, and cloning them blocked the event loop). Where no worker can start, it runs here
+ * (still correct, just blocking).
  */
-async function trainOffThread(sample: TermCounts[], opts: SemanticOptions): Promise<SemanticSpace> {
+async function trainOffThread(texts: TrainingText[], opts: SemanticOptions): Promise<SemanticSpace> {
   let worker: Worker;
   try {
     const entry = workerEntry(import.meta.url, "train-worker");
     worker = new Worker(entry.script, { eval: entry.eval });
   } catch {
-    return SemanticSpace.train(sample, opts);
+    return SemanticSpace.trainOnTexts(texts, opts);
   }
   try {
     const parts = await new Promise<SpaceParts>((resolve, reject) => {
       worker.once("message", resolve);
       worker.once("error", reject);
       worker.once("exit", (code) => reject(new Error(`training worker exited with ${code}`)));
-      worker.postMessage({ sample, opts });
+      worker.postMessage({ texts, opts });
     });
     return SemanticSpace.fromParts(parts);
   } finally {
@@ -153,18 +160,19 @@ export class LatentIndex {
       if (a !== undefined) live.push(doc);
     });
     const maxTrain = this.opts.maxTrainDocs ?? 10_000;
+    const maxSummary = this.opts.maxSummaryChars ?? 300;
     const step = Math.max(1, live.length / maxTrain);
-    const sample: TermCounts[] = [];
-    for (let i = 0; i < live.length && sample.length < maxTrain; i = Math.floor((sample.length + 1) * step)) {
+    const texts: TrainingText[] = [];
+    for (let i = 0; i < live.length && texts.length < maxTrain; i = Math.floor((texts.length + 1) * step)) {
       const a = docs[live[i]!];
-      if (a !== undefined) sample.push(this.terms(a));
-      if (sample.length % slice === 0) await yieldToEventLoop();
+      if (a !== undefined) texts.push([a.title, a.summary.slice(0, maxSummary)]);
     }
-    const space = await trainOffThread(sample, this.opts);
+    const space = await trainOffThread(texts, this.opts);
     // Map into fresh arrays while the old space keeps serving; articles that arrive meanwhile are
     // folded in at the swap.
     let vecs = new Float32Array(Math.max(docs.length, 1024) * this.dims);
     let has = new Uint8Array(Math.max(docs.length, 1024));
+    let sliceStart = performance.now();
     for (let i = 0; i < live.length; i++) {
       const doc = live[i]!;
       const a = docs[doc];
@@ -172,7 +180,10 @@ export class LatentIndex {
         space.vector(this.terms(a), vecs.subarray(doc * this.dims, (doc + 1) * this.dims));
         has[doc] = 1;
       }
-      if (i % slice === slice - 1) await yieldToEventLoop();
+      if (i % slice === slice - 1 || (i % 16 === 15 && performance.now() - sliceStart > SLICE_MS)) {
+        await yieldToEventLoop();
+        sliceStart = performance.now();
+      }
     }
     if (docs.length > has.length) {
       const grownV = new Float32Array(docs.length * this.dims);

@@ -47,6 +47,8 @@ export interface ArticleIndexOptions {
   latentCandidates?: number;
   /** related(): best BM25 matches re-scored (default 100). */
   lexicalCandidates?: number;
+  /** related(): weight of shared feed categories (cosine of the two category sets) added to the final score (default 0). */
+  categoryWeight?: number;
 }
 
 /** Options for {@link ArticleIndex.search}. */
@@ -78,6 +80,8 @@ export interface LatestOptions {
 }
 
 const DAY_MS = 86_400_000;
+/** related(): terms in more articles than this are skipped whatever the archive's size (see relatedPass). */
+const MAX_RELATED_DF = 2000;
 const HAN_CHAR = /^\p{Script=Han}$/u;
 
 /** In-memory full-text index over articles (BM25F over a CJK-aware tokenizer). */
@@ -103,6 +107,7 @@ export class ArticleIndex {
   private readonly latentWeight: number;
   private readonly latentCandidates: number;
   private readonly lexicalCandidates: number;
+  private readonly categoryWeight: number;
 
   constructor(opts: ArticleIndexOptions = {}) {
     this.maxSummaryChars = opts.maxIndexedSummaryChars ?? 400;
@@ -119,6 +124,7 @@ export class ArticleIndex {
     this.latentWeight = opts.latentWeight ?? 0.4;
     this.latentCandidates = opts.latentCandidates ?? 50;
     this.lexicalCandidates = opts.lexicalCandidates ?? 100;
+    this.categoryWeight = opts.categoryWeight ?? 0;
   }
 
   /** Number of indexed articles. */
@@ -333,10 +339,14 @@ export class ArticleIndex {
     hits.sort((a, b) => b.score - a.score);
     const candidates = hits.slice(0, this.lexicalCandidates).map((h) => this.docOf.get(h.article.id)!);
     for (const doc of near.keys()) if (!candidates.includes(doc)) candidates.push(doc);
+    const tags = this.categoryWeight > 0 ? categorySet(article) : undefined;
     return candidates.map((doc) => {
       const c = this.docs[doc]!;
       const sim = near.get(doc) ?? scorer.latent(doc);
-      const score = (1 - w) * scorer.cosine(c) + w * Math.max(0, sim);
+      let score = (1 - w) * scorer.cosine(c) + w * Math.max(0, sim);
+      // Feed tags name the subject outright (a headline often does not): shared ones count here too,
+      // not only as words in the candidate search.
+      if (tags !== undefined && tags.size > 0) score += this.categoryWeight * setCosine(tags, categorySet(c));
       return { article: c, score: score * this.recency(article, c) };
     });
   }
@@ -350,19 +360,24 @@ export class ArticleIndex {
     return recencyFactor(article.publishedAt - c.publishedAt, this.halfLifeMs, this.recencyFloor);
   }
 
-  /** One scoring pass of related(): earlier articles only, coordination and recency applied. */
+  /**
+   * One scoring pass of related(): earlier articles only, coordination and recency applied; the
+   * best `lexicalCandidates` (at least `feedbackDocs`) matches, unordered: nothing later looks further.
+   */
   private relatedPass(article: Article, query: WeightedTerms): Hit[] {
     // Very common terms add little (low idf) but dominate the cost: their posting lists are longest.
-    const maxDf = Math.max(100, this.maxDfRatio * this.ix.size);
+    // The absolute cap binds only on large archives (at 100k articles, 15 % would be 15,000 postings a term).
+    const maxDf = Math.max(100, Math.min(this.maxDfRatio * this.ix.size, MAX_RELATED_DF));
     const groups = query.terms
       .map((term, i) => ({ term, prefix: false, weight: query.weights[i] ?? 1 }))
       .filter((g) => this.ix.docFreq(g.term) <= maxDf);
     const m = this.ix.score(groups, 1, (doc) => this.acceptRelated(article, doc));
-    return m.docs.map((doc, i) => {
-      const c = this.docs[doc]!;
+    const scores = new Float64Array(m.docs.length);
+    for (let i = 0; i < m.docs.length; i++) {
       const coord = Math.pow(m.matchedGroups[i]! / groups.length, this.coordination);
-      return { article: c, score: m.scores[i]! * coord * this.recency(article, c) };
-    });
+      scores[i] = m.scores[i]! * coord * this.recency(article, this.docs[m.docs[i]!]!);
+    }
+    return topIndices(scores, Math.max(this.lexicalCandidates, this.feedbackDocs)).map((i) => ({ article: this.docs[m.docs[i]!]!, score: scores[i]! }));
   }
 
   private sorted(): Article[] {
@@ -371,6 +386,31 @@ export class ArticleIndex {
     }
     return this.ordered;
   }
+}
+
+/** An article's categories, case- and width-folded. */
+function categorySet(a: Article): Set<string> {
+  return new Set(a.categories.map((c) => c.normalize("NFKC").trim().toLowerCase()).filter((c) => c !== ""));
+}
+
+/** |A ∩ B| / √(|A| |B|); 0 when either is empty. */
+function setCosine(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
+  if (a.size === 0 || b.size === 0) return 0;
+  let shared = 0;
+  for (const x of a) if (b.has(x)) shared++;
+  return shared / Math.sqrt(a.size * b.size);
+}
+
+/** Indices of the `n` highest scores (ties: lower index first), unordered; all when there are fewer. */
+export function topIndices(scores: Float64Array, n: number): number[] {
+  const all = Array.from(scores.keys());
+  if (all.length <= n) return all;
+  // A threshold from a sorted copy, then one pass: cheaper than sorting index objects.
+  const cut = Float64Array.from(scores).sort()[scores.length - n]!;
+  const out: number[] = [];
+  for (let i = 0; i < scores.length && out.length < n; i++) if (scores[i]! > cut) out.push(i);
+  for (let i = 0; i < scores.length && out.length < n; i++) if (scores[i] === cut) out.push(i);
+  return out;
 }
 
 /** First index whose article is not before `a` in oldest→newest order. */

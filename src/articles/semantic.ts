@@ -38,6 +38,35 @@ export function semanticTerms(title: string, summary: string, opts: SemanticOpti
   return out;
 }
 
+/** One document of a {@link TermCorpus}: term ids and their counts. */
+interface CorpusDoc {
+  ids: Int32Array;
+  counts: Float32Array;
+}
+
+/** Term counts of many documents over one shared vocabulary (typed arrays, not a Map each). */
+class TermCorpus {
+  readonly terms: string[] = [];
+  readonly docs: CorpusDoc[] = [];
+  private readonly idOf = new Map<string, number>();
+
+  add(doc: TermCounts): void {
+    const ids = new Int32Array(doc.size);
+    const counts = new Float32Array(doc.size);
+    let e = 0;
+    for (const [t, c] of doc) {
+      let id = this.idOf.get(t);
+      if (id === undefined) {
+        id = this.terms.length;
+        this.terms.push(t);
+        this.idOf.set(t, id);
+      }
+      ids[e] = id;
+      counts[e++] = c;
+    }
+    this.docs.push({ ids, counts });
+  }
+}
 
 interface SparseRow {
   idx: Int32Array;
@@ -122,29 +151,48 @@ export class SemanticSpace {
 
   /** Trains a space on these articles' term counts (a deterministic sample when there are many). */
   static train(docs: readonly TermCounts[], opts: SemanticOptions = {}): SemanticSpace {
+    const corpus = new TermCorpus();
+    for (const d of docs) corpus.add(d);
+    return SemanticSpace.trainOn(corpus, opts);
+  }
+
+  /**
+   * Trains on articles' texts, [title, summary] each (what the worker receives: strings clone
+   * cheaply, and a Map of terms per article would hold ~5 KB each on both threads).
+   */
+  static trainOnTexts(texts: ReadonlyArray<readonly [string, string]>, opts: SemanticOptions = {}): SemanticSpace {
+    const corpus = new TermCorpus();
+    for (const [title, summary] of texts) corpus.add(semanticTerms(title, summary, opts));
+    return SemanticSpace.trainOn(corpus, opts);
+  }
+
+  private static trainOn(all: TermCorpus, opts: SemanticOptions): SemanticSpace {
     const k = opts.dims ?? 50;
     const space = new SemanticSpace(k);
     const rand = rng(20240101);
-    let sample = docs;
     const maxDocs = opts.maxTrainDocs ?? 10_000;
-    if (docs.length > maxDocs) {
-      const step = docs.length / maxDocs;
-      sample = Array.from({ length: maxDocs }, (_, i) => docs[Math.floor(i * step)]!);
+    let sample = all.docs;
+    if (sample.length > maxDocs) {
+      const step = sample.length / maxDocs;
+      sample = Array.from({ length: maxDocs }, (_, i) => all.docs[Math.floor(i * step)]!);
     }
     const n = sample.length;
-    const df = new Map<string, number>();
-    for (const d of sample) for (const t of d.keys()) df.set(t, (df.get(t) ?? 0) + 1);
-    const vocab = [...df.entries()]
-      .filter(([, c]) => c >= 2)
-      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    const df = new Int32Array(all.terms.length);
+    for (const d of sample) for (const id of d.ids) df[id]!++;
+    const vocab = all.terms
+      .map((t, id) => [t, id, df[id]!] as const)
+      .filter(([, , c]) => c >= 2)
+      .sort((a, b) => b[2] - a[2] || (a[0] < b[0] ? -1 : 1))
       .slice(0, opts.maxTerms ?? 30_000);
     space.idf = new Float64Array(vocab.length);
-    vocab.forEach(([t, c], i) => {
+    const rowOfId = new Int32Array(all.terms.length).fill(-1);
+    vocab.forEach(([t, id, c], i) => {
       space.termRow.set(t, i);
+      rowOfId[id] = i;
       space.idf[i] = Math.log((n + 1) / (c + 0.5));
     });
     const T = vocab.length;
-    const rows = sample.map((d) => space.sparse(d));
+    const rows = sample.map((d) => space.sparseOf(d, rowOfId));
     const l = Math.min(k + 10, T, n);
     if (l < 2) return space;
     // Randomized range finder with two power iterations (Halko et al. 2011).
@@ -249,6 +297,23 @@ export class SemanticSpace {
     let s = 0;
     for (let e = 0; e < r.idx.length; e++) s += (query.get(r.idx[e]!) ?? 0) * r.val[e]!;
     return s;
+  }
+
+  /** {@link sparse} of a corpus document, term ids mapped to rows by `rowOfId` (−1: unknown). */
+  private sparseOf(doc: CorpusDoc, rowOfId: Int32Array): SparseRow {
+    const idx: number[] = [];
+    const val: number[] = [];
+    let norm = 0;
+    for (let e = 0; e < doc.ids.length; e++) {
+      const i = rowOfId[doc.ids[e]!]!;
+      if (i < 0) continue;
+      const w = (1 + Math.log(doc.counts[e]!)) * this.idf[i]!;
+      idx.push(i);
+      val.push(w);
+      norm += w * w;
+    }
+    norm = Math.sqrt(norm) || 1;
+    return { idx: Int32Array.from(idx), val: Float64Array.from(val, (x) => x / norm) };
   }
 
   /** Known terms with sublinear tf × idf weights, l2-normalised. */
