@@ -24,6 +24,11 @@ export interface FeedAdminDeps {
   checkUrl: (url: string) => Promise<void>;
   /** Forgets a feed's poll state and health (a feed added again starts with a first poll). */
   forget: (feedId: string) => Promise<void>;
+  /**
+   * Polls now (after an add or import): the new feeds' first poll archives their current items at
+   * once, so what they publish from then on reaches subscribers. Default: wait for the schedule.
+   */
+  pollNow?: () => Promise<unknown>;
   /** The topics feeds may be given (ids or names, as readers type them). */
   topics: () => readonly TopicDef[];
   /** Confirmations waiting for their button. */
@@ -201,6 +206,8 @@ export function feedAdminCommands(deps: FeedAdminDeps): Composer<NewsdeskContext
   };
 
   /** Adds draft feeds; a URL added meanwhile (another tap, another instance) is skipped. */
+  // In the background: the answer to staff does not wait for every feed's fetch.
+  const firstPoll = (): void => void deps.pollNow?.().catch((err: unknown) => deps.logger.warn({ err }, "first poll of added feeds failed"));
   const addAll = async (feeds: readonly DraftFeed[], staff: number): Promise<{ added: Array<{ id: string; name: string }>; skipped: number }> => {
     const added: Array<{ id: string; name: string }> = [];
     let skipped = 0;
@@ -261,11 +268,13 @@ export function feedAdminCommands(deps: FeedAdminDeps): Composer<NewsdeskContext
         : ctx.m.addFeedDuplicate({ feed: existing?.name || existing?.id || draft.data.feed.url, id: existing?.id ?? "?" });
       if (feed) deps.logger.info({ feedId: feed.id, by: staff }, "feed added from chat");
       await ctx.editMessageText(text, html).catch(() => undefined);
+      if (feed) firstPoll();
       return;
     }
     const { added, skipped } = await addAll(draft.data.feeds, staff);
     deps.logger.info({ added: added.length, skipped, by: staff }, "OPML imported");
     await ctx.editMessageText(ctx.m.importDone({ added: added.length, skipped }), html).catch(() => undefined);
+    if (added.length > 0) firstPoll();
   });
 
   return c;

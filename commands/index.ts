@@ -93,6 +93,7 @@ export function botFeatures(d: FeatureDeps): Array<Composer<NewsdeskContext>> {
       probe: (url) => scheduler.probe(url),
       checkUrl: (url) => scheduler.checkUrl(url),
       forget: (id) => scheduler.forget(id),
+      pollNow: () => scheduler.pollAll(),
       topics,
       drafts: store.namespace(NS.feedDrafts),
       downloadFile: fileDownloader(),

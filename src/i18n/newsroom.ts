@@ -22,7 +22,7 @@ const en = {
   feedsTitle: (p: { count: number }) => `<b>Feeds</b> (${p.count})`,
   feedsEmpty: () => "No feeds yet. Add one with /addfeed URL.",
   feedLine: (p: { icon: string; feed: string; id: string; paused: boolean; lastOk: string; items: number; next: string; error: string }) =>
-    `${h(p.icon)} <b>${h(p.feed)}</b>: ${p.paused ? "paused, " : ""}last ok ${h(p.lastOk)}, ${p.items} items${p.paused ? "" : `, next ${h(p.next)}`} · <code>${h(p.id)}</code>${p.error ? `\n   last error: ${h(p.error)}` : ""}`,
+    `${h(p.icon)} <b>${h(p.feed)}</b>: ${p.paused ? "paused, " : ""}last ok ${h(p.lastOk)}, ${p.items} ${p.items === 1 ? "item" : "items"}${p.paused ? "" : `, next ${h(p.next)}`} · <code>${h(p.id)}</code>${p.error ? `\n   last error: ${h(p.error)}` : ""}`,
   never: () => "never",
   pollStarted: () => "Polling all feeds now…",
   pollDone: (p: { polled: number; ok: number; notModified: number; failed: number; fresh: number; seconds: string }) =>
@@ -41,12 +41,12 @@ const en = {
   addFeedDuplicate: (p: { feed: string; id: string }) => `This feed is already here: <b>${h(p.feed)}</b> (<code>${h(p.id)}</code>).`,
   addFeedFailed: (p: { url: string; problem: string }) => `Could not add ${h(p.url)}: ${h(p.problem)}`,
   addFeedPreview: (p: { title: string; url: string; items: number; encoding: string; topics: string }) =>
-    `<b>${h(p.title)}</b>\n${h(p.url)}\n${h(String(p.items))} items · encoding ${h(p.encoding)} · topics: ${h(p.topics || "none")}\n\n` +
-    "Add this feed? Its current items are only archived at the first poll; newer articles go to subscribers.",
+    `<b>${h(p.title)}</b>\n${h(p.url)}\n${h(String(p.items))} ${p.items === 1 ? "item" : "items"} · encoding ${h(p.encoding)} · topics: ${h(p.topics || "none")}\n\n` +
+    "Add this feed? Its current items are archived (not sent) when it is added; newer articles go to subscribers.",
   addFeedYes: () => "Add feed",
   feedCancel: () => "Cancel",
   addFeedDone: (p: { feed: string; id: string }) =>
-    `✅ Feed <b>${h(p.feed)}</b> added as <code>${h(p.id)}</code>. The next poll archives its current items; newer articles go to subscribers.`,
+    `✅ Feed <b>${h(p.feed)}</b> added as <code>${h(p.id)}</code>. Its current items are being archived now; newer articles go to subscribers.`,
   feedDraftExpired: () => "This confirmation has expired or was already used; send the command again.",
   feedButtonInvalid: () => "This button is not valid. Send the command again.",
   feedCancelled: () => "Cancelled; nothing was changed.",
@@ -68,7 +68,7 @@ const en = {
   importMore: (p: { count: number }) => `… and ${h(String(p.count))} more`,
   importYes: (p: { count: number }) => `Import ${h(String(p.count))} feeds`,
   importDone: (p: { added: number; skipped: number }) =>
-    `✅ Imported ${h(String(p.added))} feeds${p.skipped ? `; ${h(String(p.skipped))} skipped (already here)` : ""}. Their first poll archives their current items.`,
+    `✅ Imported ${h(String(p.added))} feeds${p.skipped ? `; ${h(String(p.skipped))} skipped (already here)` : ""}. Their current items are being archived now; newer articles go to subscribers.`,
 
   addTopicUsage: () =>
     "Usage: /addtopic id 中文名 | English name | keywords\n" +
@@ -234,10 +234,10 @@ const zhCN: NewsroomMessages = {
   addFeedFailed: (p) => `无法添加 ${h(p.url)}：${h(p.problem)}`,
   addFeedPreview: (p) =>
     `<b>${h(p.title)}</b>\n${h(p.url)}\n${h(String(p.items))} 条 · 编码 ${h(p.encoding)} · 栏目：${h(p.topics || "无")}\n\n` +
-    "添加这个信息源吗？首次抓取时现有条目只存档，之后的新文章才推送给订阅者。",
+    "添加这个信息源吗？添加时现有条目只存档、不推送，之后的新文章推送给订阅者。",
   addFeedYes: () => "添加",
   feedCancel: () => "取消",
-  addFeedDone: (p) => `✅ 信息源<b>${h(p.feed)}</b>已添加，ID 为 <code>${h(p.id)}</code>。下次抓取会存档现有条目，之后的新文章推送给订阅者。`,
+  addFeedDone: (p) => `✅ 信息源<b>${h(p.feed)}</b>已添加，ID 为 <code>${h(p.id)}</code>。现有条目正在存档，之后的新文章推送给订阅者。`,
   feedDraftExpired: () => "确认已过期或已处理，请重新发送命令。",
   feedButtonInvalid: () => "这个按钮无效，请重新发送命令。",
   feedCancelled: () => "已取消，没有任何改动。",
@@ -256,7 +256,7 @@ const zhCN: NewsroomMessages = {
   importLine: (p) => `• ${h(p.label)}：${h(importReasonZh(p.reason))}`,
   importMore: (p) => `……另有 ${h(String(p.count))} 条`,
   importYes: (p) => `导入 ${h(String(p.count))} 个信息源`,
-  importDone: (p) => `✅ 已导入 ${h(String(p.added))} 个信息源${p.skipped ? `；跳过 ${h(String(p.skipped))} 个（已存在）` : ""}。首次抓取只存档现有条目。`,
+  importDone: (p) => `✅ 已导入 ${h(String(p.added))} 个信息源${p.skipped ? `；跳过 ${h(String(p.skipped))} 个（已存在）` : ""}。现有条目正在存档，之后的新文章推送给订阅者。`,
 
   addTopicUsage: () =>
     "用法：/addtopic 代号 中文名 | 英文名 | 关键词\n" +
