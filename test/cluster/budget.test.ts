@@ -34,7 +34,7 @@ function minGap(calls: ApiCall[]): number {
   return gap;
 }
 
-describe.skipIf(!up)("one send budget for three instances (skipped: no Redis on 127.0.0.1:6379)", () => {
+describe.skipIf(!up)("one send budget for three instances (skipped when no Redis answers on 127.0.0.1:6379)", () => {
   let h: ClusterHarness;
 
   beforeAll(async () => {

@@ -6,7 +6,7 @@ import { connect, dropPrefix, freshPrefix, redisReachable } from "./redis.js";
 
 const up = await redisReachable();
 
-describe.skipIf(!up)("RedisUpdateDeduper (skipped: no Redis on 127.0.0.1:6379)", () => {
+describe.skipIf(!up)("RedisUpdateDeduper (skipped when no Redis answers on 127.0.0.1:6379)", () => {
   let a: RedisClient;
   let b: RedisClient;
   let prefix: string;
@@ -40,7 +40,7 @@ describe.skipIf(!up)("RedisUpdateDeduper (skipped: no Redis on 127.0.0.1:6379)",
   });
 });
 
-describe.skipIf(!up)("RedisKeyedLock (skipped: no Redis on 127.0.0.1:6379)", () => {
+describe.skipIf(!up)("RedisKeyedLock (skipped when no Redis answers on 127.0.0.1:6379)", () => {
   it("serialises read-modify-write of one key across two instances: no update is lost", async () => {
     const a = await connect();
     const b = await connect();

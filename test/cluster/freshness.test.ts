@@ -18,7 +18,7 @@ interface Node {
   archive: ArticleArchive;
 }
 
-describe.skipIf(!up)("change notifications between instances (skipped: no Redis on 127.0.0.1:6379)", () => {
+describe.skipIf(!up)("change notifications between instances (skipped when no Redis answers on 127.0.0.1:6379)", () => {
   let prefix: string;
   let nodes: Node[];
 

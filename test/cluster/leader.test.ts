@@ -6,7 +6,7 @@ import { connect, dropPrefix, freshPrefix, redisReachable, until } from "./redis
 
 const up = await redisReachable();
 
-describe.skipIf(!up)("LeaderLease and the node-cron run coordinator (skipped: no Redis on 127.0.0.1:6379)", () => {
+describe.skipIf(!up)("LeaderLease and the node-cron run coordinator (skipped when no Redis answers on 127.0.0.1:6379)", () => {
   let clients: RedisClient[];
   let leases: LeaderLease[];
   let prefix: string;

@@ -13,7 +13,7 @@ const articleSends = (double: ClusterHarness["double"], chatId: number, title: s
 
 const pollsBy = (i: Instance) => i.logs.filter((l) => l.msg === "feed poll finished").length;
 
-describe.skipIf(!up)("three instances on one Redis (skipped: no Redis on 127.0.0.1:6379)", () => {
+describe.skipIf(!up)("three instances on one Redis (skipped when no Redis answers on 127.0.0.1:6379)", () => {
   let h: ClusterHarness;
   const live = [user({ id: 820_001 }), user({ id: 820_002 }), user({ id: 820_003 })];
 

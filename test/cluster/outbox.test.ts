@@ -44,7 +44,7 @@ class FakeChats implements ChatStatus {
 
 const text = (t: string) => ({ kind: "call" as const, method: "sendMessage", params: { text: t } });
 
-describe.skipIf(!up)("ClusterOutbox: BullMQ queue shared by instances (skipped: no Redis on 127.0.0.1:6379)", () => {
+describe.skipIf(!up)("ClusterOutbox: BullMQ queue shared by instances (skipped when no Redis answers on 127.0.0.1:6379)", () => {
   let redis: RedisClient[];
   let prefix: string;
   let outboxes: ClusterOutbox[];

@@ -6,7 +6,7 @@ import { connect, dropPrefix, freshPrefix, redisReachable } from "./redis.js";
 const up = await redisReachable();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-describe.skipIf(!up)("RedisPacing: the shared window (skipped: no Redis on 127.0.0.1:6379)", () => {
+describe.skipIf(!up)("RedisPacing: the shared window (skipped when no Redis answers on 127.0.0.1:6379)", () => {
   let redis: RedisClient;
   let prefix: string;
   beforeEach(async () => {

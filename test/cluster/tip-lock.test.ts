@@ -31,7 +31,7 @@ async function appendParts(a: TipRepo, b: TipRepo): Promise<number> {
   return (await a.getDraft(1))!.items.length;
 }
 
-describe.skipIf(!up)("tip drafts shared by two instances (skipped: no Redis on 127.0.0.1:6379)", () => {
+describe.skipIf(!up)("tip drafts shared by two instances (skipped when no Redis answers on 127.0.0.1:6379)", () => {
   let redis: RedisClient;
   let prefix: string;
   beforeEach(async () => {

@@ -5,7 +5,7 @@ import { corpusPresent, describeChatRelated, measureChatRelated, NEWS_DIR, type 
 // 1,000 archived, 60 new each).
 const SAMPLE: ChatRelatedOptions = { zhArchived: 600, enArchived: 600, fresh: 30, split: "test" };
 
-describe.skipIf(!corpusPresent())(`related links in delivered posts (skipped: no corpus at ${NEWS_DIR})`, () => {
+describe.skipIf(!corpusPresent())(`related links in delivered posts (skipped when there is no corpus at ${NEWS_DIR})`, () => {
   it("are as good through the chat as the method on the same articles, after a first poll's backlog", { timeout: 90_000 }, async () => {
     const r = await measureChatRelated(SAMPLE);
     console.log(describeChatRelated(r, SAMPLE).join("\n"));
