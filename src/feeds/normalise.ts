@@ -61,12 +61,12 @@ function siteBase(raw: RawFeed, ctx: NormaliseContext): string {
 }
 
 // Full articles in a description can be hundreds of KB; the summary needs only their start.
-const MIN_HTML_WINDOW_CHARS = 8_192;
+const MIN_HTML_WINDOW_CHARS = 2_048;
 
 /** htmlToText of the start of long HTML when that already gives more than the summary keeps. */
 function summaryOfHtml(html: string, maxChars: number): string {
-  const window = Math.max(MIN_HTML_WINDOW_CHARS, maxChars * 8);
-  if (html.length > window * 2) {
+  const window = Math.max(MIN_HTML_WINDOW_CHARS, maxChars * 3);
+  if (html.length > window * 1.5) {
     let head = html.slice(0, window);
     const lt = head.lastIndexOf("<");
     if (lt > head.lastIndexOf(">")) head = head.slice(0, lt);
