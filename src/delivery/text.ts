@@ -110,6 +110,8 @@ const SEGMENT_WINDOW_UNITS = 4 * MAX_CLUSTER_UNITS;
 export function safeCut(text: string, index: number): number {
   if (index <= 0) return 0;
   if (index >= text.length) return text.length;
+  // Between two characters that never join others (Latin, CJK), the cut is a boundary as it is.
+  if (standsAlone(text.charCodeAt(index - 1)) && standsAlone(text.charCodeAt(index))) return index;
   const byCodePoint = codePointCut(text, index);
   graphemes ??= new Intl.Segmenter(undefined, { granularity: "grapheme" });
   // Only the stretch before the cut is segmented (long summaries are cut per feed item). Cluster
@@ -122,6 +124,15 @@ export function safeCut(text: string, index: number): number {
     cut = from + start + segment.length;
   }
   return byCodePoint - cut > MAX_CLUSTER_UNITS ? byCodePoint : cut;
+}
+
+/**
+ * A UTF-16 unit that is one whole character and never part of a cluster with its neighbours:
+ * Latin-1 and Latin Extended (before the combining marks at U+0300), and CJK (U+3000–U+9FFF except
+ * the combining kana marks U+3099/U+309A, and the fullwidth forms).
+ */
+function standsAlone(unit: number): boolean {
+  return unit < 0x300 || (unit >= 0x3000 && unit <= 0x9fff && unit !== 0x3099 && unit !== 0x309a) || (unit >= 0xff00 && unit <= 0xffef);
 }
 
 // A cut index ≤ `index` that does not fall between the halves of a surrogate pair; also steps
