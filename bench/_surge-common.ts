@@ -1,5 +1,7 @@
-// What bench/surge.ts and bench/surge-rss.ts share: command-line flags, made-up news (never corpus
-// text), and reading the double's calls. Files starting with "_" are not benchmarks (bench/run.ts).
+// What bench/surge.ts, bench/surge-rss.ts and bench/scale-rss.ts share: command-line flags, made-up
+// news (never corpus text), reading the double's calls, and a child process's memory. Files
+// starting with "_" are not benchmarks (bench/run.ts).
+import { readFileSync } from "node:fs";
 import type { ApiCall, BotApiDouble } from "../test/support/bot-api-double.js";
 import type { FeedItem } from "../test/support/feed-server.js";
 
@@ -119,5 +121,21 @@ export class LinkTracker {
       }
       this.seen(c, r, html);
     }
+  }
+}
+
+export const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** VmHWM and VmRSS of a process in bytes (NaN once it is gone). */
+export function procMemory(pid: number): { hwm: number; rss: number } {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, "utf8");
+    const kb = (field: string): number => {
+      const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status);
+      return m ? Number(m[1]) * 1024 : NaN;
+    };
+    return { hwm: kb("VmHWM"), rss: kb("VmRSS") };
+  } catch {
+    return { hwm: NaN, rss: NaN };
   }
 }

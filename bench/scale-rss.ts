@@ -16,7 +16,7 @@
  * (quick: --feeds 1000). Linux only. Skips without the corpus.
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -34,7 +34,7 @@ import { startBotApiDouble, type ApiCall, type BotApiDouble } from "../test/supp
 import { rss, type FeedItem } from "../test/support/feed-server.js";
 import { groupCommand, user } from "../test/support/updates.js";
 import { loadBbc, loadThuc, loadTnews, NEWS, type Labelled } from "./_corpus.js";
-import { mb, numArg, s, textOf } from "./_surge-common.js";
+import { mb, numArg, pause, procMemory, s, textOf } from "./_surge-common.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TOKEN = "771217:AAScaleRssBenchTokenXYZ_0123456789";
@@ -45,20 +45,7 @@ const HOSTS = 16;
 const DAY_MS = 86_400_000;
 const BOUND_MB = 350;
 
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-function procMemory(pid: number): { hwm: number; rss: number } {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = (field: string): number => {
-      const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status);
-      return m ? Number(m[1]) * 1024 : NaN;
-    };
-    return { hwm: kb("VmHWM"), rss: kb("VmRSS") };
-  } catch {
-    return { hwm: NaN, rss: NaN };
-  }
-}
 
 /**
  * `total` items from the labelled corpus, each a headline with a body: BBC bodies as they are (the

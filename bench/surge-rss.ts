@@ -30,7 +30,7 @@
  * Linux only (reads /proc).
  */
 import { spawn, execFileSync, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -41,7 +41,7 @@ import { openStore } from "../src/store/index.js";
 import { startBotApiDouble, type ApiCall, type BotApiDouble } from "../test/support/bot-api-double.js";
 import { startFeedServer, type FeedServer } from "../test/support/feed-server.js";
 import { groupCommand, user } from "../test/support/updates.js";
-import { LinkTracker, madeUpItem, mb, numArg, s, textOf } from "./_surge-common.js";
+import { LinkTracker, madeUpItem, mb, numArg, pause, procMemory, s, textOf } from "./_surge-common.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TOKEN = "771213:AASurgeRssBenchTokenXYZ_0123456789";
@@ -55,21 +55,7 @@ const FIRST_READER = 500_000_001;
 
 // ---------- measuring ----------
 
-const pause = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-/** VmHWM and VmRSS of a process in bytes (NaN once it is gone). */
-function procMemory(pid: number): { hwm: number; rss: number } {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = (field: string): number => {
-      const m = new RegExp(`^${field}:\\s+(\\d+) kB`, "m").exec(status);
-      return m ? Number(m[1]) * 1024 : NaN;
-    };
-    return { hwm: kb("VmHWM"), rss: kb("VmRSS") };
-  } catch {
-    return { hwm: NaN, rss: NaN };
-  }
-}
 
 async function seedReaders(storeUrl: string, ids: number[]): Promise<void> {
   const store = await openStore(storeUrl);
