@@ -13,7 +13,7 @@ import { DuplicateFeed, idFromUrl, urlKey, type FeedRegistry } from "../src/feed
 import type { FeedProbe } from "../src/feeds/scheduler.js";
 import type { Logger } from "../src/log.js";
 import { FileDownloadError, type DownloadFile } from "../src/telegram/files.js";
-import { channelCommand, staffGuard } from "./staff-guard.js";
+import { channelCommand, confirmedDraft, staffGuard } from "./staff-guard.js";
 
 export interface FeedAdminDeps {
   policy: StaffPolicy;
@@ -249,29 +249,22 @@ export function feedAdminCommands(deps: FeedAdminDeps): Composer<NewsdeskContext
   });
 
   c.action(/^fd:/, staffOnly, async (ctx) => {
-    const data = "data" in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
-    const valid = ButtonSchema.safeParse(data);
-    if (!valid.success) return void (await ctx.answerCbQuery(ctx.m.feedButtonInvalid(), { show_alert: true }));
-    const [, id = "", answer] = valid.data.split(":");
-    const draft = DraftSchema.safeParse(await deps.drafts.get(id));
-    // Deleting first makes a double tap act once.
-    if (!draft.success || !(await deps.drafts.delete(id))) return void (await ctx.answerCbQuery(ctx.m.feedDraftExpired(), { show_alert: true }));
-    await ctx.answerCbQuery();
-    if (answer === "n") return void (await ctx.editMessageText(ctx.m.feedCancelled()).catch(() => undefined));
+    const draft = (await confirmedDraft(ctx, ButtonSchema, deps.drafts, DraftSchema))?.draft;
+    if (!draft) return;
     const staff = by(ctx);
-    if (draft.data.kind === "add") {
-      const { added } = await addAll([draft.data.feed], staff);
+    if (draft.kind === "add") {
+      const { added } = await addAll([draft.feed], staff);
       const feed = added[0];
-      const existing = feed ? undefined : await deps.registry.findByUrl(draft.data.feed.url);
+      const existing = feed ? undefined : await deps.registry.findByUrl(draft.feed.url);
       const text = feed
         ? ctx.m.addFeedDone({ feed: feed.name, id: feed.id })
-        : ctx.m.addFeedDuplicate({ feed: existing?.name || existing?.id || draft.data.feed.url, id: existing?.id ?? "?" });
+        : ctx.m.addFeedDuplicate({ feed: existing?.name || existing?.id || draft.feed.url, id: existing?.id ?? "?" });
       if (feed) deps.logger.info({ feedId: feed.id, by: staff }, "feed added from chat");
       await ctx.editMessageText(text, html).catch(() => undefined);
       if (feed) firstPoll();
       return;
     }
-    const { added, skipped } = await addAll(draft.data.feeds, staff);
+    const { added, skipped } = await addAll(draft.feeds, staff);
     deps.logger.info({ added: added.length, skipped, by: staff }, "OPML imported");
     await ctx.editMessageText(ctx.m.importDone({ added: added.length, skipped }), html).catch(() => undefined);
     if (added.length > 0) firstPoll();

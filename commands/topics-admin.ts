@@ -8,7 +8,7 @@ import type { NewsdeskContext } from "../src/bot/context.js";
 import { staffVerdict, type StaffPolicy } from "../src/bot/staff.js";
 import type { ChatCounts } from "../src/chats/chat-index.js";
 import type { Logger } from "../src/log.js";
-import { channelCommand, staffGuard } from "./staff-guard.js";
+import { channelCommand, confirmedDraft, staffGuard } from "./staff-guard.js";
 import { applyTopicEdit, nameClash, parseAddTopic, parseEditTopic, parseTopicId, type Parsed, type TopicProblem } from "./topic-syntax.js";
 
 export interface TopicAdminDeps {
@@ -147,18 +147,12 @@ export function topicAdminCommands(deps: TopicAdminDeps): Composer<NewsdeskConte
   });
 
   c.action(/^tp:/, staffOnly, async (ctx) => {
-    const data = "data" in ctx.callbackQuery ? ctx.callbackQuery.data : undefined;
-    const valid = ButtonSchema.safeParse(data);
-    if (!valid.success) return void (await ctx.answerCbQuery(ctx.m.feedButtonInvalid(), { show_alert: true }));
-    const [, id = "", answer] = valid.data.split(":");
-    const draft = DraftSchema.safeParse(await deps.drafts.get(id));
-    // Deleting first makes a double tap act once.
-    if (!draft.success || !(await deps.drafts.delete(id))) return void (await ctx.answerCbQuery(ctx.m.feedDraftExpired(), { show_alert: true }));
-    await ctx.answerCbQuery();
-    if (answer === "n") return void (await ctx.editMessageText(ctx.m.feedCancelled()).catch(() => undefined));
+    const confirmed = await confirmedDraft(ctx, ButtonSchema, deps.drafts, DraftSchema);
+    if (!confirmed) return;
+    const { id, draft } = confirmed;
     const staff = by(ctx);
-    if (draft.data.kind === "add") {
-      const wanted = draft.data.topic;
+    if (draft.kind === "add") {
+      const wanted = draft.topic;
       // Checked again: another topic may have taken the id or a name since the preview.
       const clash = nameClash(wanted.id, [wanted.name["zh-CN"], wanted.name.en], deps.registry.list());
       if (!clash.ok) return void (await ctx.editMessageText(ctx.m.topicProblem(clash.problem), html).catch(() => undefined));
@@ -172,8 +166,8 @@ export function topicAdminCommands(deps: TopicAdminDeps): Composer<NewsdeskConte
       }
       return;
     }
-    const removed = await deps.registry.remove(draft.data.id, staff);
-    if (!removed) return void (await ctx.editMessageText(ctx.m.topicUnknownId({ id: draft.data.id }), html).catch(() => undefined));
+    const removed = await deps.registry.remove(draft.id, staff);
+    if (!removed) return void (await ctx.editMessageText(ctx.m.topicUnknownId({ id: draft.id }), html).catch(() => undefined));
     const told = await deps.retire(removed, `topic-removed:${id}`);
     deps.logger.info({ topicId: removed.id, by: staff, told }, "topic removed from chat");
     await ctx.editMessageText(ctx.m.topicRemoved({ name: topicName(removed, ctx.lang), id: removed.id, told }), html).catch(() => undefined);
