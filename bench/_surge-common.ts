@@ -1,7 +1,9 @@
 // What bench/surge.ts, bench/surge-rss.ts and bench/scale-rss.ts share: command-line flags, made-up
 // news (never corpus text), reading the double's calls, and a child process's memory. Files
 // starting with "_" are not benchmarks (bench/run.ts).
+import { spawn, type ChildProcess } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { ApiCall, BotApiDouble } from "../test/support/bot-api-double.js";
 import type { FeedItem } from "../test/support/feed-server.js";
 
@@ -137,5 +139,38 @@ export function procMemory(pid: number): { hwm: number; rss: number } {
     return { hwm: kb("VmHWM"), rss: kb("VmRSS") };
   } catch {
     return { hwm: NaN, rss: NaN };
+  }
+}
+
+/**
+ * `node dist/src/main.js` in a child process, as an operator runs it: its output lines (at most
+ * `maxLines`), why it exited if it did, and a stop that waits up to 15 s before SIGKILL.
+ */
+export class BotProcess {
+  readonly output: string[] = [];
+  exitInfo: string | undefined;
+  readonly pid: number;
+  private readonly child: ChildProcess;
+  private readonly exited: Promise<unknown>;
+
+  constructor(root: string, env: NodeJS.ProcessEnv, o: { nodeArgs?: string[]; maxLines?: number } = {}) {
+    this.child = spawn(process.execPath, [...(o.nodeArgs ?? []), join(root, "dist/src/main.js")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    this.exited = new Promise((r) => this.child.once("exit", r));
+    this.child.once("exit", (code, signal) => (this.exitInfo = `code ${code}, signal ${signal}`));
+    const maxLines = o.maxLines ?? 10_000;
+    const collect = (chunk: Buffer): void => {
+      for (const line of chunk.toString("utf8").split("\n")) if (line.trim() !== "" && this.output.length < maxLines) this.output.push(line);
+    };
+    this.child.stdout?.on("data", collect);
+    this.child.stderr?.on("data", collect);
+    if (this.child.pid === undefined) throw new Error("spawn failed: no pid");
+    this.pid = this.child.pid;
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    this.child.kill("SIGTERM");
+    const exited = await Promise.race([this.exited.then(() => true), pause(15_000).then(() => false)]);
+    if (!exited) this.child.kill("SIGKILL");
   }
 }

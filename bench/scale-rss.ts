@@ -15,7 +15,7 @@
  * Run: npm run bench -- scale-rss [--feeds 10000] [--items 10] [--readers 100] [--fresh 20]
  * (quick: --feeds 1000). Linux only. Skips without the corpus.
  */
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -34,7 +34,7 @@ import { startBotApiDouble, type ApiCall, type BotApiDouble } from "../test/supp
 import { rss, type FeedItem } from "../test/support/feed-server.js";
 import { groupCommand, user } from "../test/support/updates.js";
 import { loadBbc, loadThuc, loadTnews, NEWS, type Labelled } from "./_corpus.js";
-import { mb, numArg, pause, procMemory, s, textOf } from "./_surge-common.js";
+import { BotProcess, mb, numArg, pause, procMemory, s, textOf } from "./_surge-common.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TOKEN = "771217:AAScaleRssBenchTokenXYZ_0123456789";
@@ -158,10 +158,8 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "newsdesk-bench-scale-rss-"));
   let double: BotApiDouble | undefined;
   let feeds: Feeds | undefined;
-  let child: ChildProcess | undefined;
-  let childExited: Promise<unknown> = Promise.resolve();
+  let bot: BotProcess | undefined;
   let sampler: NodeJS.Timeout | undefined;
-  const childOutput: string[] = [];
   try {
     double = await startBotApiDouble({ token: TOKEN });
     feeds = await startFeeds(items);
@@ -192,22 +190,9 @@ export async function run(): Promise<void> {
     t = Date.now();
     // NEWSDESK_BENCH_NODE_ARGS: extra node flags for the bot, e.g. --heapsnapshot-signal=SIGUSR2 to look inside.
     const nodeArgs = (process.env.NEWSDESK_BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
-    const spawned = spawn(process.execPath, [...nodeArgs, join(root, "dist/src/main.js")], {
-      cwd: root,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? dir, BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: double.apiRoot, NEWSDESK_CONFIG: configPath, NEWSDESK_STORE: storeUrl, PORT: "0", LOG_LEVEL: "warn" },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    child = spawned;
-    childExited = new Promise((r) => spawned.once("exit", r));
-    let exitInfo: string | undefined;
-    spawned.once("exit", (code, signal) => (exitInfo = `code ${code}, signal ${signal}`));
-    const collect = (chunk: Buffer): void => {
-      for (const line of chunk.toString("utf8").split("\n")) if (line.trim() !== "" && childOutput.length < 1000) childOutput.push(line);
-    };
-    spawned.stdout.on("data", collect);
-    spawned.stderr.on("data", collect);
-    const pid = spawned.pid;
-    if (pid === undefined) throw new Error("spawn failed: no pid");
+    bot = new BotProcess(root, { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? dir, BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: double.apiRoot, NEWSDESK_CONFIG: configPath, NEWSDESK_STORE: storeUrl, PORT: "0", LOG_LEVEL: "warn" }, { nodeArgs, maxLines: 1000 });
+    const { pid } = bot;
+    const childOutput = bot.output;
     let maxRss = 0;
     sampler = setInterval(() => {
       const m = procMemory(pid);
@@ -222,7 +207,7 @@ export async function run(): Promise<void> {
 
     const deadline = Date.now() + 300_000;
     while (!double.isLongPolling()) {
-      if (exitInfo !== undefined) throw new Error(`the bot exited before long polling (${exitInfo}):\n${childOutput.slice(-20).join("\n")}`);
+      if (bot.exitInfo !== undefined) throw new Error(`the bot exited before long polling (${bot.exitInfo}):\n${childOutput.slice(-20).join("\n")}`);
       if (Date.now() > deadline) throw new Error("the bot did not long-poll within 300 s");
       await pause(50);
     }
@@ -234,7 +219,7 @@ export async function run(): Promise<void> {
       const pushedAt = Date.now();
       const answered = new Set(double!.calls);
       double!.pushUpdate(groupCommand(room, admin, "/poll"));
-      const answer = await double!.waitFor((c) => !answered.has(c) && c.ok && c.method === "sendMessage" && Number(c.params.chat_id) === NEWSROOM && /^Polled \d+ feeds/.test(textOf(c)), 1_800_000);
+      const answer = await double!.waitFor((c) => !answered.has(c) && c.ok && c.method === "sendMessage" && Number(c.params.chat_id) === NEWSROOM && /^Polled \d+ feeds? /.test(textOf(c)), 1_800_000);
       console.log(`  /poll answered after ${s(answer.at - pushedAt)} s: ${textOf(answer)} (${feeds!.requests} feed requests so far)`);
       return answer;
     };
@@ -254,7 +239,7 @@ export async function run(): Promise<void> {
     let quietSince = Date.now();
     let scanned = before;
     // Done when every pair is linked, or nothing reached a reader for 30 s.
-    while (seen.size < want && Date.now() - quietSince < 30_000 && exitInfo === undefined) {
+    while (seen.size < want && Date.now() - quietSince < 30_000 && bot.exitInfo === undefined) {
       await pause(500);
       if (scanned < double.calls.length) quietSince = Date.now();
       for (; scanned < double.calls.length; scanned++) {
@@ -274,11 +259,7 @@ export async function run(): Promise<void> {
     if (warnings.length > 0) console.log(`bot printed ${childOutput.length} line(s) at warn and above: ${warnings.slice(0, 5).join(" | ")}`);
   } finally {
     clearInterval(sampler);
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const exited = await Promise.race([childExited.then(() => true), pause(15_000).then(() => false)]);
-      if (!exited) child.kill("SIGKILL");
-    }
+    await bot?.stop();
     await double?.close();
     for (const server of feeds?.servers ?? []) await new Promise((r) => server.close(r));
     rmSync(dir, { recursive: true, force: true });

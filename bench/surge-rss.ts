@@ -29,7 +29,7 @@
  *   --timeout S     give up S s after t0 (default 3 × the floor + 120 s)
  * Linux only (reads /proc).
  */
-import { spawn, execFileSync, type ChildProcess } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -41,7 +41,7 @@ import { openStore } from "../src/store/index.js";
 import { startBotApiDouble, type ApiCall, type BotApiDouble } from "../test/support/bot-api-double.js";
 import { startFeedServer, type FeedServer } from "../test/support/feed-server.js";
 import { groupCommand, user } from "../test/support/updates.js";
-import { LinkTracker, madeUpItem, mb, numArg, pause, procMemory, s, textOf } from "./_surge-common.js";
+import { BotProcess, LinkTracker, madeUpItem, mb, numArg, pause, procMemory, s, textOf } from "./_surge-common.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TOKEN = "771213:AASurgeRssBenchTokenXYZ_0123456789";
@@ -96,10 +96,8 @@ export async function run(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), "newsdesk-bench-surge-rss-"));
   let double: BotApiDouble | undefined;
   let feed: FeedServer | undefined;
-  let child: ChildProcess | undefined;
-  let childExited: Promise<unknown> = Promise.resolve();
+  let bot: BotProcess | undefined;
   let childSampler: NodeJS.Timeout | undefined;
-  const childOutput: string[] = [];
   try {
     double = await startBotApiDouble({ token: TOKEN }); // Telegram's limits: on by default
     const backlogAt = Date.now() - 2 * 3600_000;
@@ -128,31 +126,18 @@ export async function run(): Promise<void> {
     );
 
     t = Date.now();
-    const spawned = spawn(process.execPath, [join(root, "dist/src/main.js")], {
-      cwd: root,
-      env: {
-        PATH: process.env.PATH ?? "",
-        HOME: process.env.HOME ?? dir,
-        BOT_TOKEN: TOKEN,
-        TELEGRAM_API_ROOT: double.apiRoot,
-        NEWSDESK_CONFIG: configPath,
-        NEWSDESK_STORE: storeUrl,
-        PORT: "0",
-        LOG_LEVEL: "warn",
-      },
-      stdio: ["ignore", "pipe", "pipe"],
+    bot = new BotProcess(root, {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? dir,
+      BOT_TOKEN: TOKEN,
+      TELEGRAM_API_ROOT: double.apiRoot,
+      NEWSDESK_CONFIG: configPath,
+      NEWSDESK_STORE: storeUrl,
+      PORT: "0",
+      LOG_LEVEL: "warn",
     });
-    child = spawned;
-    childExited = new Promise((r) => spawned.once("exit", r));
-    let exitInfo: string | undefined;
-    spawned.once("exit", (code, signal) => (exitInfo = `code ${code}, signal ${signal}`));
-    const collect = (chunk: Buffer): void => {
-      for (const line of chunk.toString("utf8").split("\n")) if (line.trim() !== "" && childOutput.length < 10_000) childOutput.push(line);
-    };
-    spawned.stdout.on("data", collect);
-    spawned.stderr.on("data", collect);
-    const pid = spawned.pid;
-    if (pid === undefined) throw new Error("spawn failed: no pid");
+    const { pid } = bot;
+    const childOutput = bot.output;
 
     let maxSampledRss = 0;
     const sampleChild = (): void => {
@@ -163,7 +148,7 @@ export async function run(): Promise<void> {
 
     const deadline = Date.now() + 60_000;
     while (!double.isLongPolling()) {
-      if (exitInfo !== undefined) throw new Error(`the bot exited before long polling (${exitInfo}):\n${childOutput.slice(-20).join("\n")}`);
+      if (bot.exitInfo !== undefined) throw new Error(`the bot exited before long polling (${bot.exitInfo}):\n${childOutput.slice(-20).join("\n")}`);
       if (Date.now() > deadline) throw new Error("the bot did not long-poll within 60 s");
       await pause(20);
     }
@@ -183,7 +168,7 @@ export async function run(): Promise<void> {
           c.method === "sendMessage" &&
           Number(c.params.chat_id) === NEWSROOM &&
           c.at >= pushedAt &&
-          /^Polled \d+ feeds/.test(textOf(c)),
+          /^Polled \d+ feeds? /.test(textOf(c)),
         120_000,
       );
       console.log(`${label}: answered after ${s(answer.at - pushedAt)} s: ${textOf(answer)}`);
@@ -205,7 +190,7 @@ export async function run(): Promise<void> {
     const surge = await poll("surge /poll");
     tracker.skipTo(surge.pushedIndex);
     const t0 = surge.answer.at;
-    const m = /; (\d+) new articles/.exec(textOf(surge.answer));
+    const m = /; (\d+) new articles?/.exec(textOf(surge.answer));
     if (!m || Number(m[1]) !== articles) console.log(`  WARNING: expected ${articles} new articles`);
     console.log(`t0 = the surge /poll's answer (${s(t0 - surge.pushedAt)} s after it was pushed); bound ${boundS} s; floor ${s(floorS * 1000)} s`);
 
@@ -229,8 +214,8 @@ export async function run(): Promise<void> {
         completeMem = procMemory(pid);
         break;
       }
-      if (exitInfo !== undefined) {
-        reason = `the bot exited (${exitInfo})`;
+      if (bot.exitInfo !== undefined) {
+        reason = `the bot exited (${bot.exitInfo})`;
         break;
       }
       if (now - lastMsgSeen > 60_000) {
@@ -288,11 +273,7 @@ export async function run(): Promise<void> {
   } finally {
     clearInterval(benchSampler);
     clearInterval(childSampler);
-    if (child && child.exitCode === null && child.signalCode === null) {
-      child.kill("SIGTERM");
-      const exited = await Promise.race([childExited.then(() => true), pause(15_000).then(() => false)]);
-      if (!exited) child.kill("SIGKILL");
-    }
+    await bot?.stop();
     await double?.close();
     await feed?.close();
     rmSync(dir, { recursive: true, force: true });
