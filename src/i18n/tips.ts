@@ -123,7 +123,7 @@ const en = {
   tipForgetAsk: (p: ForgetSummary) =>
     [
       "<b>What should I delete?</b>",
-      `<b>Tips only</b>: ${p.tips === 0 ? "no tips" : `${n(p.tips)} ${plural(p.tips, "tip")}`} you sent and the links that let the newsroom answer you${p.draft ? ", your unfinished tip" : ""}, and the times of your recent tips. Your news subscriptions and settings stay.`,
+      `<b>Tips only</b>: ${p.tips === 0 ? "your tips (none are stored now)" : `the ${n(p.tips)} ${plural(p.tips, "tip")} you sent`}, the links that let the newsroom answer you${p.draft ? ", your unfinished tip" : ""}, and the times of your recent tips. Your news subscriptions and settings stay.`,
       `<b>Everything</b>: all of that, and also ${[
         p.topics.length > 0 ? `your subscriptions (${p.topics.map(h).join(", ")})` : "your subscriptions (none now)",
         p.digestAt ? `your daily digest at ${h(p.digestAt)}` : "",
