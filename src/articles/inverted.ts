@@ -1,25 +1,15 @@
 /**
  * Compact two-field (title, body) inverted index with BM25F scoring.
  * Why not MiniSearch: at 100k articles it needed ~540 MB and 80 ms median / 1 s p99 per query on
- * this machine (a Map per posting list and an object per matching document); here a posting is
- * one small integer (doc × 64 + titleTf × 8 + bodyTf, tf capped at 7), a term seen once keeps it
- * without an array, and scores accumulate in reused typed arrays.
+ * this machine (a Map per posting list and an object per matching document). Here a term is a
+ * number, its postings are packed bytes (see postings.ts: ~2 bytes a posting, where number arrays
+ * took ~10), a posting carries doc × 64 + titleTf × 8 + bodyTf (tf capped at 7), and scores
+ * accumulate in reused typed arrays.
  */
+import { PackedPostings } from "./postings.js";
 
 const HAN_START = /^\p{Script=Han}/u;
 const TF_CAP = 7;
-/**
- * Posting lists shorter than this grow by copying (exact length) rather than push (which leaves
- * room for 16 more): most terms occur in a handful of articles, and at 100k articles the spare
- * capacity was most of the index's memory.
- */
-const EXACT_GROWTH_BELOW = 16;
-
-/** One posting (most terms have only one: no array for them) or a list of them, in document order. */
-type Postings = number | number[];
-
-const postingCount = (p: Postings | undefined): number => (p === undefined ? 0 : typeof p === "number" ? 1 : p.length);
-const asList = (p: Postings): number[] => (typeof p === "number" ? [p] : p);
 
 /** BM25F parameters. */
 export interface Bm25Params {
@@ -56,9 +46,13 @@ function grow<T extends Float64Array | Uint16Array | Uint8Array | Int32Array>(a:
 
 /** The index. Documents are numbered 0, 1, 2… by the caller's order of add(). */
 export class InvertedIndex {
-  private postings = new Map<string, Postings>();
-  /** Han first character → terms starting with it (for one-character prefix queries). */
-  private byFirstChar = new Map<string, string[]>();
+  /** Term → posting list id. */
+  private termIds = new Map<string, number>();
+  private postings = new PackedPostings();
+  /** Han first character → ids of the terms starting with it (for one-character prefix queries). */
+  private byFirstChar = new Map<string, number[]>();
+  /** List id → its term (for prefix matching). */
+  private termOf: string[] = [];
   private lenTitle = new Uint16Array(1024);
   private lenBody = new Uint16Array(1024);
   private alive = new Uint8Array(1024);
@@ -89,12 +83,24 @@ export class InvertedIndex {
 
   /** Distinct terms held (including terms of removed documents until compaction). */
   get termCount(): number {
-    return this.postings.size;
+    return this.termIds.size;
+  }
+
+  /** Bytes the postings take and reserve (for benchmarks). */
+  get postingBytes(): { used: number; reserved: number } {
+    return this.postings.bytes;
   }
 
   /** Documents (live or not yet compacted) holding a term. */
   docFreq(term: string): number {
-    return postingCount(this.postings.get(term));
+    const id = this.termIds.get(term);
+    return id === undefined ? 0 : this.postings.countOf(id);
+  }
+
+  /** Every posting of a term as doc × 64 + tf bits, in document order (tests). */
+  postingsOf(term: string): number[] {
+    const id = this.termIds.get(term);
+    return id === undefined ? [] : this.postings.read(id);
   }
 
   /** Indexes a document; returns its number. */
@@ -113,16 +119,7 @@ export class InvertedIndex {
       const v = tf.get(t) ?? 0;
       tf.set(t, (v & ~7) | Math.min((v & 7) + 1, TF_CAP));
     }
-    for (const [term, v] of tf) {
-      const posting = doc * 64 + v;
-      const list = this.postings.get(term);
-      if (list === undefined) {
-        this.postings.set(term, posting);
-        this.noteFirstChar(term);
-      } else if (typeof list === "number") this.postings.set(term, [list, posting]);
-      else if (list.length < EXACT_GROWTH_BELOW) this.postings.set(term, list.concat(posting));
-      else list.push(posting);
-    }
+    for (const [term, v] of tf) this.postings.append(this.termId(term), doc, v);
     this.lenTitle[doc] = Math.min(titleTerms.length, 65535);
     this.lenBody[doc] = Math.min(bodyTerms.length, 65535);
     this.alive[doc] = 1;
@@ -147,16 +144,20 @@ export class InvertedIndex {
     return this.deadDocs > 1000 && this.deadDocs >= ratio * (this.liveDocs + this.deadDocs);
   }
 
-  /** Drops postings of removed documents and terms left without any. */
+  /** Rewrites the postings without removed documents, dropping terms left without any. */
   compact(): void {
-    for (const [term, list] of this.postings) {
-      const kept = asList(list).filter((p) => this.alive[Math.floor(p / 64)] === 1);
-      if (kept.length === 0) this.postings.delete(term);
-      else if (kept.length === 1) this.postings.set(term, kept[0]!);
-      else if (kept.length !== postingCount(list)) this.postings.set(term, kept);
-    }
+    const old = this.postings;
+    const oldTerms = this.termOf;
+    this.postings = new PackedPostings();
+    this.termIds = new Map();
+    this.termOf = [];
     this.byFirstChar.clear();
-    for (const term of this.postings.keys()) this.noteFirstChar(term);
+    for (let id = 0; id < oldTerms.length; id++) {
+      const kept = old.read(id).filter((p) => this.alive[Math.floor(p / 64)] === 1);
+      if (kept.length === 0) continue;
+      const next = this.termId(oldTerms[id]!);
+      for (const p of kept) this.postings.append(next, Math.floor(p / 64), p % 64);
+    }
     this.deadDocs = 0;
   }
 
@@ -168,7 +169,7 @@ export class InvertedIndex {
     const expanded = groups.map((g) => ({ g, lists: this.listsFor(g) }));
     const and = minGroups >= groups.length;
     // For AND, rarest group first: later groups then only add to surviving candidates.
-    if (and) expanded.sort((a, b) => total(a.lists) - total(b.lists));
+    if (and) expanded.sort((a, b) => this.total(a.lists) - this.total(b.lists));
     const n = Math.max(this.liveDocs, 1);
     const avgT = Math.max(this.sumTitle / n, 1);
     const avgB = Math.max(this.sumBody / n, 1);
@@ -178,14 +179,27 @@ export class InvertedIndex {
       const { g, lists } = expanded[gi]!;
       if (and && lists.length === 0) return clearAndReturn(this, touched, []);
       for (const list of lists) {
-        const idf = Math.log(1 + (n - list.length + 0.5) / (list.length + 0.5)) * g.weight;
-        for (let i = 0; i < list.length; i++) {
-          const p = list[i]!;
-          const doc = Math.floor(p / 64);
+        const df = this.postings.countOf(list);
+        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5)) * g.weight;
+        const { buf, start, end } = this.postings.span(list);
+        let doc = -1;
+        let at = start;
+        while (at < end) {
+          // One varint: gap × 64 + tf bits (postings.ts).
+          let value = 0;
+          let scale = 1;
+          for (;;) {
+            const b = buf[at++]!;
+            value += (b & 0x7f) * scale;
+            if (b < 0x80) break;
+            scale *= 0x80;
+          }
+          const bits = value % 64;
+          doc += (value - bits) / 64;
           if (alive[doc] !== 1) continue;
           if (and && hits[doc] !== gi && mark[doc] !== gi + 1) continue;
-          const tfT = (p >> 3) & 7;
-          const tfB = p & 7;
+          const tfT = bits >> 3;
+          const tfB = bits & 7;
           const tfw =
             (titleWeight * tfT) / (1 - bTitle + (bTitle * lenTitle[doc]!) / avgT) +
             tfB / (1 - bBody + (bBody * lenBody[doc]!) / avgB);
@@ -219,29 +233,35 @@ export class InvertedIndex {
     }
   }
 
-  private listsFor(g: QueryGroup): number[][] {
-    const exact = this.postings.get(g.term);
-    if (!g.prefix) return exact === undefined ? [] : [asList(exact)];
-    const lists: number[][] = [];
-    for (const t of this.byFirstChar.get(g.term.slice(0, 1)) ?? []) {
-      if (t.startsWith(g.term)) lists.push(asList(this.postings.get(t)!));
+  /** Posting list ids of a group: its term's, or (prefix) those of every term starting with it. */
+  private listsFor(g: QueryGroup): number[] {
+    if (!g.prefix) {
+      const id = this.termIds.get(g.term);
+      return id === undefined ? [] : [id];
     }
-    return lists;
+    return (this.byFirstChar.get(g.term.slice(0, 1)) ?? []).filter((id) => this.termOf[id]!.startsWith(g.term));
   }
 
-  private noteFirstChar(term: string): void {
-    if (!HAN_START.test(term)) return;
-    const c = term.slice(0, 1);
-    const list = this.byFirstChar.get(c);
-    if (list === undefined) this.byFirstChar.set(c, [term]);
-    else list.push(term);
+  private total(lists: number[]): number {
+    let s = 0;
+    for (const l of lists) s += this.postings.countOf(l);
+    return s;
   }
-}
 
-function total(lists: number[][]): number {
-  let s = 0;
-  for (const l of lists) s += l.length;
-  return s;
+  private termId(term: string): number {
+    let id = this.termIds.get(term);
+    if (id !== undefined) return id;
+    id = this.postings.allocate();
+    this.termIds.set(term, id);
+    this.termOf[id] = term;
+    if (HAN_START.test(term)) {
+      const c = term.slice(0, 1);
+      const list = this.byFirstChar.get(c);
+      if (list === undefined) this.byFirstChar.set(c, [id]);
+      else list.push(id);
+    }
+    return id;
+  }
 }
 
 function clearAndReturn(ix: InvertedIndex, touched: number[], value: number[]): Matches {
