@@ -70,7 +70,7 @@ class TermCorpus {
 
 interface SparseRow {
   idx: Int32Array;
-  val: Float64Array;
+  val: Float32Array | Float64Array;
 }
 
 /** Orthonormalises the l columns of an n×l row-major matrix in place (modified Gram–Schmidt). */
@@ -192,7 +192,8 @@ export class SemanticSpace {
       space.idf[i] = Math.log((n + 1) / (c + 0.5));
     });
     const T = vocab.length;
-    const rows = sample.map((d) => space.sparseOf(d, rowOfId));
+    // Rows overwrite the corpus's own arrays: at 10k sampled articles a second copy was ~50 MB.
+    const rows = sample.map((d) => space.rowInPlace(d, rowOfId));
     const l = Math.min(k + 10, T, n);
     if (l < 2) return space;
     // Randomized range finder with two power iterations (Halko et al. 2011).
@@ -220,7 +221,8 @@ export class SemanticSpace {
       });
     };
     mulX(omega, y);
-    const z = new Float64Array(T * l);
+    // omega is not needed again: its T×l buffer becomes z.
+    const z = omega;
     for (let it = 0; it < 2; it++) {
       orthonormalize(y, n, l);
       mulXt(y, z);
@@ -299,21 +301,25 @@ export class SemanticSpace {
     return s;
   }
 
-  /** {@link sparse} of a corpus document, term ids mapped to rows by `rowOfId` (−1: unknown). */
-  private sparseOf(doc: CorpusDoc, rowOfId: Int32Array): SparseRow {
-    const idx: number[] = [];
-    const val: number[] = [];
+  /**
+   * {@link sparse} of a corpus document, term ids mapped to rows by `rowOfId` (−1: unknown),
+   * written over the document's own arrays (it is not read again).
+   */
+  rowInPlace(doc: CorpusDoc, rowOfId: Int32Array): SparseRow {
+    const { ids, counts } = doc;
+    let kept = 0;
     let norm = 0;
-    for (let e = 0; e < doc.ids.length; e++) {
-      const i = rowOfId[doc.ids[e]!]!;
+    for (let e = 0; e < ids.length; e++) {
+      const i = rowOfId[ids[e]!]!;
       if (i < 0) continue;
-      const w = (1 + Math.log(doc.counts[e]!)) * this.idf[i]!;
-      idx.push(i);
-      val.push(w);
+      const w = (1 + Math.log(counts[e]!)) * this.idf[i]!;
+      ids[kept] = i;
+      counts[kept++] = w;
       norm += w * w;
     }
     norm = Math.sqrt(norm) || 1;
-    return { idx: Int32Array.from(idx), val: Float64Array.from(val, (x) => x / norm) };
+    for (let e = 0; e < kept; e++) counts[e]! /= norm;
+    return { idx: ids.subarray(0, kept), val: counts.subarray(0, kept) };
   }
 
   /** Known terms with sublinear tf × idf weights, l2-normalised. */
