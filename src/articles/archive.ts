@@ -34,6 +34,11 @@ export class ArticleArchive {
   private writes: Promise<unknown> = Promise.resolve();
   /** One poller writes, so put() reads the stored index once and then keeps its own copy. */
   private index?: IndexEntry[];
+  /** Entries of puts whose index write was left to a later put; newest-first once merged. */
+  private pending: IndexEntry[] = [];
+  /** put() calls not finished yet. */
+  private queued = 0;
+  private indexWrittenAt = 0;
 
   constructor(
     private readonly store: Keyv,
@@ -47,7 +52,8 @@ export class ArticleArchive {
   /** Stores (or replaces) articles; resolves once stored. */
   put(articles: readonly Article[]): Promise<void> {
     // Serialised so concurrent puts from parallel feed polls do not lose index entries.
-    const run = this.writes.then(() => this.putNow(articles));
+    this.queued++;
+    const run = this.writes.then(() => this.putNow(articles)).finally(() => this.queued--);
     this.writes = run.catch(() => undefined);
     return run;
   }
@@ -60,9 +66,17 @@ export class ArticleArchive {
       await Promise.all(articles.slice(i, i + 50).map((a) => this.store.set(a.id, a, this.ttlMs)));
       if (i + 50 < articles.length) await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    const fresh = new Set(articles.map((a) => a.id));
+    for (const a of articles) this.pending.push([a.id, a.publishedAt, now + this.ttlMs]);
+    // A poll round queues thousands of puts: the 5,000-entry index (a ~250 KB JSON string) is
+    // written when the queue drains or once a second, not after each (that was most of the
+    // garbage a round made, and it grew the heap by ~100 MB).
+    if (this.queued > 1 && now - this.indexWrittenAt < 1000) return;
+    this.indexWrittenAt = now;
+    // An article put twice meanwhile: its last entry counts.
+    const added = [...new Map(this.pending.map((e) => [e[0], e])).values()];
+    this.pending = [];
+    const fresh = new Set(added.map(([id]) => id));
     const kept = (await this.readIndex()).filter(([id, , expiresAt]) => !fresh.has(id) && expiresAt > now);
-    const added: IndexEntry[] = articles.map((a) => [a.id, a.publishedAt, now + this.ttlMs]);
     added.sort((x, y) => y[1] - x[1]);
     // Both lists are newest-first: merge instead of re-sorting thousands of entries per put.
     const merged: IndexEntry[] = [];
@@ -118,6 +132,8 @@ export class ArticleArchive {
 
   /** Newest articles first (by publication time), at most `limit` (default 20). */
   async recent(limit = 20): Promise<Article[]> {
+    // This instance's puts under way write the index when they are done.
+    await this.writes;
     const now = this.now();
     const out: Article[] = [];
     for (const [id, , expiresAt] of await this.readIndex(true)) {
