@@ -121,7 +121,7 @@ export async function run(): Promise<void> {
   const big = syntheticFeed(1500, 3000);
   const bodies = [...files.slice(0, 46), big, ...files.slice(46, 96), big, ...files.slice(96), big, big];
   console.log(`event-loop delay while polling 200 feeds from 127.0.0.1 (bodies cycle through ${bodies.length}, 4 of ${(big.byteLength / 1048576).toFixed(1)} MiB)`);
-  await eventLoopDelay(bodies, "worker threads (default)", new WorkerFeedProcessor({ workers: 2 }));
+  await eventLoopDelay(bodies, "worker threads (default)", new WorkerFeedProcessor());
   await eventLoopDelay(bodies, "inline (main thread)", createInlineProcessor());
 }
 

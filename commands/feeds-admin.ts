@@ -8,12 +8,15 @@ import type { NewsdeskContext } from "../src/bot/context.js";
 import type { StaffPolicy } from "../src/bot/staff.js";
 import { toFeedError } from "../src/feeds/errors.js";
 import { parseFeedUrl } from "../src/feeds/fetch.js";
-import { buildOpml, OpmlError, parseOpml, type OpmlProblem } from "../src/feeds/opml.js";
+import type { OpmlProblem, ParsedOpml } from "../src/feeds/opml.js";
 import { DuplicateFeed, idFromUrl, urlKey, type FeedRegistry } from "../src/feeds/registry.js";
 import type { FeedProbe } from "../src/feeds/scheduler.js";
 import type { Logger } from "../src/log.js";
 import { FileDownloadError, type DownloadFile } from "../src/telegram/files.js";
 import { channelCommand, confirmedDraft, staffGuard } from "./staff-guard.js";
+
+/** The OPML module (fast-xml-parser) on first /export or import: most bots never load it. */
+const loadOpml = () => import("../src/feeds/opml.js");
 
 export interface FeedAdminDeps {
   policy: StaffPolicy;
@@ -148,6 +151,7 @@ export function feedAdminCommands(deps: FeedAdminDeps): Composer<NewsdeskContext
     const nowMs = deps.now();
     // A topic removed from chat since a feed was given it is no category any more.
     const live = new Set(deps.topics().map((t) => t.id));
+    const { buildOpml } = await loadOpml();
     const xml = buildOpml(
       feeds.map((f) => ({ ...f, topics: f.topics.filter((id) => live.has(id)) })),
       { title: `${deps.outletName} feeds`, nowMs },
@@ -167,7 +171,8 @@ export function feedAdminCommands(deps: FeedAdminDeps): Composer<NewsdeskContext
       deps.logger.warn({ err }, "OPML download failed");
       return void (await ctx.reply(ctx.m.importDownloadFailed()));
     }
-    let parsed: ReturnType<typeof parseOpml>;
+    const { OpmlError, parseOpml } = await loadOpml();
+    let parsed: ParsedOpml;
     try {
       parsed = parseOpml(bytes, maxOpmlBytes);
     } catch (err) {

@@ -3,7 +3,6 @@ import type { Clock, Sleep } from "../delivery/time.js";
 import type { Logger } from "../log.js";
 import type { Store } from "../store/index.js";
 import { LocalRuntime, type RuntimeLimits } from "./local.js";
-import { RedisRuntime, clusterSettingsFromEnv } from "./redis.js";
 import type { Runtime } from "./types.js";
 
 export type { DeliveryQueue, Runtime } from "./types.js";
@@ -20,7 +19,8 @@ export async function openRuntime(
     perChatIntervalMs: 1000 / config.delivery.privateChatPerSecond,
     groupPerMinute: config.delivery.groupPerMinute,
   };
-  return store.kind === "redis"
-    ? RedisRuntime.open(config.storeUrl, clusterSettingsFromEnv(env), logger, limits)
-    : new LocalRuntime(store, limits, clock, sleep);
+  if (store.kind !== "redis") return new LocalRuntime(store, limits, clock, sleep);
+  // Loaded only for Redis: BullMQ and the Redis clients are ~20 MB a single process never uses.
+  const { RedisRuntime, clusterSettingsFromEnv } = await import("./redis.js");
+  return RedisRuntime.open(config.storeUrl, clusterSettingsFromEnv(env), logger, limits);
 }
