@@ -104,11 +104,19 @@ export function runApp(p: AppParts): App {
 
   async function start(): Promise<void> {
     const chats = await p.chats.load();
-    const articles = await p.library.load();
     const activeFeeds = (await p.feedRegistry.active()).length;
-    logger.info({ mode: config.mode.kind, store: store.kind, runtime: runtime.kind, feeds: activeFeeds, chats: chats.loaded, articles }, "starting");
-    // The related-articles space trains in the background, in slices; word matches serve until then.
-    p.library.index.prepareRelated().catch((err: unknown) => logger.error({ err }, "related-articles training failed"));
+    logger.info({ mode: config.mode.kind, store: store.kind, runtime: runtime.kind, feeds: activeFeeds, chats: chats.loaded }, "starting");
+    // 100k archived articles take tens of seconds to index on a small machine: the bot answers
+    // meanwhile (searches see what is indexed so far), and new articles wait for it before their
+    // related links are chosen (Library.relatedReady). Then the related-articles space trains in
+    // the background, in slices; word matches serve until then.
+    p.library.load().then(
+      (articles) => {
+        logger.info({ articles }, "archive indexed");
+        p.library.index.prepareRelated().catch((err: unknown) => logger.error({ err }, "related-articles training failed"));
+      },
+      (err: unknown) => logger.error({ err }, "could not index the archive; searches see new articles only"),
+    );
     p.renderer.channelPending = config.channel !== undefined;
     await delivery.start();
     logger.info({ pending: delivery.pendingCount() }, "delivery queue started");
@@ -120,7 +128,14 @@ export function runApp(p: AppParts): App {
     if (stopCtl.signal.aborted) return;
     scheduler.start();
     // One round at once: news that came in while the bot was down does not wait for the next tick.
-    if (config.poll.atStart && runtime.isLeader) scheduler.pollAll().catch((err: unknown) => logger.error({ err }, "first poll failed"));
+    // It waits for the archive to be indexed: both at once compete for the main thread and memory
+    // (10,000 feeds beside 100k articles being indexed: 10 feeds timed out, and the peaks add up).
+    if (config.poll.atStart && runtime.isLeader)
+      void p.library
+        .load()
+        .catch(() => 0)
+        .then(() => (stopCtl.signal.aborted ? undefined : scheduler.pollAll()))
+        .catch((err: unknown) => logger.error({ err }, "first poll failed"));
     digestTimer = setInterval(() => {
       p.library.prune();
       // Pub/sub may lose a message: every instance re-reads the topics now and then.

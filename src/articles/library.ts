@@ -1,7 +1,7 @@
 import type Keyv from "keyv";
 import { ArticleArchive } from "./archive.js";
 import { articleShortId, type Article } from "./article.js";
-import { ArticleIndex } from "./search.js";
+import { ArticleIndex, type ArticleIndexOptions } from "./search.js";
 
 /**
  * The archive and the in-memory search index kept in step: the one place that feeds the index
@@ -9,20 +9,31 @@ import { ArticleIndex } from "./search.js";
  */
 export class Library {
   readonly archive: ArticleArchive;
-  readonly index = new ArticleIndex();
+  readonly index: ArticleIndex;
   /** Short ids of deep links → article ids. */
   private readonly shortIds = new Map<string, string>();
+  private loading: Promise<number> | undefined;
 
   constructor(
     kv: Keyv,
     private readonly retentionDays: number,
     private readonly now: () => number,
+    indexOptions: ArticleIndexOptions = {},
   ) {
     this.archive = new ArticleArchive(kv, { retentionDays, now });
+    this.index = new ArticleIndex(indexOptions);
   }
 
-  /** Indexes what the archive holds within retention; returns how many. */
-  async load(): Promise<number> {
+  /**
+   * Indexes what the archive holds within retention; returns how many. Called once (later calls
+   * get the same promise): at 100k articles it takes tens of seconds, so the bot starts answering
+   * before it ends, and {@link relatedReady} waits for it.
+   */
+  load(): Promise<number> {
+    return (this.loading ??= this.loadNow());
+  }
+
+  private async loadNow(): Promise<number> {
     let loaded = 0;
     const cutoff = this.cutoff();
     for await (const a of this.archive.all()) {
@@ -42,8 +53,13 @@ export class Library {
     if (articles.length > 0) this.index.warmRelated();
   }
 
-  /** Resolves when related links rank with a space trained on most of the archive (bounded wait). */
-  relatedReady(maxWaitMs?: number): Promise<void> {
+  /**
+   * Resolves when related links rank over the whole archive: once it is loaded (when loading has
+   * started) and a space trained on most of it serves (bounded wait).
+   */
+  async relatedReady(maxWaitMs?: number): Promise<void> {
+    // A failed load was logged by whoever started it; links then come from what is indexed.
+    if (this.loading) await this.loading.catch(() => 0);
     return this.index.relatedReady(maxWaitMs);
   }
 

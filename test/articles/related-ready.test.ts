@@ -57,3 +57,30 @@ describe("related links after a first poll's backlog (issue 17)", () => {
     await ix.prepareRelated();
   });
 });
+
+describe("a big archive loads while the bot answers (issue 17)", () => {
+  it("relatedReady waits for the archive to be indexed, so a new article's links see all of it", async () => {
+    const kv = new Keyv();
+    const now = () => T0 + 1000 * 3_600_000;
+    const items = backlog();
+    await new Library(kv, 3650, now).archive.put(items);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const iterate = kv.iterator!.bind(kv);
+    // The store's listing is held back, as a slow disk holds back 100k rows.
+    kv.iterator = async function* (namespace?: string) {
+      await gate;
+      yield* iterate(namespace);
+    } as typeof kv.iterator;
+    const library = new Library(kv, 3650, now);
+    const order: string[] = [];
+    const loading = library.load().then((n) => order.push(`loaded ${n}`));
+    const ready = library.relatedReady().then(() => order.push("ready"));
+    expect(library.load()).toBe(library.load());
+    order.push("released");
+    release();
+    await Promise.all([loading, ready]);
+    expect(order).toEqual(["released", `loaded ${items.length}`, "ready"]);
+    expect(library.index.size).toBe(items.length);
+  });
+});
