@@ -142,8 +142,15 @@ export function procMemory(pid: number): { hwm: number; rss: number } {
   }
 }
 
+/** The node flags of package.json's `start` script (`node --flag … dist/src/main.js`), so a bench runs what `npm start` runs. */
+export function startFlags(root: string): string[] {
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts?: { start?: string } };
+  const words = (pkg.scripts?.start ?? "").split(/\s+/);
+  return words.slice(words.indexOf("node") + 1).filter((w) => w.startsWith("--"));
+}
+
 /**
- * `node dist/src/main.js` in a child process, as an operator runs it: its output lines (at most
+ * `node dist/src/main.js` (with the start script's node flags) in a child process, as an operator runs it: its output lines (at most
  * `maxLines`), why it exited if it did, and a stop that waits up to 15 s before SIGKILL.
  */
 export class BotProcess {
@@ -154,7 +161,7 @@ export class BotProcess {
   private readonly exited: Promise<unknown>;
 
   constructor(root: string, env: NodeJS.ProcessEnv, o: { nodeArgs?: string[]; maxLines?: number } = {}) {
-    this.child = spawn(process.execPath, [...(o.nodeArgs ?? []), join(root, "dist/src/main.js")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    this.child = spawn(process.execPath, [...startFlags(root), ...(o.nodeArgs ?? []), join(root, "dist/src/main.js")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
     this.exited = new Promise((r) => this.child.once("exit", r));
     this.child.once("exit", (code, signal) => (this.exitInfo = `code ${code}, signal ${signal}`));
     const maxLines = o.maxLines ?? 10_000;

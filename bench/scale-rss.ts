@@ -100,6 +100,26 @@ async function startFeeds(items: FeedItem[][]): Promise<Feeds> {
   return feeds;
 }
 
+/** A port nothing listens on now (the bot's /metrics). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** "used / total MB, external MB" of the bot's main thread from its /metrics (workers are not in it). */
+async function mainHeap(url: string): Promise<string> {
+  try {
+    const text = await (await fetch(url)).text();
+    const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? NaN);
+    return `${mb(value("nodejs_heap_size_used_bytes"))} / ${mb(value("nodejs_heap_size_total_bytes"))} MB, external ${mb(value("nodejs_external_memory_bytes"))} MB`;
+  } catch {
+    return "(no /metrics)";
+  }
+}
+
 async function seedStore(storeUrl: string, feeds: Feeds, readerIds: number[], topic: string): Promise<number> {
   const store = await openStore(storeUrl);
   let archived = 0;
@@ -190,19 +210,23 @@ export async function run(): Promise<void> {
     t = Date.now();
     // NEWSDESK_BENCH_NODE_ARGS: extra node flags for the bot, e.g. --heapsnapshot-signal=SIGUSR2 to look inside.
     const nodeArgs = (process.env.NEWSDESK_BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
-    bot = new BotProcess(root, { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? dir, BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: double.apiRoot, NEWSDESK_CONFIG: configPath, NEWSDESK_STORE: storeUrl, PORT: "0", LOG_LEVEL: "warn" }, { nodeArgs, maxLines: 1000 });
+    // /metrics on a free port: the main thread's heap beside the process's RSS at each stage.
+    const metricsPort = await freePort();
+    bot = new BotProcess(root, { ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}), PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? dir, BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: double.apiRoot, NEWSDESK_CONFIG: configPath, NEWSDESK_STORE: storeUrl, PORT: String(metricsPort), LOG_LEVEL: "warn" }, { nodeArgs, maxLines: 1000 });
     const { pid } = bot;
+    const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     const childOutput = bot.output;
     let maxRss = 0;
     sampler = setInterval(() => {
       const m = procMemory(pid);
       if (Number.isFinite(m.rss)) maxRss = Math.max(maxRss, m.rss);
     }, 500);
-    const stage = (label: string): void => {
+    const stage = async (label: string): Promise<void> => {
       const m = procMemory(pid);
       // With NEWSDESK_BENCH_NODE_ARGS=--heapsnapshot-signal=SIGUSR2 the bot writes its main heap at each stage.
       if (nodeArgs.some((a) => a.startsWith("--heapsnapshot-signal=SIGUSR2"))) process.kill(pid, "SIGUSR2");
-      console.log(`${label.padEnd(44)} VmRSS ${mb(m.rss).padStart(4)} MB, VmHWM ${mb(m.hwm).padStart(4)} MB  (${s(Date.now() - t)} s since spawn)`);
+      const h = await mainHeap(metricsUrl);
+      console.log(`${label.padEnd(44)} VmRSS ${mb(m.rss).padStart(4)} MB, VmHWM ${mb(m.hwm).padStart(4)} MB; main heap ${h}  (${s(Date.now() - t)} s since spawn)`);
     };
 
     const deadline = Date.now() + 300_000;
@@ -211,7 +235,7 @@ export async function run(): Promise<void> {
       if (Date.now() > deadline) throw new Error("the bot did not long-poll within 300 s");
       await pause(50);
     }
-    stage("long-polling (archive loaded)");
+    await stage("long-polling (archive indexing meanwhile)");
 
     const room: Chat.SupergroupChat = { id: NEWSROOM, type: "supergroup", title: "Newsroom" };
     const admin = user({ id: ADMIN_ID, first_name: "Chief", language_code: "en" });
@@ -224,7 +248,7 @@ export async function run(): Promise<void> {
       return answer;
     };
     await poll();
-    stage("after polling every feed (first polls)");
+    await stage("after polling every feed (first polls)");
 
     // Fresh items: one each in the first `freshCount` feeds, marked for the topic.
     const freshStart = feedCount * perFeed;
@@ -251,7 +275,7 @@ export async function run(): Promise<void> {
         related += hrefs.filter((h) => (h.startsWith("https://scale.example.org/") && !links.has(h)) || /[?&]start=a_/.test(h)).length;
       }
     }
-    stage(`after delivering ${seen.size}/${want} (reader, item) pairs`);
+    await stage(`after delivering ${seen.size}/${want} (reader, item) pairs`);
     console.log(`  links to archived articles (related) in those messages: ${related}`);
     const final = procMemory(pid);
     console.log(`bot peak RSS (VmHWM): ${mb(final.hwm)} MB; max sampled VmRSS ${mb(maxRss)} MB; bound ${BOUND_MB} MB: ${final.hwm < BOUND_MB * 2 ** 20 ? "OK" : "NOT met"}`);
