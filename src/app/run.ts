@@ -186,6 +186,7 @@ export function runApp(p: AppParts): App {
     clearInterval(digestTimer);
     // In parallel: a feed round being cut short must not delay recording the sends in flight.
     await Promise.all([scheduler.stop(), delivery.stop()]);
+    await p.library.archive.flush().catch((err: unknown) => logger.warn({ err }, "could not write the archive's recent index"));
     // After the queue: the Redis runtime closes the connection the shared queue works on.
     await runtime.stop();
     await http?.close();
