@@ -25,6 +25,13 @@ export interface ArticleIndexOptions {
   relatedCoordination?: number;
   /** Summary characters indexed per article; bounds memory for long feeds (default 400). */
   maxIndexedSummaryChars?: number;
+  /**
+   * Summary characters kept in memory per article (at least what related() reads: 300 by
+   * default); the index reads its maxIndexedSummaryChars when the article is added. Feeds with
+   * full text carry 1,000 characters: at 100k Chinese articles the rest was ~140 MB that nothing
+   * read. Set it to what messages show (delivery.summaryChars) when that is more.
+   */
+  keptSummaryChars?: number;
   /** Score share within which search hits count as near-equal and go newest first (default 0.95). */
   nearEqualRatio?: number;
   /** related(): half-life of the recency preference in days (default 30; 0 disables). */
@@ -83,6 +90,8 @@ const DAY_MS = 86_400_000;
 /** related(): terms in more articles than this are skipped whatever the archive's size (see relatedPass). */
 const MAX_RELATED_DF = 2000;
 const HAN_CHAR = /^\p{Script=Han}$/u;
+/** The empty category and topic list every article without any shares. */
+const NONE: string[] = Object.freeze([]) as unknown as string[];
 
 /** In-memory full-text index over articles (BM25F over a CJK-aware tokenizer). */
 export class ArticleIndex {
@@ -99,6 +108,9 @@ export class ArticleIndex {
   /** Oldest → newest (byRecency reversed); null when it must be rebuilt. */
   private ordered: Article[] | null = [];
   private readonly maxSummaryChars: number;
+  private readonly keptSummaryChars: number;
+  /** One string for each feed id and source name seen (100k articles share a few thousand). */
+  private readonly shared = new Map<string, string>();
   private readonly nearEqualRatio: number;
   private readonly halfLifeMs: number;
   private readonly recencyFloor: number;
@@ -111,6 +123,8 @@ export class ArticleIndex {
 
   constructor(opts: ArticleIndexOptions = {}) {
     this.maxSummaryChars = opts.maxIndexedSummaryChars ?? 400;
+    // What related() and the latent space read of a summary (300 each by default), or more when asked.
+    this.keptSummaryChars = Math.max(opts.relatedQuery?.maxSummaryChars ?? 300, opts.latent?.maxSummaryChars ?? 300, opts.keptSummaryChars ?? 0);
     this.nearEqualRatio = opts.nearEqualRatio ?? NEAR_EQUAL_RATIO;
     this.halfLifeMs = (opts.relatedHalfLifeDays ?? 30) * DAY_MS;
     this.recencyFloor = opts.relatedRecencyFloor ?? 0.95;
@@ -143,10 +157,11 @@ export class ArticleIndex {
   }
 
   /** Adds an article, replacing any previous version with the same id. */
-  add(article: Article): void {
-    if (this.byId.has(article.id)) this.remove(article.id);
+  add(full: Article): void {
+    if (this.byId.has(full.id)) this.remove(full.id);
+    const article = this.kept(full);
     this.byId.set(article.id, article);
-    const summary = article.summary.slice(0, this.maxSummaryChars);
+    const summary = full.summary.slice(0, this.maxSummaryChars);
     // Segmenter words only in titles: Intl.Segmenter costs ~30 µs per 100 chars, bigrams ~2 µs.
     const doc = this.ix.add(
       tokenize(article.title, { runEndChars: true, charUnigrams: this.relatedOpts.charUnigrams ?? true }),
@@ -157,6 +172,25 @@ export class ArticleIndex {
     this.phrases.add(doc, article.title);
     this.latent.add(doc, article);
     if (this.ordered !== null) insertSorted(this.ordered, article);
+  }
+
+  /** The copy held: summary cut to what is read, repeated strings and empty lists shared. */
+  private kept(a: Article): Article {
+    const intern = (x: string): string => {
+      const known = this.shared.get(x);
+      if (known !== undefined) return known;
+      this.shared.set(x, x);
+      return x;
+    };
+    return {
+      ...a,
+      feedId: intern(a.feedId),
+      source: intern(a.source),
+      // A copy: V8's slice would point into the whole summary and keep it alive.
+      summary: a.summary.length > this.keptSummaryChars ? structuredClone(a.summary.slice(0, this.keptSummaryChars)) : a.summary,
+      categories: a.categories.length === 0 ? NONE : a.categories,
+      topics: a.topics.length === 0 ? NONE : a.topics,
+    };
   }
 
   /** Adds many articles (one sort at the end instead of one insertion each). */

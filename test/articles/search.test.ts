@@ -192,3 +192,37 @@ describe("ArticleIndex.search: queries whose words do not all match", () => {
     expect(zh.search("旧标题").hits.map((h) => h.article.title)).toEqual(["旧标题回顾"]);
   });
 });
+
+describe("ArticleIndex memory: what it keeps of an article", () => {
+  const body = "上海证券交易所今日发布公告称，".repeat(80);
+
+  it("keeps the summary up to what related links read or messages show, and the rest of the article as it came", () => {
+    const ix = new ArticleIndex();
+    const a = art("上交所发布公告", { summary: body, categories: ["财经"], imageUrl: "https://img.example/a.jpg", author: "记者" });
+    ix.add(a);
+    const kept = ix.get(a.id)!;
+    expect(a.summary.length).toBeGreaterThan(1000);
+    expect(kept.summary).toBe(body.slice(0, 300));
+    expect({ ...kept, summary: a.summary }).toEqual(a);
+    // Messages may show more than is indexed (delivery.summaryChars): then that much is kept.
+    const wide = new ArticleIndex({ keptSummaryChars: 900 });
+    wide.add(a);
+    expect(wide.get(a.id)!.summary).toBe(body.slice(0, 900));
+    expect(ix.search("上交所").hits.map((h) => h.article.id)).toEqual([a.id]);
+    // The index read further when the article came (maxIndexedSummaryChars, 400).
+    const deep = art("另一条", { summary: `${"无关内容。".repeat(70)}深交所` });
+    ix.add(deep);
+    expect(ix.search("深交所").hits.map((h) => h.article.id)).toEqual([deep.id]);
+    expect(ix.get(deep.id)!.summary).not.toContain("深交所");
+  });
+
+  it("articles without categories or topics share one frozen empty list", () => {
+    const ix = new ArticleIndex();
+    const [a, b] = [art("甲新闻"), art("乙新闻")];
+    ix.add(a);
+    ix.add(b);
+    expect(ix.get(a.id)!.topics).toBe(ix.get(b.id)!.topics);
+    expect(Object.isFrozen(ix.get(a.id)!.categories)).toBe(true);
+    expect(a.topics).not.toBe(ix.get(a.id)!.topics);
+  });
+});
