@@ -42,13 +42,17 @@ async function holdLock(file: string): Promise<Holder> {
       check();
     });
   await saw("locked");
+  // Once: a test's own release and afterEach's may both run, and a second write to a child that is
+  // exiting fails with EPIPE (seen on a loaded machine).
+  let releasing: Promise<void> | undefined;
   return {
     child,
-    release: async () => {
-      const released = saw("released");
-      child.stdin.write("commit\n");
-      await released;
-    },
+    release: () =>
+      (releasing ??= (async () => {
+        const released = saw("released");
+        child.stdin.write("commit\n");
+        await released;
+      })()),
   };
 }
 
