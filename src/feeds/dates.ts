@@ -25,7 +25,17 @@ function fold(word: string): string {
 }
 const FOLDED_MONTHS = MONTHS.map((names) => names.map(fold));
 
+// Feeds repeat a dozen month spellings thousands of times; folding (NFD) each one again is not free.
+const MONTH_OF = new Map<string, number | undefined>();
+
 function monthIndex(word: string): number | undefined {
+  if (MONTH_OF.has(word)) return MONTH_OF.get(word);
+  const m = findMonth(word);
+  if (MONTH_OF.size < 1000) MONTH_OF.set(word, m);
+  return m;
+}
+
+function findMonth(word: string): number | undefined {
   const w = fold(word).replace(/\.$/, "");
   if (w.length < 3) return undefined;
   for (let m = 0; m < 12; m++) {
@@ -97,7 +107,9 @@ const US = /^(?:[^\s,\d]+,?\s+)?([A-Za-z]+)\.?\s+(\d{1,2}),?\s+(\d{4})(?:[\s,]+(
  */
 export function parseFeedDate(raw: string | undefined | null, timeZone = "UTC"): number | undefined {
   if (typeof raw !== "string") return undefined;
-  const s = raw.replace(/<!\[CDATA\[|\]\]>/g, "").replace(/\s+/g, " ").trim();
+  const unwrapped = raw.includes("]]>") || raw.includes("<![CDATA[") ? raw.replace(/<!\[CDATA\[|\]\]>/g, "") : raw;
+  // Only runs other than one plain space need replacing (a date has several of those).
+  const s = unwrapped.replace(/ \s+|[^\S ]\s*/g, " ").trim();
   if (!s) return undefined;
   if (/^\d{10}$/.test(s)) return Number(s) * 1000;
   if (/^\d{13}$/.test(s)) return Number(s);

@@ -14,9 +14,19 @@ export interface DecodedFeed {
 }
 
 
+// Labels are few and repeat on every poll; the regexes and iconv's lookup are not free per document.
+const CHARSETS = new Map<string, string | undefined>();
+
 /** Maps a charset label to the iconv-lite name we decode with, or undefined when unknown. */
 export function normaliseCharset(label: string | undefined): string | undefined {
   if (!label) return undefined;
+  if (CHARSETS.has(label)) return CHARSETS.get(label);
+  const name = charsetName(label);
+  if (CHARSETS.size < 256) CHARSETS.set(label, name);
+  return name;
+}
+
+function charsetName(label: string): string | undefined {
   const l = label.trim().toLowerCase().replace(/^["']|["']$/g, "");
   if (/^(gb2312|gbk|x-gbk|gb_2312-80|cp936|ms936|windows-936|euc-cn|csgb2312|gb18030|chinese)$/.test(l)) return "gb18030";
   if (/^(big5|big-5|cn-big5|csbig5|x-x-big5)$/.test(l)) return "big5";

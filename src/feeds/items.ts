@@ -3,7 +3,32 @@ import type { RawFeed, RawItem } from "./parse.js";
 import { asArray, attrs, childrenNamed, first, personName, textConstruct, textOf, type XmlNode } from "./xml-node.js";
 
 const keep = { keepArray: true };
-/** customFields.item: [element, property, options] triples. */
+
+// rss-parser derives snippets (HTML stripped, entities decoded) and ISO dates from these elements
+// on every RSS item; we read them raw and do that work once ourselves. Renamed while xml2js builds
+// the tree ("#" is no XML name character, so nothing collides), they are left alone by rss-parser.
+// (Atom's published/updated stay: rss-parser's ISO dates are what Atom items have always used.)
+/** xml2js tagNameProcessor for the parsers that read ITEM_FIELDS (called for every element). */
+export function rawOnlyTagName(name: string): string {
+  switch (name) {
+    case "description":
+      return "description#";
+    case "content:encoded":
+      return "content:encoded#";
+    case "content":
+      return "content#";
+    case "summary":
+      return "summary#";
+    case "pubDate":
+      return "pubDate#";
+    case "dc:date":
+      return "dc:date#";
+    default:
+      return name;
+  }
+}
+
+/** customFields.item: [element, property, options] triples (element names after rawOnlyTagName). */
 export const ITEM_FIELDS = [
   ["media:content", "mediaContent", keep],
   ["media:thumbnail", "mediaThumbnail", keep],
@@ -17,13 +42,16 @@ export const ITEM_FIELDS = [
   ["category", "categoryRaw", keep],
   ["guid", "guidRaw", keep],
   ["title", "titleRaw", keep],
-  ["description", "descriptionRaw", keep],
-  ["summary", "summaryRaw", keep],
-  ["content", "contentRaw", keep],
+  ["description#", "descriptionRaw", keep],
+  ["summary#", "summaryRaw", keep],
+  ["content#", "contentRaw", keep],
+  ["content:encoded#", "contentEncoded"],
   ["xhtml:body", "xhtmlBody", keep],
   ["body", "bodyRaw", keep],
   ["fullitem", "fullitem", keep],
   ["dc:description", "dcDescription", keep],
+  ["pubDate#", "pubDateRaw"],
+  ["dc:date#", "dcDate"],
   ["published", "publishedRaw"],
   ["updated", "updatedRaw"],
   ["issued", "issued"],
@@ -123,12 +151,15 @@ function caseless(a: Record<string, string>, name: string): string | undefined {
 }
 
 // Publication dates before modification dates; each a different vocabulary for the same thing.
-const DATE_FIELDS = ["publishedRaw", "pubDate", "date", "dctermsIssued", "dctermsCreated", "dctermsDate", "atomPublished", "issued", "created", "updatedRaw", "modified", "dctermsModified", "atomUpdated", "a10Updated"];
+// pubDate is rss-parser's ISO form of an Atom entry's published or updated; pubDateRaw and dcDate
+// are RSS elements, which Atom entries were never read for.
+const DATE_FIELDS = ["publishedRaw", "pubDate", "pubDateRaw", "dcDate", "dctermsIssued", "dctermsCreated", "dctermsDate", "atomPublished", "issued", "created", "updatedRaw", "modified", "dctermsModified", "atomUpdated", "a10Updated"];
 
 function dateOf(it: XmlNode, format: RawFeed["format"]): string | undefined {
   const lastmod = format === "cdf" ? caseless(attrs({ $: first(it.attrs) }), "lastmod") : undefined;
   if (lastmod) return lastmod;
   for (const field of DATE_FIELDS) {
+    if (format === "atom" && (field === "pubDateRaw" || field === "dcDate")) continue;
     const value = textOf(it[field])?.trim();
     if (value) return value;
   }
@@ -167,7 +198,7 @@ export function toRawItem(it: XmlNode, format: RawFeed["format"]): RawItem {
   const summary = textConstruct(summaryNode, atomish);
   assign("summaryText", summary.text?.trim() ? summary.text : undefined);
   assign("summaryHtml", summary.html);
-  const content = atomish ? textConstruct(it.contentRaw, true) : { html: textOf(it["content:encoded"]) ?? textOf(first(it.xhtmlBody)) ?? textOf(first(it.bodyRaw)) ?? textOf(first(it.fullitem)) };
+  const content = atomish ? textConstruct(it.contentRaw, true) : { html: textOf(it.contentEncoded) ?? textOf(first(it.xhtmlBody)) ?? textOf(first(it.bodyRaw)) ?? textOf(first(it.fullitem)) };
   if (content.html) item.contentHtml = content.html;
   else if (content.text?.trim() && !item.summaryText && !item.summaryHtml) item.summaryText = content.text;
   assign("contentBase", attrs(first(atomish ? it.contentRaw ?? it.summaryRaw : undefined))["xml:base"]);

@@ -29,16 +29,35 @@ export function shortHash(text: string, length = 16): string {
   return createHash("sha1").update(text).digest("hex").slice(0, length);
 }
 
+const ABSOLUTE_HTTP = /^https?:\/\//i;
+// The items of one feed share their base: remember the last one checked.
+let lastBase = "";
+let lastBaseValid = false;
+function isValidBase(base: string): boolean {
+  if (base !== lastBase) {
+    lastBase = base;
+    lastBaseValid = URL.canParse(base);
+  }
+  return lastBaseValid;
+}
+
 /** Resolves a possibly relative URL and keeps it only when it is absolute http(s). */
 export function absoluteHttpUrl(raw: string | undefined, base: string | undefined): string | undefined {
   const value = raw?.trim();
   if (!value || value.startsWith("data:") || value.startsWith("javascript:")) return undefined;
   try {
-    const url = base ? new URL(value, base) : new URL(value);
+    // An absolute http(s) URL with slashes never looks at the base, which then need not be parsed
+    // again for each link and image (new URL still throws for an invalid base: hence the check).
+    const url = base && !(ABSOLUTE_HTTP.test(value) && isValidBase(base)) ? new URL(value, base) : new URL(value);
     return url.protocol === "http:" || url.protocol === "https:" ? url.href : undefined;
   } catch {
     return undefined;
   }
+}
+
+/** One step of resolveChain: `step` against `base`, or `base` when the step is absent or unusable. */
+function resolveStep(base: string, step: string | undefined): string {
+  return step === undefined ? base : (absoluteHttpUrl(step, base) ?? base);
 }
 
 /** Resolves each base in turn against the one before (xml:base chains); unusable steps are skipped. */
@@ -82,8 +101,8 @@ function itemKey(item: RawItem, link: string): string {
 }
 
 function normaliseItem(item: RawItem, ctx: NormaliseContext, base: string, source: string, feedAuthor: string | undefined): Article | undefined {
-  const itemBase = resolveChain(base, [item.base]);
-  let link = absoluteHttpUrl(item.link, resolveChain(itemBase, [item.linkBase])) ?? "";
+  const itemBase = resolveStep(base, item.base);
+  let link = absoluteHttpUrl(item.link, resolveStep(itemBase, item.linkBase)) ?? "";
   // A guid is a link only when it does not say isPermaLink="false".
   if (!link && item.guid && item.guidIsPermaLink !== false && /^https?:\/\//i.test(item.guid)) link = absoluteHttpUrl(item.guid, undefined) ?? "";
   const maxSummary = ctx.maxSummaryChars ?? 1000;
@@ -103,10 +122,10 @@ function normaliseItem(item: RawItem, ctx: NormaliseContext, base: string, sourc
     if (imageUrl) break;
   }
   if (!imageUrl) {
-    const contentBase = resolveChain(itemBase, [item.contentBase]);
+    const contentBase = resolveStep(itemBase, item.contentBase);
     imageUrl = absoluteHttpUrl(firstImageSrc(item.contentHtml ?? ""), contentBase) ?? absoluteHttpUrl(firstImageSrc(item.summaryHtml ?? ""), contentBase);
   }
-  const categories = [...new Set(item.categories.map((c) => htmlToTitle(c)).filter(Boolean))].slice(0, 20);
+  const categories = item.categories.length ? [...new Set(item.categories.map((c) => htmlToTitle(c)).filter(Boolean))].slice(0, 20) : [];
   const article: Article = {
     id: `${ctx.feedId}:${itemKey(item, link)}`,
     feedId: ctx.feedId,

@@ -1,6 +1,6 @@
 import Parser from "rss-parser";
 import { FeedError } from "./errors.js";
-import { FEED_FIELDS, ITEM_FIELDS, toRawItem } from "./items.js";
+import { FEED_FIELDS, ITEM_FIELDS, rawOnlyTagName, toRawItem } from "./items.js";
 import { parseJson } from "./parse-json.js";
 import { attrs, first, personName, textOf, type XmlNode } from "./xml-node.js";
 import { closeOpenTags, prepareDocument, wrapRawHtml } from "./xml-prep.js";
@@ -57,7 +57,7 @@ function rssParser(kind: "default" | "cdf"): Parser {
     parser = new Parser({
       defaultRSS: 2,
       // CDF spells its elements in capitals; folding tag names lets rss-parser's RSS reader see them.
-      ...(kind === "cdf" ? { xml2js: { normalizeTags: true } } : {}),
+      xml2js: kind === "cdf" ? { normalizeTags: true, tagNameProcessors: [rawOnlyTagName] } : { tagNameProcessors: [rawOnlyTagName] },
       customFields: { item: ITEM_FIELDS, feed: FEED_FIELDS } as unknown as Parser.CustomFields<XmlNode, XmlNode>,
     });
     parsers.set(kind, parser);

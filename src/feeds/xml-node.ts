@@ -17,11 +17,13 @@ export function textOf(value: unknown, depth = 0): string | undefined {
     return parts.length ? parts.join(" ") : undefined;
   }
   const node = value as XmlNode;
-  const keys = Object.keys(node).filter((k) => k !== "$" && k !== "_" && !HIDDEN.test(k));
-  if (typeof node._ === "string" && keys.length === 0) return node._;
+  // Most nodes are text with attributes ({_, $}): no key list is built for them.
+  let keys: string[] | undefined;
+  for (const k of Object.keys(node)) if (k !== "$" && k !== "_" && !HIDDEN.test(k)) (keys ??= []).push(k);
+  if (typeof node._ === "string" && !keys) return node._;
   // Mixed content: xml2js keeps text and child elements apart, so order is approximate.
   const parts: string[] = typeof node._ === "string" ? [node._] : [];
-  for (const k of keys) parts.push(textOf(node[k], depth + 1) ?? "");
+  for (const k of keys ?? []) parts.push(textOf(node[k], depth + 1) ?? "");
   const joined = parts.join(" ").trim();
   return joined || undefined;
 }
@@ -32,9 +34,11 @@ export function attrs(value: unknown): Record<string, string> {
   return a && typeof a === "object" ? (a as Record<string, string>) : {};
 }
 
-/** The value as an array (absent → []). */
-export function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : value === undefined || value === null ? [] : [value];
+const NONE: readonly unknown[] = Object.freeze([]);
+
+/** The value as an array (absent → one shared empty array); read-only. */
+export function asArray(value: unknown): readonly unknown[] {
+  return Array.isArray(value) ? value : value === undefined || value === null ? NONE : [value];
 }
 
 /** First element of a keepArray custom field. */
@@ -42,14 +46,15 @@ export function first(value: unknown): unknown {
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Child elements whose local name (prefix ignored) is `local`. */
-export function childrenNamed(node: unknown, local: string): unknown[] {
-  if (!node || typeof node !== "object" || Array.isArray(node)) return [];
-  const out: unknown[] = [];
-  for (const [k, v] of Object.entries(node as XmlNode)) {
-    if (k === local || k.endsWith(`:${local}`)) out.push(...asArray(v));
+/** Child elements whose local name (prefix ignored) is `local`; read-only. */
+export function childrenNamed(node: unknown, local: string): readonly unknown[] {
+  if (!node || typeof node !== "object" || Array.isArray(node)) return NONE;
+  const suffix = `:${local}`;
+  let out: unknown[] | undefined;
+  for (const k of Object.keys(node)) {
+    if (k === local || k.endsWith(suffix)) (out ??= []).push(...asArray((node as XmlNode)[k]));
   }
-  return out;
+  return out ?? NONE;
 }
 
 /** A person construct (Atom author, atom:author, JSON-like) or plain text → display name. */

@@ -87,32 +87,63 @@ function fromHtml(html: string): PreparedDocument {
  * HTML named entities (→ numeric references) and control characters.
  */
 export function repairXml(xml: string): string {
-  // eslint-disable-next-line no-control-regex -- characters XML 1.0 forbids
-  const cleaned = xml.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, "");
+  // Scanning for the C0 controls alone and for U+FFFE/U+FFFF with indexOf is faster than the one
+  // class over the whole document; most documents have none of them.
+  const forbidden = C0_FORBIDDEN.test(xml) || xml.includes("\uFFFE") || xml.includes("\uFFFF");
+  const cleaned = forbidden ? xml.replace(FORBIDDEN_CHARS, "") : xml;
   if (!cleaned.includes("&")) return cleaned;
-  // One linear pass: CDATA sections and comments match whole (and stay), well-formed references
-  // are skipped by the lookahead, so the callback only runs for what needs fixing.
   // A surrogate pair written as two references (&#xD83D;&#xDE00;) is one character: join it first.
-  const joined = cleaned.includes("&#")
+  // Only documents with a reference to a high surrogate need the pass.
+  const joined = HIGH_SURROGATE_REF.test(cleaned)
     ? cleaned.replace(REF_PAIR, (whole, a: string, b: string) => {
         const hi = refCode(a);
         const lo = refCode(b);
         return hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff ? `&#${0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00)};` : whole;
       })
     : cleaned;
-  return joined.replace(SUSPECT_AMPERSAND, (whole, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
-    if (whole.charCodeAt(0) === 0x3c) return whole;
-    // A reference to a character XML forbids (a lone surrogate, a control character) would fail the
-    // whole feed: one bad item must not cost the others their delivery.
-    if (hex !== undefined || dec !== undefined) return isXmlChar(hex !== undefined ? parseInt(hex, 16) : Number(dec)) ? whole : "&#xFFFD;";
-    if (!name) return "&amp;";
-    const cp = NAMED_ENTITIES.get(name);
-    return cp === undefined ? `&amp;${name};` : `&#${cp};`;
-  });
+  return fixAmpersands(joined);
 }
+
+/**
+ * Escapes bare `&` and rewrites named and forbidden numeric references, outside CDATA sections and
+ * comments. One linear pass: sections and comments match whole (and stay), well-formed references
+ * are skipped by the lookahead. The text is copied only where something changes (most documents
+ * need nothing): a replace() callback would rebuild the whole document.
+ */
+function fixAmpersands(xml: string): string {
+  let out = "";
+  let last = 0;
+  SUSPECT_AMPERSAND.lastIndex = 0;
+  for (let m = SUSPECT_AMPERSAND.exec(xml); m; m = SUSPECT_AMPERSAND.exec(xml)) {
+    const [whole, hex, dec, name] = m;
+    if (whole.charCodeAt(0) === 0x3c) continue;
+    let fixed: string;
+    if (hex !== undefined || dec !== undefined) {
+      // A reference to a character XML forbids (a lone surrogate, a control character) would fail the
+      // whole feed: one bad item must not cost the others their delivery.
+      if (isXmlChar(hex !== undefined ? parseInt(hex, 16) : Number(dec))) continue;
+      fixed = "&#xFFFD;";
+    } else if (!name) fixed = "&amp;";
+    else {
+      const cp = NAMED_ENTITIES.get(name);
+      fixed = cp === undefined ? `&amp;${name};` : `&#${cp};`;
+    }
+    out += xml.slice(last, m.index) + fixed;
+    last = m.index + whole.length;
+  }
+  return last === 0 ? xml : out + xml.slice(last);
+}
+
+// eslint-disable-next-line no-control-regex -- characters XML 1.0 forbids
+const FORBIDDEN_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
+// eslint-disable-next-line no-control-regex -- characters XML 1.0 forbids
+const C0_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
 
 const SUSPECT_AMPERSAND =
   /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&#(?:[xX]([0-9a-fA-F]{1,7})|([0-9]{1,8}));|&(?!(?:amp|lt|gt|quot|apos);)(?:([A-Za-z][A-Za-z0-9]{0,31});)?/g;
+
+/** A reference whose value may be a high surrogate (D800-DBFF, 55296-56319); a superset is fine. */
+const HIGH_SURROGATE_REF = /&#(?:[xX]0*[dD][89abAB]|0*5[56]\d{3};)/;
 
 /** Two numeric references in a row (the callback joins them only when they are a surrogate pair). */
 const REF_PAIR = /&#([xX][0-9a-fA-F]{1,7}|[0-9]{1,8});&#([xX][0-9a-fA-F]{1,7}|[0-9]{1,8});/g;

@@ -26,7 +26,13 @@ function outsideCdata(xml: string, pattern: RegExp, rewrite: (m: RegExpExecArray
 }
 
 // indexOf is far cheaper than a regex over the whole document; most feeds have none of these.
-const XHTML_HINTS = ['type="xhtml"', "type='xhtml'", "xhtml+xml", ":body", "<body"];
+// Every hint contains "xhtml" or "body", so two scans rule most documents out.
+function mayHaveXhtml(xml: string): boolean {
+  return (
+    (xml.includes("xhtml") && (xml.includes('type="xhtml"') || xml.includes("type='xhtml'") || xml.includes("xhtml+xml"))) ||
+    (xml.includes("body") && (xml.includes(":body") || xml.includes("<body")))
+  );
+}
 const XHTML_OPEN = /<((?:[\w-]+:)?(?:title|subtitle|summary|content|rights|body))(\s[^>]*?)?>/;
 
 /**
@@ -34,7 +40,7 @@ const XHTML_OPEN = /<((?:[\w-]+:)?(?:title|subtitle|summary|content|rights|body)
  * markup in document order: xml2js would split text from child elements and lose their order.
  */
 export function inlineXhtml(xml: string): string {
-  if (!XHTML_HINTS.some((h) => xml.includes(h))) return xml;
+  if (!mayHaveXhtml(xml)) return xml;
   return outsideCdata(xml, XHTML_OPEN, (m, text, at) => {
     const name = m[1]!;
     const attributes = m[2] ?? "";

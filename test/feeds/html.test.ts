@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeEntities } from "../../src/feeds/entities.js";
-import { firstImageSrc, htmlToText, htmlToTitle, repairMojibake, truncateWords } from "../../src/feeds/html.js";
+import { cleanText, firstImageSrc, htmlToText, htmlToTitle, repairMojibake, truncateWords } from "../../src/feeds/html.js";
 
 describe("htmlToText", () => {
   it("drops scripts, styles, comments (also unclosed) and folds whitespace", () => {
@@ -35,9 +35,40 @@ describe("htmlToText", () => {
       }),
     );
   });
+  it("reads tags alike with and without comments, which take the dropHidden path (property)", () => {
+    const unit = fc.constantFrom("<", ">", "/", "p", "br", "LI", "a", "x", " ", "\n", "\u00a0", "\u2029", "=", '"', "'", "&", "amp;", "lt;", "-", ":", "1", "!", "?", "script", "é");
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 40 }), (s) => {
+        expect(htmlToText(s)).toBe(htmlToText(`${s}<!---->`));
+        expect(htmlToTitle(s)).toBe(htmlToTitle(`${s}<!---->`));
+      }),
+      { numRuns: 500 },
+    );
+  });
+  it("separates block elements by a space, whatever their case or attributes", () => {
+    expect(htmlToText("a<P class='x'>b</p>c<BR/>d<br >e<h2\n>f</h2><span>g</span>h<td>i")).toBe("a b c d e f gh i");
+    expect(htmlToText('<a title="x>y">z</a>')).toBe('y">z');
+  });
   it("is linear on pathological input", () => {
     const evil = "<script>".repeat(20_000) + "<a ".repeat(20_000);
     expect(typeof htmlToText(evil)).toBe("string");
+  });
+});
+
+describe("cleanText", () => {
+  it("folds whitespace runs and drops controls like one replace over \\s would (property)", () => {
+    const unit = fc.constantFrom(" ", "  ", "\t", "\n", "\r\n", "\u00a0", "\u2028", "\u3000", "\ufeff", "\u0001", "\u0092", "\ufffd", "a", "中");
+    // eslint-disable-next-line no-control-regex -- the characters cleanText drops
+    const controls = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFD\uFEFF]/g;
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 30 }), (s) => {
+        const expected = s
+          .replace(controls, (c) => (c === "\u0092" ? "\u2019" : ""))
+          .replace(/\s+/g, " ")
+          .trim();
+        expect(cleanText(s)).toBe(expected);
+      }),
+    );
   });
 });
 

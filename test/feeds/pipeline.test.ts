@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FeedError } from "../../src/feeds/errors.js";
+import { absoluteHttpUrl } from "../../src/feeds/normalise.js";
 import { processFeedBytes } from "../../src/feeds/pipeline.js";
 import { fixture, NOW_MS } from "./helpers.js";
 
@@ -139,5 +140,29 @@ describe("one malformed item does not cost the feed its other items", () => {
     // The bad reference is dropped (the text cleaner never shows U+FFFD to readers).
     expect(titles).toContain("Broken emoji");
     expect(titles).toContain("Smile 😀 and 😀");
+  });
+});
+
+describe("absoluteHttpUrl", () => {
+  it("resolves against the base, and still refuses every URL when the base itself is unusable", () => {
+    expect(absoluteHttpUrl("/a b", "https://news.example.org/x/")).toBe("https://news.example.org/a%20b");
+    expect(absoluteHttpUrl(" HTTPS://News.Example.org/../c ", "https://other.example/")).toBe("https://news.example.org/c");
+    expect(absoluteHttpUrl("http:c", "http://news.example.org/a/b")).toBe("http://news.example.org/a/c");
+    expect(absoluteHttpUrl("https://news.example.org/a", "not a url")).toBeUndefined();
+    expect(absoluteHttpUrl("https://news.example.org/a", "https://news.example.org/")).toBe("https://news.example.org/a");
+    expect(absoluteHttpUrl("ftp://news.example.org/a", undefined)).toBeUndefined();
+  });
+});
+
+describe("RSS elements rss-parser is not asked to derive anything from", () => {
+  it("still reads description, content:encoded, pubDate and dc:date, and still ignores summary and content in RSS", async () => {
+    const rss2 = new TextEncoder().encode(
+      `<rss version="2.0"><channel><title>t</title><description>Channel &amp; more</description><pubDate>Tue, 05 Mar 2024 08:30:00 +0800</pubDate>` +
+        `<item><guid>a</guid><title>A</title><description>&lt;p&gt;Short &amp;amp; sweet&lt;/p&gt;</description><content:encoded><![CDATA[<p>Long <img src="/i.png"></p>]]></content:encoded><pubDate>Tue, 05 Mar 2024 08:30:00 +0800</pubDate></item>` +
+        `<item><guid>b</guid><title>B</title><summary>Not RSS</summary><content>Neither</content><dc:date>2024-03-06T01:02:03Z</dc:date></item></channel></rss>`,
+    );
+    const [a, b] = (await processFeedBytes(rss2, ctx)).articles;
+    expect(a).toMatchObject({ summary: "Short & sweet", publishedAt: Date.UTC(2024, 2, 5, 0, 30), imageUrl: "https://news.example.org/i.png" });
+    expect(b).toMatchObject({ summary: "", publishedAt: Date.UTC(2024, 2, 6, 1, 2, 3) });
   });
 });
