@@ -56,10 +56,10 @@ describe("ArticleArchive during a poll round", () => {
     const store = new Keyv();
     let indexWrites = 0;
     const set = store.set.bind(store);
-    store.set = ((key: string, value: unknown, ttl?: number) => {
+    store.set = (key: string, value: unknown, ttl?: number) => {
       if (key === "__index:recent") indexWrites++;
       return set(key, value, ttl);
-    }) as typeof store.set;
+    };
     const archive = new ArticleArchive(store, { now: () => 5_000_000 });
     // 50 feeds' batches at once, one article of them put twice.
     await Promise.all([...Array.from({ length: 50 }, (_, i) => archive.put([a(i, 1000 + i)])), archive.put([{ ...a(7, 1007), title: "again" }])]);
