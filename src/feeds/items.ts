@@ -7,7 +7,8 @@ const keep = { keepArray: true };
 // rss-parser derives snippets (HTML stripped, entities decoded) and ISO dates from these elements
 // on every RSS item; we read them raw and do that work once ourselves. Renamed while xml2js builds
 // the tree ("#" is no XML name character, so nothing collides), they are left alone by rss-parser.
-// (Atom's published/updated stay: rss-parser's ISO dates are what Atom items have always used.)
+// Atom's published/updated too: rss-parser turns them into ISO strings with Date#toISOString, which
+// throws on an unreadable date and lost the whole feed; we read them raw like every other date.
 /** xml2js tagNameProcessor for the parsers that read ITEM_FIELDS (called for every element). */
 export function rawOnlyTagName(name: string): string {
   switch (name) {
@@ -23,6 +24,10 @@ export function rawOnlyTagName(name: string): string {
       return "pubDate#";
     case "dc:date":
       return "dc:date#";
+    case "published":
+      return "published#";
+    case "updated":
+      return "updated#";
     default:
       return name;
   }
@@ -52,8 +57,8 @@ export const ITEM_FIELDS = [
   ["dc:description", "dcDescription", keep],
   ["pubDate#", "pubDateRaw"],
   ["dc:date#", "dcDate"],
-  ["published", "publishedRaw"],
-  ["updated", "updatedRaw"],
+  ["published#", "publishedRaw"],
+  ["updated#", "updatedRaw"],
   ["issued", "issued"],
   ["created", "created"],
   ["modified", "modified"],
@@ -151,8 +156,8 @@ function caseless(a: Record<string, string>, name: string): string | undefined {
 }
 
 // Publication dates before modification dates; each a different vocabulary for the same thing.
-// pubDate is rss-parser's ISO form of an Atom entry's published or updated; pubDateRaw and dcDate
-// are RSS elements, which Atom entries were never read for.
+// All are read raw (rawOnlyTagName hides them from rss-parser, so its own pubDate stays empty);
+// pubDateRaw and dcDate are RSS elements, which Atom entries were never read for.
 const DATE_FIELDS = ["publishedRaw", "pubDate", "pubDateRaw", "dcDate", "dctermsIssued", "dctermsCreated", "dctermsDate", "atomPublished", "issued", "created", "updatedRaw", "modified", "dctermsModified", "atomUpdated", "a10Updated"];
 
 function dateOf(it: XmlNode, format: RawFeed["format"]): string | undefined {

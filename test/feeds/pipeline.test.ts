@@ -143,6 +143,22 @@ describe("one malformed item does not cost the feed its other items", () => {
   });
 });
 
+describe("an Atom entry's unreadable date does not cost the feed", () => {
+  it("the entry gets its first-seen time; the next entry's updated date is read as written", async () => {
+    const atom = new TextEncoder().encode(
+      `<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><id>urn:t</id><updated>2024-03-05T08:00:00Z</updated>` +
+        `<entry><title>Bad date</title><id>urn:1</id><link href="https://news.example.org/1"/><published>yesterday-ish</published><updated>soon</updated></entry>` +
+        `<entry><title>Updated only</title><id>urn:2</id><link href="https://news.example.org/2"/><updated>2024-03-05T08:30:00+08:00</updated></entry></feed>`,
+    );
+    // rss-parser's Date#toISOString threw "Invalid time value" here and the whole feed was lost.
+    const feed = await processFeedBytes(atom, ctx);
+    expect(feed.articles.map((a) => [a.title, a.publishedAt])).toEqual([
+      ["Bad date", ctx.nowMs],
+      ["Updated only", Date.UTC(2024, 2, 5, 0, 30)],
+    ]);
+  });
+});
+
 describe("absoluteHttpUrl", () => {
   it("resolves against the base, and still refuses every URL when the base itself is unusable", () => {
     expect(absoluteHttpUrl("/a b", "https://news.example.org/x/")).toBe("https://news.example.org/a%20b");
