@@ -1,7 +1,7 @@
 /**
  * Retrieval benchmark: related-article precision@3, known-item success@5 (each beside a naive
  * baseline), and query latency / heap at 100k articles. Reads ../shared/corpus/news/.
- * Run: npx tsx bench/search.ts [--split dev|test] [--sample N] [--only quality|related|search|chat|scale] [--articles N]
+ * Run: npx tsx bench/search.ts [--split dev|test] [--sample N] [--only quality|related|search|chat|scale] [--sets bbc,thuc,tnews with --only related] [--articles N]
  * [--fresh N --seed N for chat] [--opts JSON of ArticleIndexOptions] [--no-categories]
  * (node --expose-gc for heap after gc). Tune on --split dev; report on test.
  */
@@ -10,6 +10,7 @@ import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import type { Article } from "../src/articles/article.js";
 import { ArticleIndex, type ArticleIndexOptions } from "../src/articles/search.js";
+import { WordVecIndex } from "../src/articles/wordvec.js";
 import { isStopWord, normalizeText, titleKey } from "../src/articles/tokenize.js";
 import { rng } from "../src/articles/rng.js";
 import { loadBbc, loadThuc, loadTnews, NEWS, type Labelled } from "./_corpus.js";
@@ -341,6 +342,30 @@ async function evalScale(total: number): Promise<void> {
         .map(([ms, q]) => `"${q}" ${ms.toFixed(1)} ms`)
         .join(", ")}; load average ${loadavg()[0]!.toFixed(1)}`,
   );
+  // The word vectors alone (prepareRelated above trained the LSA space, then them): time, event-loop
+  // delay, memory.
+  const words = new WordVecIndex();
+  articles.forEach((a, doc) => words.add(doc, a));
+  const wordLoop = monitorEventLoopDelay({ resolution: 10 });
+  const cpu1 = process.cpuUsage();
+  const elu1 = performance.eventLoopUtilization();
+  const rssBefore = process.memoryUsage().rss;
+  let rssPeak = rssBefore;
+  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
+  const t2 = performance.now();
+  wordLoop.enable();
+  await words.ready(articles, articles.length);
+  wordLoop.disable();
+  clearInterval(sampler);
+  const wordCpu = process.cpuUsage(cpu1);
+  const wordMainMs = performance.eventLoopUtilization(elu1).active;
+  const mb = (bytes: number): string => (bytes / 2 ** 20).toFixed(1);
+  console.log(
+    `word vectors ${articles.length} articles: trained and embedded in a worker in ${((performance.now() - t2) / 1000).toFixed(1)} s wall, ` +
+      `${((wordCpu.user + wordCpu.system) / 1e6).toFixed(1)} s cpu (both threads, ${(wordMainMs / 1000).toFixed(1)} s of it on the main thread); event-loop delay meanwhile p99 ${(wordLoop.percentile(99) / 1e6).toFixed(0)} ms, ` +
+      `max ${(wordLoop.max / 1e6).toFixed(0)} ms; RSS peak +${mb(rssPeak - rssBefore)} MB meanwhile (worker included); ` +
+      `kept ${mb(words.bytes.vectors)} MB vectors + ${mb(words.bytes.model)} MB model`,
+  );
 }
 
 function arg(name: string, fallback: string): string {
@@ -359,6 +384,8 @@ export async function run(): Promise<void> {
   const only = arg("only", "all");
   // --opts '{"latentWeight":0.3}': ArticleIndexOptions to try (tune on --split dev).
   const opts = JSON.parse(arg("opts", "{}")) as ArticleIndexOptions;
+  // --sets bbc,thuc: with --only related, just these corpora (by name prefix).
+  const sets_ = arg("sets", "").split(",").filter((x) => x !== "");
   if (only === "all" || only === "quality" || only === "related") {
     const bbc = loadBbc();
     const sets: Array<[string, Labelled[]]> = [
@@ -366,11 +393,12 @@ export async function run(): Promise<void> {
       [`tnews-${split}`, loadTnews(split)],
       ["bbc", bbc],
     ];
-    for (const [name, rows] of sets) await evalRelated(name, rows, sample, opts);
+    const wanted = (name: string): boolean => only !== "related" || sets_.length === 0 || sets_.some((w) => name.startsWith(w));
+    for (const [name, rows] of sets) if (wanted(name)) await evalRelated(name, rows, sample, opts);
     // BBC has no dev split: even-numbered articles are its dev queries, odd ones its test queries
     // (every article stays a candidate).
     const half = split === "dev" ? 0 : 1;
-    await evalRelated(`bbc-${split}½`, bbc, sample, opts, false, (i) => i % 2 === half);
+    if (wanted("bbc")) await evalRelated(`bbc-${split}½`, bbc, sample, opts, false, (i) => i % 2 === half);
     if (only !== "related") for (const [name, rows] of sets) evalKnownItem(name, rows, sample, opts);
     if (only !== "related") for (const [name, rows] of sets) evalFragments(name, rows, sample, opts);
   }

@@ -12,6 +12,9 @@ import {
 } from "./related.js";
 import { InvertedIndex, type Bm25Params, type QueryGroup } from "./inverted.js";
 import { LatentIndex, type LatentOptions } from "./latent.js";
+import { semanticSummary } from "./semantic.js";
+import { WordVecIndex, type WordVecOptions } from "./wordvec.js";
+import { RelatedSpaces } from "./wordvec-spaces.js";
 import { phraseKey, TitlePhrases } from "./phrase.js";
 import { tokenize } from "./tokenize.js";
 
@@ -54,6 +57,17 @@ export interface ArticleIndexOptions {
   latentCandidates?: number;
   /** related(): best BM25 matches re-scored (default 100). */
   lexicalCandidates?: number;
+  /** related(): word vectors trained on the archive (training, dimensions, table size); used only with the LSA space on. */
+  wordVectors?: WordVecOptions;
+  /**
+   * related(): share of the final score from word-vector cosine for a headline without summary,
+   * falling with summary length (see wordVectorHalfChars); 0 disables them (default 0.4).
+   */
+  wordVectorWeight?: number;
+  /** related(): summary characters at which the word-vector share has halved (default 50; BBC cut to 150 characters lost 0.4 points with 150). */
+  wordVectorHalfChars?: number;
+  /** related(): closest word-vector neighbours re-scored beside the word matches (default 0). */
+  wordVectorCandidates?: number;
   /** related(): weight of shared feed categories (cosine of the two category sets) added to the final score (default 0). */
   categoryWeight?: number;
 }
@@ -109,6 +123,7 @@ export class ArticleIndex {
   private ordered: Article[] | null = [];
   private readonly maxSummaryChars: number;
   private readonly keptSummaryChars: number;
+  private readonly latentSummaryChars: number | undefined;
   /** One string for each feed id and source name seen (100k articles share a few thousand). */
   private readonly shared = new Map<string, string>();
   private readonly nearEqualRatio: number;
@@ -116,6 +131,11 @@ export class ArticleIndex {
   private readonly recencyFloor: number;
   private readonly relatedOpts: RelatedQueryOptions;
   private readonly latent: LatentIndex;
+  /** Word vectors (null when disabled); trained and kept in step through `latent` (RelatedSpaces). */
+  private readonly words: WordVecIndex | null;
+  private readonly wordWeight: number;
+  private readonly wordHalfChars: number;
+  private readonly wordCandidates: number;
   private readonly latentWeight: number;
   private readonly latentCandidates: number;
   private readonly lexicalCandidates: number;
@@ -123,8 +143,9 @@ export class ArticleIndex {
 
   constructor(opts: ArticleIndexOptions = {}) {
     this.maxSummaryChars = opts.maxIndexedSummaryChars ?? 400;
-    // What related() and the latent space read of a summary (300 each by default), or more when asked.
-    this.keptSummaryChars = Math.max(opts.relatedQuery?.maxSummaryChars ?? 300, opts.latent?.maxSummaryChars ?? 300, opts.keptSummaryChars ?? 0);
+    // What related() reads of a summary, or more when asked; the latent space's share is by script (kept()).
+    this.keptSummaryChars = Math.max(opts.relatedQuery?.maxSummaryChars ?? 300, opts.latent?.maxSummaryChars ?? 0, opts.keptSummaryChars ?? 0);
+    this.latentSummaryChars = opts.latent?.maxSummaryChars;
     this.nearEqualRatio = opts.nearEqualRatio ?? NEAR_EQUAL_RATIO;
     this.halfLifeMs = (opts.relatedHalfLifeDays ?? 30) * DAY_MS;
     this.recencyFloor = opts.relatedRecencyFloor ?? 0.95;
@@ -134,7 +155,13 @@ export class ArticleIndex {
     this.feedbackDocs = opts.feedbackDocs ?? 10;
     this.maxDfRatio = opts.relatedMaxDfRatio ?? 0.15;
     this.feedbackOpts = opts.feedback ?? {};
-    this.latent = new LatentIndex(opts.latent);
+    this.wordWeight = opts.wordVectorWeight ?? 0.4;
+    this.wordHalfChars = opts.wordVectorHalfChars ?? 50;
+    this.wordCandidates = opts.wordVectorCandidates ?? 0;
+    // They re-score beside the LSA space's tf-idf and LSA cosines, so only where that space is on.
+    const wordsOn = this.wordWeight > 0 && (opts.wordVectors?.dims ?? 1) > 0 && (opts.latent?.dims ?? 1) > 0;
+    this.words = wordsOn ? new WordVecIndex(opts.wordVectors) : null;
+    this.latent = this.words === null ? new LatentIndex(opts.latent) : new RelatedSpaces(opts.latent, this.words);
     this.latentWeight = opts.latentWeight ?? 0.4;
     this.latentCandidates = opts.latentCandidates ?? 50;
     this.lexicalCandidates = opts.lexicalCandidates ?? 100;
@@ -186,11 +213,16 @@ export class ArticleIndex {
       ...a,
       feedId: intern(a.feedId),
       source: intern(a.source),
-      // A copy: V8's slice would point into the whole summary and keep it alive.
-      summary: a.summary.length > this.keptSummaryChars ? structuredClone(a.summary.slice(0, this.keptSummaryChars)) : a.summary,
+      summary: this.keptSummary(a.summary),
       categories: a.categories.length === 0 ? NONE : a.categories,
       topics: a.topics.length === 0 ? NONE : a.topics,
     };
+  }
+
+  /** The summary held: as much as any reader of it needs, as a copy (V8's slice would point into the whole summary and keep it alive). */
+  private keptSummary(summary: string): string {
+    const keep = Math.max(this.keptSummaryChars, semanticSummary(summary, this.latentSummaryChars).length);
+    return summary.length > keep ? structuredClone(summary.slice(0, keep)) : summary;
   }
 
   /** Adds many articles (one sort at the end instead of one insertion each). */
@@ -361,23 +393,34 @@ export class ArticleIndex {
 
   /**
    * Re-scores the best word matches, plus the closest LSA neighbours, by (1 − w) × tf-idf cosine +
-   * w × LSA cosine. BM25 only picks candidates: its scores favour one rare shared word, while the
-   * cosines measure how much of the two headlines agree, and LSA adds words that travel together.
+   * w × LSA cosine, and that by (1 − v) against v × word-vector cosine. BM25 only picks candidates:
+   * its scores favour one rare shared word, while the cosines measure how much of the two headlines
+   * agree, LSA adds words that travel together, and word vectors words that keep the same company
+   * (a headline's few words give LSA little to go on). v falls with the article's summary length:
+   * long text says enough in its own words (at full weight the vectors cost BBC 5 points).
    */
   private blendLatent(article: Article, hits: Hit[]): Hit[] {
     const w = this.latentWeight;
     if (!this.latent.ensure(this.docs, this.ix.size)) return hits;
     const scorer = this.latent.scorer(article);
     if (scorer === null) return hits;
-    const near = this.latent.nearest(scorer.vector, this.latentCandidates, (doc) => this.acceptRelated(article, doc));
+    const accept = (doc: number): boolean => this.acceptRelated(article, doc);
+    const near = this.latent.nearest(scorer.vector, this.latentCandidates, accept);
     hits.sort((a, b) => b.score - a.score);
     const candidates = hits.slice(0, this.lexicalCandidates).map((h) => this.docOf.get(h.article.id)!);
     for (const doc of near.keys()) if (!candidates.includes(doc)) candidates.push(doc);
+    const v = this.words === null ? 0 : (this.wordWeight * this.wordHalfChars) / (this.wordHalfChars + article.summary.length);
+    const words = v > 0 ? this.words : null;
+    const wordVector = words?.vector(article) ?? null;
+    if (words !== null && wordVector !== null && this.wordCandidates > 0) {
+      for (const doc of words.nearest(wordVector, this.wordCandidates, accept).keys()) if (!candidates.includes(doc)) candidates.push(doc);
+    }
     const tags = this.categoryWeight > 0 ? categorySet(article) : undefined;
     return candidates.map((doc) => {
       const c = this.docs[doc]!;
       const sim = near.get(doc) ?? scorer.latent(doc);
       let score = (1 - w) * scorer.cosine(c) + w * Math.max(0, sim);
+      if (words !== null && wordVector !== null) score = (1 - v) * score + v * Math.max(0, words.similarity(wordVector, doc));
       // Feed tags name the subject outright (a headline often does not): shared ones count here too,
       // not only as words in the candidate search.
       if (tags !== undefined && tags.size > 0) score += this.categoryWeight * setCosine(tags, categorySet(c));

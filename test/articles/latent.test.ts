@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { isNearDuplicate } from "../../src/articles/related.js";
 import { ArticleIndex } from "../../src/articles/search.js";
-import { SemanticSpace, semanticTerms } from "../../src/articles/semantic.js";
+import { SemanticSpace, semanticSummary, semanticTerms } from "../../src/articles/semantic.js";
 import { art } from "./fixtures.js";
 
 // Two made-up subjects; every headline takes three words of its subject, so no two share many.
@@ -87,5 +87,20 @@ describe("SemanticSpace", () => {
     const sameSubject = dot(v("花滑决赛"), v("球迷主场"));
     const otherSubject = dot(v("花滑决赛"), v("央行利率"));
     expect(sameSubject).toBeGreaterThan(otherSubject + 0.3);
+  });
+});
+
+describe("what the related space reads of a summary", () => {
+  it("reads 1,000 characters of Latin text and 300 of Chinese, or what it is told", () => {
+    const en = `${"word ".repeat(199)}tail ${"late ".repeat(100)}`;
+    expect(semanticTerms("Title", en).has("tail")).toBe(true);
+    expect(semanticTerms("Title", en).has("late")).toBe(false);
+    expect(semanticTerms("Title", `${"word ".repeat(150)}beyond`).has("beyond")).toBe(true);
+    expect(semanticTerms("Title", `${"word ".repeat(150)}beyond`, { maxSummaryChars: 300 }).has("beyond")).toBe(false);
+    expect(semanticTerms("Title", `${"word ".repeat(220)}beyond`).has("beyond")).toBe(false);
+    const zh = `${"股市".repeat(150)}央行`;
+    expect(semanticSummary(zh)).toBe("股市".repeat(150));
+    expect(semanticTerms("标题", zh).has("央行")).toBe(false);
+    expect(semanticTerms("标题", `${"股市".repeat(140)}央行`).has("央行")).toBe(true);
   });
 });

@@ -216,6 +216,16 @@ describe("ArticleIndex memory: what it keeps of an article", () => {
     expect(ix.get(deep.id)!.summary).not.toContain("深交所");
   });
 
+  it("keeps 1,000 characters of a Latin summary (the related space reads that much) and 300 of a Chinese one", () => {
+    const en = "The central bank raised interest rates again on Tuesday, citing inflation. ".repeat(30);
+    const ix = new ArticleIndex();
+    const a = art("Rates rise", { summary: en });
+    const b = art("上交所发布公告", { summary: body });
+    ix.addAll([a, b]);
+    expect(ix.get(a.id)!.summary).toBe(en.slice(0, 1000));
+    expect(ix.get(b.id)!.summary).toBe(body.slice(0, 300));
+  });
+
   it("articles without categories or topics share one frozen empty list", () => {
     const ix = new ArticleIndex();
     const [a, b] = [art("甲新闻"), art("乙新闻")];

@@ -1,0 +1,223 @@
+/**
+ * What the related-articles spaces (the LSA space, the word vectors) share: one unit vector per
+ * indexed article, as bytes (component × 127) by document number, from a model trained in the
+ * background on a sample of the archive and trained again once the archive has changed by a share;
+ * articles added in between are embedded with the model that serves. A related() call never waits
+ * for training: the current model (or none: word matches) serves until the new one is ready.
+ */
+import type { Article } from "./article.js";
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** When a space trains. */
+export interface TrainingSchedule {
+  /** Fewest articles before a model is trained (default 200). */
+  minDocs?: number;
+  /** Articles added or removed since training, as a share of those trained on, that trigger retraining (default 0.25). */
+  retrainAfter?: number;
+}
+
+/** A trained model and the vectors of the articles it was trained with (slots by document number). */
+export interface Fitted<M> {
+  model: M;
+  vecs: Int8Array;
+  has: Uint8Array;
+}
+
+export abstract class TrainedVectors<M> {
+  private current: M | null = null;
+  private vecs: Int8Array = new Int8Array(0);
+  private has: Uint8Array = new Uint8Array(0);
+  private trainedOn = 0;
+  private changedSince = 0;
+  /** The running training; it never rejects (a failure lands in `failure`). */
+  private training: Promise<void> | null = null;
+  private failure: unknown = undefined;
+
+  protected constructor(
+    readonly dims: number,
+    private readonly schedule: TrainingSchedule,
+    /** Names the space in a training failure. */
+    private readonly what: string,
+  ) {}
+
+  /**
+   * Trains a model on the archive's `live` documents (they stay in `docs` meanwhile, or become
+   * undefined) and embeds them into arrays of at least `docs.length` slots; yields as it goes.
+   */
+  protected abstract fit(docs: ReadonlyArray<Article | undefined>, live: readonly number[]): Promise<Fitted<M>>;
+
+  /** Embeds an article with a model into `vecs` at `offset`; false (slot untouched) when it has no vector. */
+  protected abstract embedInto(model: M, article: Article, vecs: Int8Array, offset: number): boolean;
+
+  /** False when disabled (dims 0). */
+  get enabled(): boolean {
+    return this.dims > 0;
+  }
+
+  /** The model that serves (null before the first training). */
+  protected get model(): M | null {
+    return this.current;
+  }
+
+  /** Bytes of the article vectors and their flags. */
+  protected get vectorBytes(): number {
+    return this.vecs.byteLength + this.has.byteLength;
+  }
+
+  /** Notes a new article; embedded right away when a model serves. */
+  add(doc: number, article: Article): void {
+    this.changedSince++;
+    if (this.current === null) return;
+    this.reserve(doc + 1);
+    this.has[doc] = this.embedInto(this.current, article, this.vecs, doc * this.dims) ? 1 : 0;
+  }
+
+  /** Forgets an article's vector. */
+  remove(doc: number): void {
+    this.changedSince++;
+    if (doc < this.has.length) this.has[doc] = 0;
+  }
+
+  /**
+   * True when a model can be used now. When (re)training is due it starts in the background.
+   * `after`: what training waits for before it starts (another space's training, so that two
+   * workers' memory does not add up).
+   */
+  ensure(docs: ReadonlyArray<Article | undefined>, liveCount: number, after?: () => Promise<void>): boolean {
+    if (!this.enabled || liveCount < (this.schedule.minDocs ?? 200)) return this.current !== null;
+    const due = this.current === null || this.changedSince >= (this.schedule.retrainAfter ?? 0.25) * this.trainedOn;
+    if (due && this.training === null) {
+      this.training = this.train(docs, after)
+        .catch((err: unknown) => {
+          // The current model (or word matches) serves meanwhile; the next call that finds training due tries again.
+          this.failure = err;
+        })
+        .finally(() => {
+          this.training = null;
+        });
+    }
+    return this.current !== null;
+  }
+
+  /** Resolves when no training is running (after starting one if due); rejects when it failed. */
+  async ready(docs: ReadonlyArray<Article | undefined>, liveCount: number): Promise<void> {
+    this.failure = undefined;
+    this.ensure(docs, liveCount);
+    while (this.training !== null) await this.training;
+    const failure = this.failure;
+    this.failure = undefined;
+    if (failure !== undefined) throw failure instanceof Error ? failure : new Error(`${this.what} training failed`, { cause: failure });
+  }
+
+  /**
+   * Resolves once a model trained on at least half of the archive serves, or when none can (too
+   * few articles, disabled, training failed), or after `maxWaitMs`. Starts training when due.
+   * Related links chosen before that would miss this space: what the first new articles after a
+   * first poll's backlog wait for.
+   */
+  async usable(docs: ReadonlyArray<Article | undefined>, liveCount: number, maxWaitMs: number): Promise<void> {
+    this.ensure(docs, liveCount);
+    const deadline = Date.now() + maxWaitMs;
+    while (this.training !== null && (this.current === null || 2 * this.trainedOn < liveCount)) {
+      const left = deadline - Date.now();
+      if (left <= 0) return;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, left);
+        timer.unref();
+      });
+      await Promise.race([this.training, timeout]);
+      clearTimeout(timer);
+    }
+  }
+
+  /** Cosine of a query unit vector and an indexed article's (0 without a vector). */
+  similarity(q: Float32Array, doc: number): number {
+    if (doc >= this.has.length || this.has[doc] !== 1) return 0;
+    let s = 0;
+    const base = doc * this.dims;
+    for (let j = 0; j < this.dims; j++) s += q[j]! * this.vecs[base + j]!;
+    return s / 127;
+  }
+
+  /** The `top` accepted articles closest to a query unit vector, document → cosine, best first. */
+  nearest(q: Float32Array, top: number, accept: (doc: number) => boolean): Map<number, number> {
+    const k = this.dims;
+    const { vecs, has } = this;
+    const best: Array<[number, number]> = [];
+    let floor = -Infinity;
+    for (let doc = 0; doc < has.length; doc++) {
+      if (has[doc] !== 1) continue;
+      let s = 0;
+      const base = doc * k;
+      for (let j = 0; j < k; j++) s += q[j]! * vecs[base + j]!;
+      s /= 127;
+      if (s <= floor || !accept(doc)) continue;
+      best.push([doc, s]);
+      if (best.length > 2 * top) {
+        best.sort((a, b) => b[1] - a[1]);
+        best.length = top;
+        floor = best[top - 1]![1];
+      }
+    }
+    best.sort((a, b) => b[1] - a[1]);
+    return new Map(best.slice(0, top));
+  }
+
+  /** Trains, then swaps the new model and vectors in, embedding what arrived meanwhile. */
+  private async train(docs: ReadonlyArray<Article | undefined>, after?: () => Promise<void>): Promise<void> {
+    // What is archived in the same turn as the articles that made training due (the rest of a
+    // poll's batches) is trained on too.
+    await yieldToEventLoop();
+    if (after !== undefined) await after();
+    const changesBefore = this.changedSince;
+    const live: number[] = [];
+    docs.forEach((a, doc) => {
+      if (a !== undefined) live.push(doc);
+    });
+    const { model, ...fitted } = await this.fit(docs, live);
+    let { vecs, has } = fitted;
+    const k = this.dims;
+    if (docs.length > has.length) {
+      const grownV = new Int8Array(docs.length * k);
+      grownV.set(vecs);
+      vecs = grownV;
+      const grownH = new Uint8Array(docs.length);
+      grownH.set(has);
+      has = grownH;
+    }
+    const seen = new Uint8Array(docs.length);
+    for (const doc of live) seen[doc] = 1;
+    for (let doc = 0; doc < docs.length; doc++) {
+      const a = docs[doc];
+      if (a === undefined) has[doc] = 0;
+      else if (seen[doc] !== 1) has[doc] = this.embedInto(model, a, vecs, doc * k) ? 1 : 0;
+    }
+    this.current = model;
+    this.vecs = vecs;
+    this.has = has;
+    this.trainedOn = live.length;
+    this.changedSince -= changesBefore;
+  }
+
+  private reserve(need: number): void {
+    if (need <= this.has.length) return;
+    // A quarter more, not double: at 100k articles doubling would leave megabytes unused.
+    const cap = Math.max(need, Math.ceil(this.has.length * 1.25), 1024);
+    const v = new Int8Array(cap * this.dims);
+    v.set(this.vecs);
+    this.vecs = v;
+    const h = new Uint8Array(cap);
+    h.set(this.has);
+    this.has = h;
+  }
+}
+
+/** Up to `max` of the live documents, spread evenly over the archive (oldest to newest). */
+export function spreadSample(live: readonly number[], max: number): number[] {
+  const step = Math.max(1, live.length / max);
+  const out: number[] = [];
+  for (let i = 0; i < live.length && out.length < max; i = Math.floor((out.length + 1) * step)) out.push(live[i]!);
+  return out;
+}
