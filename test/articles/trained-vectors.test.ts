@@ -1,0 +1,109 @@
+import { describe, expect, it } from "vitest";
+import type { Article } from "../../src/articles/article.js";
+import { spreadSample, TrainedVectors, type Fitted } from "../../src/articles/trained-vectors.js";
+import { art } from "./fixtures.js";
+
+/** A space whose trainings finish when the test says; its model is the number of documents it was trained on. */
+class Manual extends TrainedVectors<number> {
+  readonly fits: Array<{ live: number; finish: () => void }> = [];
+
+  constructor() {
+    super(2, { minDocs: 10, retrainAfter: 0.25 }, "test");
+  }
+
+  get serving(): number | null {
+    return this.model;
+  }
+
+  protected fit(docs: ReadonlyArray<Article | undefined>, live: readonly number[]): Promise<Fitted<number>> {
+    return new Promise((resolve) => {
+      this.fits.push({
+        live: live.length,
+        finish: () => {
+          const vecs = new Int8Array(docs.length * 2);
+          const has = new Uint8Array(docs.length);
+          for (const doc of live) {
+            vecs[doc * 2] = 127;
+            has[doc] = 1;
+          }
+          resolve({ model: live.length, vecs, has });
+        },
+      });
+    });
+  }
+
+  protected embedInto(_model: number, _a: Article, vecs: Int8Array, offset: number): boolean {
+    vecs[offset + 1] = 127;
+    return true;
+  }
+}
+
+const until = async (cond: () => boolean): Promise<void> => {
+  while (!cond()) await new Promise((resolve) => setImmediate(resolve));
+};
+
+function archive(docs: Array<Article | undefined>, space: Manual, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const doc = docs.length;
+    docs.push(art(`headline ${doc}`));
+    space.add(doc, docs[doc]!);
+  }
+}
+
+describe("TrainedVectors", () => {
+  it("usable() waits for the training that covers the archive, not for one trained on part of it", async () => {
+    const space = new Manual();
+    const docs: Array<Article | undefined> = [];
+    archive(docs, space, 600);
+    space.ensure(docs, 600);
+    await until(() => space.fits.length === 1);
+    archive(docs, space, 400); // the rest of the backlog arrives while the first training runs
+    space.fits[0]!.finish();
+    await until(() => space.serving === 600);
+    // Trained on 600 of 1,000: more than half, but due again (400 changes ≥ a quarter of 600).
+    let servingWhenUsable: number | null = null;
+    const usable = space.usable(docs, 1000, 60_000).then(() => (servingWhenUsable = space.serving));
+    await until(() => space.fits.length === 2);
+    expect(space.fits[1]!.live).toBe(1000);
+    space.fits[1]!.finish();
+    await usable;
+    expect(servingWhenUsable).toBe(1000);
+  });
+
+  it("trains on what was archived when training was due, not on what arrives while it waits its turn", async () => {
+    const space = new Manual();
+    const docs: Array<Article | undefined> = [];
+    archive(docs, space, 100);
+    let letGo = (): void => undefined;
+    const turn = new Promise<void>((resolve) => (letGo = resolve));
+    let waiting = false;
+    space.ensure(docs, 100, () => {
+      waiting = true;
+      return turn;
+    });
+    await until(() => waiting);
+    archive(docs, space, 20); // a first poll's new items, while another space trains
+    docs[3] = undefined; // and one article expires
+    space.remove(3);
+    letGo();
+    await until(() => space.fits.length === 1);
+    expect(space.fits[0]!.live).toBe(99);
+    space.fits[0]!.finish();
+    await until(() => space.serving === 99);
+    // Those that arrived meanwhile are embedded at the swap; the expired one has no vector.
+    const q = new Float32Array([0, 1]);
+    expect(space.similarity(q, 110)).toBeCloseTo(1);
+    expect(space.similarity(q, 50)).toBe(0);
+    expect(space.similarity(new Float32Array([1, 0]), 50)).toBeCloseTo(1);
+    expect(space.similarity(new Float32Array([1, 0]), 3)).toBe(0);
+    expect([...space.nearest(new Float32Array([0, 1]), 3, (doc) => doc !== 119).keys()]).toEqual([100, 101, 102]);
+  });
+});
+
+describe("spreadSample", () => {
+  it("takes every document up to the cap and spreads a larger archive evenly", () => {
+    const live = Array.from({ length: 10 }, (_, i) => i * 2);
+    expect(spreadSample(live, 20)).toEqual(live);
+    expect(spreadSample(live, 5)).toEqual([0, 4, 8, 12, 16]);
+  });
+});
