@@ -55,6 +55,12 @@ function zoneOffsetMinutes(zone: string | undefined): number | null | undefined 
 // Building a DateTimeFormat costs far more than using one.
 const FORMATS = new Map<string, Intl.DateTimeFormat>();
 
+/** The numeric value of one part of formatToParts (0 when absent); a function, not a closure per call. */
+function part(parts: readonly Intl.DateTimeFormatPart[], type: Intl.DateTimeFormatPartTypes): number {
+  for (const p of parts) if (p.type === type) return Number(p.value);
+  return 0;
+}
+
 /** Offset in minutes of an IANA zone at a UTC instant (e.g. 480 for Asia/Shanghai). */
 export function tzOffsetMinutes(timeZone: string, utcMs: number): number {
   let format = FORMATS.get(timeZone);
@@ -72,8 +78,7 @@ export function tzOffsetMinutes(timeZone: string, utcMs: number): number {
     FORMATS.set(timeZone, format);
   }
   const parts = format.formatToParts(new Date(utcMs));
-  const get = (t: string): number => Number(parts.find((p) => p.type === t)?.value ?? 0);
-  const asUtc = Date.UTC(get("year"), get("month") - 1, get("day"), get("hour"), get("minute"), get("second"));
+  const asUtc = Date.UTC(part(parts, "year"), part(parts, "month") - 1, part(parts, "day"), part(parts, "hour"), part(parts, "minute"), part(parts, "second"));
   return Math.round((asUtc - Math.floor(utcMs / 1000) * 1000) / 60_000);
 }
 

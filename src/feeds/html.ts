@@ -94,9 +94,20 @@ const MOJIBAKE = /[\u00C2-\u00F4][\u0080-\u00BF\u0152-\u2122]/;
 // eslint-disable-next-line no-control-regex -- the characters cleanText drops
 const MOJIBAKE_OR_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u00C2-\u00F4\uFFFD\uFEFF]/;
 
-/** cleanText(repairMojibake(text)), with one scan instead of two for text that needs neither repair. */
-function displayText(text: string): string {
-  return MOJIBAKE_OR_CONTROL.test(text) ? cleanText(repairMojibake(text)) : text.replace(SPACE_RUN, " ").trim();
+/**
+ * cleanText(repairMojibake(text)), with one scan instead of two for text that needs neither repair.
+ * With `keepChars`, text that needs no repair may come back cut after more than keepChars characters
+ * (never fewer than the whole would give): folding whitespace only ever shortens text and works
+ * run by run, so the fold of a prefix is a prefix of the whole fold, and a summary that keeps
+ * 1,000 characters need not fold the rest of a long article.
+ */
+function displayText(text: string, keepChars = Infinity): string {
+  if (MOJIBAKE_OR_CONTROL.test(text)) return cleanText(repairMojibake(text));
+  if (text.length > keepChars * 2) {
+    const head = text.slice(0, keepChars * 2).replace(SPACE_RUN, " ").trim();
+    if (head.length > keepChars) return head;
+  }
+  return text.replace(SPACE_RUN, " ").trim();
 }
 
 function stripOnce(html: string): { text: string; hadTags: boolean } {
@@ -217,6 +228,8 @@ function startsWithFolded(text: string, at: number, lower: string): boolean {
   return true;
 }
 
+const TAG_OR_REFERENCE = /[<&]/;
+const MARKUP_CHAR = /[<>&]/;
 const LOOKS_LIKE_MARKUP = /<\/?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?\/?>|&(?:#\d+|#x[0-9a-f]+|[a-z][a-z0-9]*);/i;
 
 /**
@@ -224,20 +237,29 @@ const LOOKS_LIKE_MARKUP = /<\/?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?\/?>|&(?:#\d+|#x
  * decoded, whitespace folded. Markup that only appears after decoding (double-escaped HTML) is
  * stripped too, unless the source also had real tags (then it was meant as visible code).
  */
-export function htmlToText(html: string): string {
+export function htmlToText(html: string, keepChars?: number): string {
+  // Without "<" or "&" there is nothing to strip or decode (stripOnce would give the text back).
+  if (!TAG_OR_REFERENCE.test(html)) return displayText(html, keepChars);
   const first = stripOnce(html);
   let text = first.text;
   if (!first.hadTags && LOOKS_LIKE_MARKUP.test(text)) text = stripOnce(text).text;
-  return displayText(text);
+  return displayText(text, keepChars);
 }
 
-/** Plain text (never HTML) → display text: mojibake undone, controls dropped, whitespace folded. */
-export function plainToText(text: string): string {
-  return displayText(text);
+/**
+ * Plain text (never HTML) → display text: mojibake undone, controls dropped, whitespace folded.
+ * With `keepChars` (both here and in htmlToText), text longer than that may be cut: only its first
+ * keepChars characters, and that there are more, are exact.
+ */
+export function plainToText(text: string, keepChars?: number): string {
+  return displayText(text, keepChars);
 }
 
 /** Like htmlToText but never leaves anything that looks like markup (titles). */
 export function htmlToTitle(html: string): string {
+  // Most titles, categories and names have no markup character: stripping, decoding and the last
+  // replace would each give them back as they are (displayText never makes a "<" or ">").
+  if (!MARKUP_CHAR.test(html)) return displayText(html);
   let text = stripOnce(html).text;
   for (let pass = 0; pass < 2 && LOOKS_LIKE_MARKUP.test(text); pass++) text = stripOnce(text).text;
   return displayText(text).replace(/[<>]+(?=[A-Za-z/!])/g, "");

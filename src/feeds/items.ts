@@ -87,35 +87,37 @@ export const FEED_FIELDS = [
 
 const IMAGE_EXT = /\.(jpe?g|png|gif|webp|avif|bmp)(\?|#|$)/i;
 
+// Module-level helpers rather than closures per item: items are many, and each closure costs an
+// allocation (and under tsx, which keeps function names, a defineProperty call).
+function considerImage(out: string[], url: string | undefined, type: string | undefined, medium?: string): void {
+  if (!url?.trim()) return;
+  const t = type?.trim().toLowerCase() ?? "";
+  // An enclosure without a useful type is a picture when its file name says so.
+  const untyped = t === "" || t === "application/octet-stream" || t === "binary/octet-stream";
+  if (medium === "image" || t.startsWith("image/") || (untyped && !medium && IMAGE_EXT.test(url.trim()))) out.push(url.trim());
+}
+
+function mediaImages(out: string[], contents: unknown, thumbs: unknown): void {
+  for (const m of asArray(contents)) {
+    const a = attrs(m);
+    considerImage(out, a.url, a.type, a.medium);
+    // A video's still, given inside its media:content.
+    for (const t of childrenNamed(m, "thumbnail")) if (attrs(t).url) out.push(attrs(t).url!.trim());
+  }
+  for (const t of asArray(thumbs)) if (attrs(t).url) out.push(attrs(t).url!.trim());
+}
+
 function collectImages(it: XmlNode): string[] {
   const out: string[] = [];
-  const consider = (url: string | undefined, type: string | undefined, medium?: string): void => {
-    if (!url?.trim()) return;
-    const t = type?.trim().toLowerCase() ?? "";
-    // An enclosure without a useful type is a picture when its file name says so.
-    const untyped = t === "" || t === "application/octet-stream" || t === "binary/octet-stream";
-    if (medium === "image" || t.startsWith("image/") || (untyped && !medium && IMAGE_EXT.test(url.trim()))) out.push(url.trim());
-  };
-  const thumbnail = (node: unknown): void => {
-    for (const t of childrenNamed(node, "thumbnail")) if (attrs(t).url) out.push(attrs(t).url!.trim());
-  };
   for (const i of asArray(it.itunesImage)) {
     const href = attrs(i).href ?? textOf(i);
     if (href?.trim()) out.push(href.trim());
   }
-  for (const e of asArray(it.enclosures)) consider(attrs(e).url, attrs(e).type);
-  for (const e of asArray(it.encEnclosures)) consider(attrs(e)["rdf:resource"] ?? attrs(e).url, attrs(e)["enc:type"] ?? attrs(e).type);
-  for (const l of asArray(it.links)) if (attrs(l).rel === "enclosure") consider(attrs(l).href, attrs(l).type);
-  const media = (contents: unknown, thumbs: unknown): void => {
-    for (const m of asArray(contents)) {
-      consider(attrs(m).url, attrs(m).type, attrs(m).medium);
-      // A video's still, given inside its media:content.
-      thumbnail(m);
-    }
-    for (const t of asArray(thumbs)) if (attrs(t).url) out.push(attrs(t).url!.trim());
-  };
-  media(it.mediaContent, it.mediaThumbnail);
-  for (const g of asArray(it.mediaGroup)) if (g && typeof g === "object") media((g as XmlNode)["media:content"], (g as XmlNode)["media:thumbnail"]);
+  for (const e of asArray(it.enclosures)) considerImage(out, attrs(e).url, attrs(e).type);
+  for (const e of asArray(it.encEnclosures)) considerImage(out, attrs(e)["rdf:resource"] ?? attrs(e).url, attrs(e)["enc:type"] ?? attrs(e).type);
+  for (const l of asArray(it.links)) if (attrs(l).rel === "enclosure") considerImage(out, attrs(l).href, attrs(l).type);
+  mediaImages(out, it.mediaContent, it.mediaThumbnail);
+  for (const g of asArray(it.mediaGroup)) if (g && typeof g === "object") mediaImages(out, (g as XmlNode)["media:content"], (g as XmlNode)["media:thumbnail"]);
   return out;
 }
 
@@ -180,6 +182,11 @@ function authorOf(it: XmlNode, format: RawFeed["format"]): string | undefined {
   return undefined;
 }
 
+/** Sets a RawItem field unless the value is absent or empty. */
+function assign<K extends keyof RawItem>(item: RawItem, key: K, value: RawItem[K] | undefined): void {
+  if (value !== undefined && value !== "") item[key] = value;
+}
+
 /** Builds one RawItem from an rss-parser item read with ITEM_FIELDS. */
 export function toRawItem(it: XmlNode, format: RawFeed["format"]): RawItem {
   const guidNode = first(it.guidRaw);
@@ -187,27 +194,24 @@ export function toRawItem(it: XmlNode, format: RawFeed["format"]): RawItem {
   const atomish = format === "atom";
   const title = textConstruct(it.titleRaw, atomish);
   const item: RawItem = { categories: categoriesOf(it), images: collectImages(it) };
-  const assign = <K extends keyof RawItem>(key: K, value: RawItem[K] | undefined): void => {
-    if (value !== undefined && value !== "") item[key] = value;
-  };
-  assign("guid", guidText?.trim());
+  assign(item, "guid", guidText?.trim());
   if (attrs(guidNode).isPermaLink?.trim().toLowerCase() === "false") item.guidIsPermaLink = false;
   if (title.text?.trim()) item.titleText = title.text;
   else if (title.html?.trim()) item.title = title.html;
   const link = linkOf(it, format);
-  assign("link", link.href?.trim());
-  assign("linkBase", link.base);
-  assign("base", attrs({ $: first(it.attrs) })["xml:base"]);
+  assign(item, "link", link.href?.trim());
+  assign(item, "linkBase", link.base);
+  assign(item, "base", attrs({ $: first(it.attrs) })["xml:base"]);
 
   const summaryNode = atomish ? it.summaryRaw : it.descriptionRaw ?? it.dcDescription ?? it.abstract;
   const summary = textConstruct(summaryNode, atomish);
-  assign("summaryText", summary.text?.trim() ? summary.text : undefined);
-  assign("summaryHtml", summary.html);
+  assign(item, "summaryText", summary.text?.trim() ? summary.text : undefined);
+  assign(item, "summaryHtml", summary.html);
   const content = atomish ? textConstruct(it.contentRaw, true) : { html: textOf(it.contentEncoded) ?? textOf(first(it.xhtmlBody)) ?? textOf(first(it.bodyRaw)) ?? textOf(first(it.fullitem)) };
   if (content.html) item.contentHtml = content.html;
   else if (content.text?.trim() && !item.summaryText && !item.summaryHtml) item.summaryText = content.text;
-  assign("contentBase", attrs(first(atomish ? it.contentRaw ?? it.summaryRaw : undefined))["xml:base"]);
-  assign("date", dateOf(it, format));
-  assign("author", authorOf(it, format));
+  assign(item, "contentBase", attrs(first(atomish ? it.contentRaw ?? it.summaryRaw : undefined))["xml:base"]);
+  assign(item, "date", dateOf(it, format));
+  assign(item, "author", authorOf(it, format));
   return item;
 }

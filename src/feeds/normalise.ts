@@ -41,10 +41,19 @@ function isValidBase(base: string): boolean {
   return lastBaseValid;
 }
 
+// An absolute http(s) URL that the URL parser gives back exactly as written (its href): lower-case
+// scheme and host name (no port, user, IP address, "xn--" label or fragment), a path, and only
+// characters that are never percent-encoded or resolved (no "%", so no "%2e" dot segment).
+const CANONICAL_HTTP = /^https?:\/\/(?:[a-z0-9-]+\.)+[a-z]+\/[A-Za-z0-9\-._~!$&()*+,;=:@/]*(?:\?[A-Za-z0-9\-._~!$&()*+,;=:@/?%]*)?$/;
+// "." and ".." segments are resolved away.
+const DOT_SEGMENT = /\/\.\.?(?:[/?]|$)/;
+
 /** Resolves a possibly relative URL and keeps it only when it is absolute http(s). */
 export function absoluteHttpUrl(raw: string | undefined, base: string | undefined): string | undefined {
   const value = raw?.trim();
   if (!value || value.startsWith("data:") || value.startsWith("javascript:")) return undefined;
+  // Most links and images are written canonically already: the parse would only copy them.
+  if (CANONICAL_HTTP.test(value) && !value.includes("xn--") && !DOT_SEGMENT.test(value) && (!base || isValidBase(base))) return value;
   try {
     // An absolute http(s) URL with slashes never looks at the base, which then need not be parsed
     // again for each link and image (new URL still throws for an invalid base: hence the check).
@@ -82,17 +91,25 @@ function siteBase(raw: RawFeed, ctx: NormaliseContext): string {
 // Full articles in a description can be hundreds of KB; the summary needs only their start.
 const MIN_HTML_WINDOW_CHARS = 2_048;
 
-/** htmlToText of the start of long HTML when that already gives more than the summary keeps. */
+// How much of a summary text must be exact: the summary's characters, 200 more for the window test
+// in summaryOfHtml, and (fewer than those) the 32 that truncateWords looks past its cut.
+const SUMMARY_SLACK_CHARS = 201;
+
+/**
+ * htmlToText of the start of long HTML when that already gives more than the summary keeps. Only
+ * the first maxChars characters (and whether there are more) of the result are exact.
+ */
 function summaryOfHtml(html: string, maxChars: number): string {
   const window = Math.max(MIN_HTML_WINDOW_CHARS, maxChars * 3);
+  const keepChars = maxChars + SUMMARY_SLACK_CHARS;
   if (html.length > window * 1.5) {
     let head = html.slice(0, window);
     const lt = head.lastIndexOf("<");
     if (lt > head.lastIndexOf(">")) head = head.slice(0, lt);
-    const text = htmlToText(head);
+    const text = htmlToText(head, keepChars);
     if (text.length > maxChars + 200) return text;
   }
-  return htmlToText(html);
+  return htmlToText(html, keepChars);
 }
 
 function itemKey(item: RawItem, link: string): string {
@@ -106,7 +123,7 @@ function normaliseItem(item: RawItem, ctx: NormaliseContext, base: string, sourc
   // A guid is a link only when it does not say isPermaLink="false".
   if (!link && item.guid && item.guidIsPermaLink !== false && /^https?:\/\//i.test(item.guid)) link = absoluteHttpUrl(item.guid, undefined) ?? "";
   const maxSummary = ctx.maxSummaryChars ?? 1000;
-  let summary = item.summaryText ? plainToText(item.summaryText) : summaryOfHtml(item.summaryHtml ?? "", maxSummary);
+  let summary = item.summaryText ? plainToText(item.summaryText, maxSummary + SUMMARY_SLACK_CHARS) : summaryOfHtml(item.summaryHtml ?? "", maxSummary);
   if (!summary && item.contentHtml) summary = summaryOfHtml(item.contentHtml, maxSummary);
   summary = truncateWords(summary, maxSummary);
   let title = item.titleText !== undefined ? plainToText(item.titleText) : htmlToTitle(item.title ?? "");

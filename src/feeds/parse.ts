@@ -4,7 +4,7 @@ import { FEED_FIELDS, ITEM_FIELDS, rawOnlyTagName, toRawItem } from "./items.js"
 import { parseJson } from "./parse-json.js";
 import { attrs, first, personName, textOf, type XmlNode } from "./xml-node.js";
 import { closeOpenTags, prepareDocument, wrapRawHtml } from "./xml-prep.js";
-import { inlineXhtml, unprefixRss10, wrapCdf, wrapEntry } from "./xml-rewrite.js";
+import { entityTextToCdata, inlineXhtml, unprefixRss10, wrapCdf, wrapEntry } from "./xml-rewrite.js";
 import { truncateText } from "../delivery/text.js";
 
 export { JsonFeedSchema } from "./parse-json.js";
@@ -49,20 +49,23 @@ export interface RawFeed {
   items: RawItem[];
 }
 
-const parsers = new Map<string, Parser>();
-function rssParser(kind: "default" | "cdf"): Parser {
-  let parser = parsers.get(kind);
-  if (!parser) {
-    // The typings only allow plain field names; rss-parser itself accepts [from, to, options] triples.
-    parser = new Parser({
-      defaultRSS: 2,
-      // CDF spells its elements in capitals; folding tag names lets rss-parser's RSS reader see them.
-      xml2js: kind === "cdf" ? { normalizeTags: true, tagNameProcessors: [rawOnlyTagName] } : { tagNameProcessors: [rawOnlyTagName] },
-      customFields: { item: ITEM_FIELDS, feed: FEED_FIELDS } as unknown as Parser.CustomFields<XmlNode, XmlNode>,
-    });
-    parsers.set(kind, parser);
-  }
-  return parser;
+type ParserKind = "default" | "cdf";
+// The typings only allow plain field names; rss-parser itself accepts [from, to, options] triples.
+const customFields = { item: ITEM_FIELDS, feed: FEED_FIELDS } as unknown as Parser.CustomFields<XmlNode, XmlNode>;
+const PARSER_OPTIONS: Readonly<Record<ParserKind, Parser.ParserOptions<XmlNode, XmlNode>>> = {
+  default: { defaultRSS: 2, xml2js: { tagNameProcessors: [rawOnlyTagName] }, customFields },
+  // CDF spells its elements in capitals; folding tag names lets rss-parser's RSS reader see them.
+  cdf: { defaultRSS: 2, xml2js: { normalizeTags: true, tagNameProcessors: [rawOnlyTagName] }, customFields },
+};
+
+/**
+ * A parser for one document (a few microseconds to make). xml2js carries state from one document
+ * into the next: after a document with several errors it silences the next one's first error, so
+ * that a shared parser would read a broken feed after another one as a broken tree (or, its root
+ * never closing, never settle).
+ */
+function rssParser(kind: ParserKind): Parser<XmlNode, XmlNode> {
+  return new Parser(PARSER_OPTIONS[kind]);
 }
 
 async function parseXml(text: string, root: string, rootBase: string | undefined): Promise<RawFeed> {
@@ -77,20 +80,8 @@ async function parseXml(text: string, root: string, rootBase: string | undefined
   } else if (format === "rdf") body = unprefixRss10(body);
   else if (root === "rss" && !/<channel[\s>]/.test(body)) throw new FeedError("empty", "<rss> without <channel>");
   if (format !== "cdf") body = inlineXhtml(body);
-  const parser = rssParser(format === "cdf" ? "cdf" : "default");
-  let out: Parser.Output<XmlNode>;
-  try {
-    out = await parser.parseString(body);
-  } catch (err) {
-    // Second chance for raw HTML inside RSS text elements and for truncated bodies.
-    if (body.length < 1_000_000) {
-      try {
-        out = await parser.parseString(closeOpenTags(format === "atom" ? body : wrapRawHtml(body)));
-      } catch {
-        throw classify(err);
-      }
-    } else throw classify(err);
-  }
+  const kind = format === "cdf" ? "cdf" : "default";
+  const out = (await parseRewritten(kind, body)) ?? (await parseOrRetry(rssParser(kind), body, format));
   const feed: RawFeed = { format, bases: [], items: (out.items as XmlNode[]).map((it) => toRawItem(it, format)) };
   const feedNode = out as unknown as XmlNode;
   const title = textOf(out.title);
@@ -107,6 +98,33 @@ async function parseXml(text: string, root: string, rootBase: string | undefined
     if (author) feed.author = author;
   }
   return feed;
+}
+
+/**
+ * The document with entity-heavy text as CDATA (entityTextToCdata): the same tree, read faster.
+ * Undefined when nothing was rewritten or the rewritten document fails to parse; the document is
+ * then read as it was (with a parser of its own), for the same outcome and error message.
+ */
+async function parseRewritten(kind: ParserKind, body: string): Promise<Parser.Output<XmlNode> | undefined> {
+  const rewritten = entityTextToCdata(body);
+  if (rewritten === body) return undefined;
+  return rssParser(kind).parseString(rewritten).catch(() => undefined);
+}
+
+async function parseOrRetry(parser: Parser<XmlNode, XmlNode>, body: string, format: RawFeed["format"]): Promise<Parser.Output<XmlNode>> {
+  try {
+    return await parser.parseString(body);
+  } catch (err) {
+    // Second chance for raw HTML inside RSS text elements and for truncated bodies.
+    if (body.length < 1_000_000) {
+      try {
+        return await parser.parseString(closeOpenTags(format === "atom" ? body : wrapRawHtml(body)));
+      } catch {
+        throw classify(err);
+      }
+    }
+    throw classify(err);
+  }
 }
 
 function classify(err: unknown): FeedError {

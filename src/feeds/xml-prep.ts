@@ -92,36 +92,44 @@ export function repairXml(xml: string): string {
   const forbidden = C0_FORBIDDEN.test(xml) || xml.includes("\uFFFE") || xml.includes("\uFFFF");
   const cleaned = forbidden ? xml.replace(FORBIDDEN_CHARS, "") : xml;
   if (!cleaned.includes("&")) return cleaned;
+  // Most documents have no reference to a high surrogate: fixAmpersands finds out on its one pass.
+  const fixed = fixAmpersands(cleaned, true);
+  if (fixed !== undefined) return fixed;
   // A surrogate pair written as two references (&#xD83D;&#xDE00;) is one character: join it first.
-  // Only documents with a reference to a high surrogate need the pass.
-  const joined = HIGH_SURROGATE_REF.test(cleaned)
-    ? cleaned.replace(REF_PAIR, (whole, a: string, b: string) => {
-        const hi = refCode(a);
-        const lo = refCode(b);
-        return hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff ? `&#${0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00)};` : whole;
-      })
-    : cleaned;
-  return fixAmpersands(joined);
+  const joined = cleaned.replace(REF_PAIR, (whole, a: string, b: string) => {
+    const hi = refCode(a);
+    const lo = refCode(b);
+    return hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff ? `&#${0x10000 + ((hi - 0xd800) << 10) + (lo - 0xdc00)};` : whole;
+  });
+  return fixAmpersands(joined, false)!;
 }
 
 /**
  * Escapes bare `&` and rewrites named and forbidden numeric references, outside CDATA sections and
  * comments. One linear pass: sections and comments match whole (and stay), well-formed references
  * are skipped by the lookahead. The text is copied only where something changes (most documents
- * need nothing): a replace() callback would rebuild the whole document.
+ * need nothing): a replace() callback would rebuild the whole document. With `bailOnHighSurrogate`,
+ * undefined when the document has a reference to a high surrogate (which may start a pair written
+ * as two references, to join first), whether in a reference this pass reads or in a section or
+ * comment (where the joining pass also works).
  */
-function fixAmpersands(xml: string): string {
+function fixAmpersands(xml: string, bailOnHighSurrogate: boolean): string | undefined {
   let out = "";
   let last = 0;
   SUSPECT_AMPERSAND.lastIndex = 0;
   for (let m = SUSPECT_AMPERSAND.exec(xml); m; m = SUSPECT_AMPERSAND.exec(xml)) {
     const [whole, hex, dec, name] = m;
-    if (whole.charCodeAt(0) === 0x3c) continue;
+    if (whole.charCodeAt(0) === 0x3c) {
+      if (bailOnHighSurrogate && whole.includes("&#") && HIGH_SURROGATE_REF.test(whole)) return undefined;
+      continue;
+    }
     let fixed: string;
     if (hex !== undefined || dec !== undefined) {
+      const cp = hex !== undefined ? parseInt(hex, 16) : Number(dec);
+      if (bailOnHighSurrogate && cp >= 0xd800 && cp <= 0xdbff) return undefined;
       // A reference to a character XML forbids (a lone surrogate, a control character) would fail the
       // whole feed: one bad item must not cost the others their delivery.
-      if (isXmlChar(hex !== undefined ? parseInt(hex, 16) : Number(dec))) continue;
+      if (isXmlChar(cp)) continue;
       fixed = "&#xFFFD;";
     } else if (!name) fixed = "&amp;";
     else {
@@ -142,7 +150,7 @@ const C0_FORBIDDEN = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
 const SUSPECT_AMPERSAND =
   /<!\[CDATA\[[\s\S]*?\]\]>|<!--[\s\S]*?-->|&#(?:[xX]([0-9a-fA-F]{1,7})|([0-9]{1,8}));|&(?!(?:amp|lt|gt|quot|apos);)(?:([A-Za-z][A-Za-z0-9]{0,31});)?/g;
 
-/** A reference whose value may be a high surrogate (D800-DBFF, 55296-56319); a superset is fine. */
+/** A reference whose value may be a high surrogate (D800-DBFF, 55296-56319); a superset is fine (sections and comments only). */
 const HIGH_SURROGATE_REF = /&#(?:[xX]0*[dD][89abAB]|0*5[56]\d{3};)/;
 
 /** Two numeric references in a row (the callback joins them only when they are a surrogate pair). */

@@ -87,3 +87,132 @@ export function wrapEntry(xml: string): string {
 export function wrapCdf(xml: string): string {
   return `<rss version="2.0">${xml}</rss>`;
 }
+
+// A text run gains from entityTextToCdata only when it has a few references: sax reads each one
+// character by character (with a regex test per character), which costs far more than the rewrite.
+const MIN_RUN_REFERENCES = 3;
+const NUMERIC_REFERENCE = /#(?:[xX]([0-9a-fA-F]{1,7})|([0-9]{1,8}));/y;
+
+/**
+ * The text sax makes of a run's references: the five predefined entities and numeric references
+ * to XML characters (what repairXml leaves in text); undefined for anything else, which keeps the
+ * run as it is. One indexOf scan: a replace() per entity name, or a callback per reference, cost
+ * more on text with tens of thousands of them.
+ */
+function decodeRun(run: string): string | undefined {
+  let out = "";
+  let last = 0;
+  for (let at = run.indexOf("&"); at >= 0; at = run.indexOf("&", last)) {
+    let text = "";
+    let length = 0;
+    const c = run.charCodeAt(at + 1);
+    if (c === 0x6c && run.startsWith("lt;", at + 1)) {
+      text = "<";
+      length = 4;
+    } else if (c === 0x67 && run.startsWith("gt;", at + 1)) {
+      text = ">";
+      length = 4;
+    } else if (c === 0x61 && run.startsWith("amp;", at + 1)) {
+      text = "&";
+      length = 5;
+    } else if (c === 0x71 && run.startsWith("quot;", at + 1)) {
+      text = '"';
+      length = 6;
+    } else if (c === 0x61 && run.startsWith("apos;", at + 1)) {
+      text = "'";
+      length = 6;
+    } else if (c === 0x23) {
+      NUMERIC_REFERENCE.lastIndex = at + 1;
+      const m = NUMERIC_REFERENCE.exec(run);
+      if (!m) return undefined;
+      const cp = m[1] !== undefined ? parseInt(m[1], 16) : Number(m[2]);
+      if (!isXmlChar(cp)) return undefined;
+      text = String.fromCodePoint(cp);
+      length = m[0].length + 1;
+    } else return undefined;
+    out += run.slice(last, at);
+    out += text;
+    last = at + length;
+  }
+  return out + run.slice(last);
+}
+
+/** XML 1.0's Char production (what sax accepts from a numeric reference). */
+function isXmlChar(cp: number): boolean {
+  return cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+/**
+ * Rewrites element text with several character references (RSS descriptions of escaped HTML) as
+ * CDATA holding the text they stand for: xml2js builds the same tree (text and CDATA end up in the
+ * same string), and sax reads CDATA in one scan instead of one state change per character of
+ * each reference. Expects repairXml's output, after the other rewrites, starting at the root
+ * element. Leaves alone: tags, CDATA sections, comments, processing instructions and declarations;
+ * runs holding ">" (it may end a tag whose attribute value held one); runs whose text would contain
+ * "]]>" or be only whitespace (xml2js drops whitespace-only text but keeps CDATA); and everything
+ * from the root's last closing tag on, where text would lie outside the root element.
+ */
+export function entityTextToCdata(xml: string): string {
+  // Runs with many references are escaped HTML; in a document without any "&lt;" the references
+  // are few and scattered (in URLs, names), and finding them costs more than it saves (bench/feeds.ts).
+  if (!xml.includes("&lt;")) return xml;
+  let amp = xml.indexOf("&");
+  const root = /^<([^\s/>]+)/.exec(xml)?.[1];
+  const end = root ? xml.lastIndexOf(`</${root}`) : -1;
+  let out = "";
+  let last = 0;
+  // The next "<!" (CDATA, comment, declaration) and "<?" not yet passed.
+  let bang = xml.indexOf("<!");
+  let pi = xml.indexOf("<?");
+  while (amp >= 0 && amp < end) {
+    if ((bang >= 0 && bang < amp) || (pi >= 0 && pi < amp)) {
+      const at = bang >= 0 && (pi < 0 || bang < pi) ? bang : pi;
+      const close = sectionEnd(xml, at);
+      if (close < 0) break;
+      if (close > amp) amp = xml.indexOf("&", close);
+      if (bang >= 0 && bang < close) bang = xml.indexOf("<!", close);
+      if (pi >= 0 && pi < close) pi = xml.indexOf("<?", close);
+      continue;
+    }
+    // The last ">" before the reference, and the first "<" after that: every scan here moves
+    // forward or back over text not scanned before, so the whole pass stays linear (one back-scan
+    // from each reference to the start of its tag would not be, for a tag with many of them).
+    const gt = xml.lastIndexOf(">", amp);
+    const runEnd = xml.indexOf("<", gt + 1);
+    if (runEnd < 0) break;
+    if (runEnd < amp) {
+      // In a tag (an attribute value): on after the next ">".
+      const close = xml.indexOf(">", amp);
+      if (close < 0) break;
+      amp = xml.indexOf("&", close);
+      continue;
+    }
+    let count = 0;
+    for (let at = amp; at >= 0 && at < runEnd && count < MIN_RUN_REFERENCES; at = xml.indexOf("&", at + 1)) count++;
+    if (count >= MIN_RUN_REFERENCES) {
+      const run = xml.slice(gt + 1, runEnd);
+      const text = run.includes(">") ? undefined : decodeRun(run);
+      if (text !== undefined && !text.includes("]]>") && text.trim() !== "") {
+        out += `${xml.slice(last, gt + 1)}<![CDATA[${text}]]>`;
+        last = runEnd;
+      }
+    }
+    amp = xml.indexOf("&", runEnd);
+  }
+  return last === 0 ? xml : out + xml.slice(last);
+}
+
+/** Index just past the section (CDATA, comment, declaration, processing instruction) starting at `at`; -1 when unterminated. */
+function sectionEnd(xml: string, at: number): number {
+  let terminator = ">";
+  let from = at + 2;
+  if (xml.startsWith("<![CDATA[", at)) {
+    terminator = "]]>";
+    from = at + 9;
+  } else if (xml.startsWith("<!--", at)) {
+    terminator = "-->";
+    from = at + 4;
+  } else if (xml.charCodeAt(at + 1) === 0x3f) terminator = "?>";
+  const close = xml.indexOf(terminator, from);
+  return close < 0 ? -1 : close + terminator.length;
+}
