@@ -30,16 +30,24 @@ function syntheticFeed(items: number, bodyChars: number): Buffer {
   return Buffer.from(`<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>S</title><link>https://s.example/</link>${xs.join("")}</channel></rss>`);
 }
 
+const WARMUP_PASSES = 3;
+
 async function throughput(files: Buffer[], rounds: number): Promise<void> {
   const totalBytes = files.reduce((n, b) => n + b.byteLength, 0) * rounds;
   const parser = new Parser();
   const ctx = { feedId: "b", feedUrl: "https://bench.example/feed", nowMs: Date.now(), timeZone: "Asia/Shanghai" };
-  // Warm up both paths once.
-  for (const b of files) {
-    await processFeedBytes(b, ctx).catch(() => undefined);
-    await parser.parseString(b.toString("utf8")).catch(() => undefined);
+  const ours = (b: Buffer): Promise<unknown> => processFeedBytes(b, ctx).catch(() => undefined);
+  const bare = (b: Buffer): Promise<unknown> => parser.parseString(b.toString("utf8")).catch(() => undefined);
+  // Warm up both paths alike, until the JIT is done with them. After a single pass the first
+  // measured round still came out ~0.2× above the rounds after it (ours has more code to compile:
+  // decoding, repair, normalising; bare's sax and xml2js are warmed by both paths), which is start-up
+  // cost, not parse overhead: a bot parses the same feeds every few minutes for days.
+  for (let w = 0; w < WARMUP_PASSES; w++) {
+    for (const b of files) {
+      await ours(b);
+      await bare(b);
+    }
   }
-  // Rounds alternate between the two so that load from other processes hits both alike.
   let oursMs = 0;
   let bareMs = 0;
   // The same sums over the files bare parseString reads too (it throws early on many others,
@@ -47,29 +55,45 @@ async function throughput(files: Buffer[], rounds: number): Promise<void> {
   let oursBothMs = 0;
   let bareBothMs = 0;
   const bareReads = await Promise.all(files.map((b) => parser.parseString(b.toString("utf8")).then(() => true, () => false)));
+  // Each file is read by both paths in turn, the first one alternating from round to round: load
+  // from other processes, which comes and goes within a second, then hits both alike (whole rounds
+  // of one path, then of the other, let a burst land on one side only: single runs swung ±15 %),
+  // and neither path always finds the file's bytes cached by the other.
+  const timed = async (read: (b: Buffer) => Promise<unknown>, b: Buffer): Promise<number> => {
+    const t0 = performance.now();
+    await read(b);
+    return performance.now() - t0;
+  };
   for (let r = 0; r < rounds; r++) {
     for (const [i, b] of files.entries()) {
-      const t0 = performance.now();
-      await processFeedBytes(b, ctx).catch(() => undefined);
-      const ms = performance.now() - t0;
-      oursMs += ms;
-      if (bareReads[i]) oursBothMs += ms;
-    }
-    for (const [i, b] of files.entries()) {
-      const t0 = performance.now();
-      await parser.parseString(b.toString("utf8")).catch(() => undefined);
-      const ms = performance.now() - t0;
-      bareMs += ms;
-      if (bareReads[i]) bareBothMs += ms;
+      let oMs: number;
+      let bMs: number;
+      if (r % 2 === 0) {
+        oMs = await timed(ours, b);
+        bMs = await timed(bare, b);
+      } else {
+        bMs = await timed(bare, b);
+        oMs = await timed(ours, b);
+      }
+      oursMs += oMs;
+      bareMs += bMs;
+      if (bareReads[i]) {
+        oursBothMs += oMs;
+        bareBothMs += bMs;
+      }
     }
   }
   const n = files.length * rounds;
   const row = (name: string, ms: number): string =>
     `${name.padEnd(34)} ${(n / (ms / 1000)).toFixed(1).padStart(8)} feeds/s ${(totalBytes / 1048576 / (ms / 1000)).toFixed(2).padStart(7)} MB/s`;
-  console.log(`corpus throughput (${files.length} files × ${rounds} rounds, ${(totalBytes / rounds / 1048576).toFixed(2)} MB per round)`);
+  console.log(
+    `corpus throughput (${files.length} files × ${rounds} rounds after ${WARMUP_PASSES} warm-up passes, each file read by both in turn, ${(totalBytes / rounds / 1048576).toFixed(2)} MB per round)`,
+  );
   console.log(row("newsdesk decode+parse+normalise", oursMs));
   console.log(row("rss-parser parseString (bare)", bareMs));
   console.log(`overhead ratio (ours / bare): ${(oursMs / bareMs).toFixed(2)}×`);
+  // The like-for-like figure: on the files bare rejects (in about a millisecond, at the first
+  // error) we decode, repair and read whole feeds, which is reading more, not overhead.
   const both = bareReads.filter(Boolean).length;
   console.log(`overhead ratio on the ${both} files bare parseString also reads: ${(oursBothMs / bareBothMs).toFixed(2)}×`);
 }
@@ -115,7 +139,8 @@ export async function run(): Promise<void> {
   const corpusFiles = existsSync(CORPUS) ? walk(CORPUS).sort().map((f) => readFileSync(f)) : [];
   if (corpusFiles.length === 0) console.log(`corpus not found at ${CORPUS}: throughput uses synthetic feeds only`);
   const files = corpusFiles.length ? corpusFiles : Array.from({ length: 20 }, (_, i) => syntheticFeed(20 + i, 2000));
-  await throughput(files, 5);
+  // An even number of rounds, so that each path goes first on each file equally often.
+  await throughput(files, 6);
 
   // 200 polls: the corpus (or synthetic) bodies plus four ~4.5 MiB feeds that would block a main-thread parser.
   const big = syntheticFeed(1500, 3000);
