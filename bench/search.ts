@@ -311,11 +311,11 @@ async function evalScale(total: number): Promise<void> {
   const t1 = performance.now();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
-  await index.prepareRelated(); // trains the LSA space in the background, in slices
+  await index.prepareRelated(); // trains the LSA space, then the word vectors, in workers
   loop.disable();
   const trainMs = performance.now() - t1;
   console.log(
-    `  LSA training at ${total} articles: ${(trainMs / 1000).toFixed(1)} s in the background; event-loop delay meanwhile p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms`,
+    `  related spaces (LSA, then word vectors) trained at ${total} articles: ${(trainMs / 1000).toFixed(1)} s in the background; event-loop delay meanwhile p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms`,
   );
   const trainedHeap = heapMb();
   const relTimes: number[] = [];
@@ -326,6 +326,25 @@ async function evalScale(total: number): Promise<void> {
     relTimes.push(performance.now() - t);
   }
   relTimes.sort((a, b) => a - b);
+  // What a new article costs once the spaces serve: indexing it with both spaces' vectors, then its related links.
+  const addTimes: number[] = [];
+  const newRelTimes: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const a = articles[Math.floor(qrand() * articles.length)]!;
+    const fresh = { ...a, id: `new:${i}`, link: `${a.link}?new=${i}`, publishedAt: a.publishedAt + 1, firstSeenAt: a.firstSeenAt + 1 };
+    let t = performance.now();
+    index.add(fresh);
+    addTimes.push(performance.now() - t);
+    t = performance.now();
+    index.related(fresh, 3);
+    newRelTimes.push(performance.now() - t);
+  }
+  addTimes.sort((a, b) => a - b);
+  newRelTimes.sort((a, b) => a - b);
+  console.log(
+    `new article  at ${total} articles, spaces trained: add to the index p50 ${percentile(addTimes, 0.5).toFixed(2)} ms, p99 ${percentile(addTimes, 0.99).toFixed(2)} ms; ` +
+      `its related links p50 ${percentile(newRelTimes, 0.5).toFixed(1)} ms, p99 ${percentile(newRelTimes, 0.99).toFixed(1)} ms (300 articles)`,
+  );
   console.log(
     `scale        ${articles.length} articles: addAll ${(buildMs / 1000).toFixed(1)} s wall / ${((buildCpu.user + buildCpu.system) / 1e6).toFixed(1)} s cpu, heap and typed arrays +${(after - before).toFixed(0)} MB ` +
       `(total ${after.toFixed(0)} MB${(globalThis as { gc?: unknown }).gc ? ", after gc" : ", no gc: run with node --expose-gc"})`,
