@@ -2,6 +2,10 @@ import { describe, expect, it } from "vitest";
 import type { Article } from "../../src/articles/article.js";
 import { spreadSample, TrainedVectors, type Fitted } from "../../src/articles/trained-vectors.js";
 import { art } from "./fixtures.js";
+import { RelatedSpaces } from "../../src/articles/wordvec-spaces.js";
+import { WordVecIndex } from "../../src/articles/wordvec.js";
+import type { WordVecModel } from "../../src/articles/wordvec-model.js";
+import type { SemanticSpace } from "../../src/articles/semantic.js";
 
 /** A space whose trainings finish when the test says; its model is the number of documents it was trained on. */
 class Manual extends TrainedVectors<number> {
@@ -105,5 +109,35 @@ describe("spreadSample", () => {
     const live = Array.from({ length: 10 }, (_, i) => i * 2);
     expect(spreadSample(live, 20)).toEqual(live);
     expect(spreadSample(live, 5)).toEqual([0, 4, 8, 12, 16]);
+  });
+});
+
+describe("RelatedSpaces", () => {
+  it("trains the word vectors after the LSA space, also when asked to be ready or usable", async () => {
+    const events: string[] = [];
+    class Words extends WordVecIndex {
+      protected override async fit(docs: ReadonlyArray<Article | undefined>, live: readonly number[]): Promise<Fitted<WordVecModel>> {
+        events.push("words start");
+        return super.fit(docs, live);
+      }
+    }
+    class Spaces extends RelatedSpaces {
+      protected override async fit(docs: ReadonlyArray<Article | undefined>, live: readonly number[]): Promise<Fitted<SemanticSpace>> {
+        events.push("lsa start");
+        const out = await super.fit(docs, live);
+        events.push("lsa end");
+        return out;
+      }
+    }
+    for (const how of ["ready", "usable"] as const) {
+      events.length = 0;
+      const spaces = new Spaces({ minDocs: 20, dims: 4 }, new Words({ minDocs: 20, dims: 4, buckets: 512 }));
+      const docs = Array.from({ length: 60 }, (_, i) => art(`${["股市", "芯片", "球队"][i % 3]!}新闻 第${i}期`));
+      docs.forEach((a, doc) => spaces.add(doc, a));
+      if (how === "ready") await spaces.ready(docs, docs.length);
+      else await spaces.usable(docs, docs.length, 60_000);
+      await spaces.ready(docs, docs.length);
+      expect(events).toEqual(["lsa start", "lsa end", "words start"]);
+    }
   });
 });
