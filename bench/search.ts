@@ -310,12 +310,16 @@ async function evalScale(total: number): Promise<void> {
   slow.sort((a, b) => b[0] - a[0]);
   const t1 = performance.now();
   const loop = monitorEventLoopDelay({ resolution: 10 });
+  const rssBeforeTraining = process.memoryUsage().rss;
+  let rssTrainingPeak = rssBeforeTraining;
+  const trainingSampler = setInterval(() => (rssTrainingPeak = Math.max(rssTrainingPeak, process.memoryUsage().rss)), 50);
   loop.enable();
   await index.prepareRelated(); // trains the LSA space, then the word vectors, in workers
   loop.disable();
+  clearInterval(trainingSampler);
   const trainMs = performance.now() - t1;
   console.log(
-    `  related spaces (LSA, then word vectors) trained at ${total} articles: ${(trainMs / 1000).toFixed(1)} s in the background; event-loop delay meanwhile p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms`,
+    `  related spaces (LSA, then word vectors) trained at ${total} articles: ${(trainMs / 1000).toFixed(1)} s in the background; event-loop delay meanwhile p99 ${(loop.percentile(99) / 1e6).toFixed(0)} ms, max ${(loop.max / 1e6).toFixed(0)} ms; RSS peak +${((rssTrainingPeak - rssBeforeTraining) / 2 ** 20).toFixed(0)} MB meanwhile (workers included)`,
   );
   const trainedHeap = heapMb();
   const relTimes: number[] = [];

@@ -11,6 +11,12 @@ const SLICE_MS = 8;
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * The training worker's young generation (MB): at 100k articles V8's default let the process peak at
+ * +134–142 MB RSS while training, +111 MB with 4 (or 2), in the same ~12 s.
+ */
+const YOUNG_GENERATION_MB = 4;
+
 /** [title, summary] of one sampled article, as the training worker receives it. */
 type TrainingText = readonly [string, string];
 
@@ -24,7 +30,7 @@ async function trainOffThread(texts: TrainingText[], opts: SemanticOptions): Pro
   let worker: Worker;
   try {
     const entry = workerEntry(import.meta.url, "train-worker");
-    worker = new Worker(entry.script, { eval: entry.eval });
+    worker = new Worker(entry.script, { eval: entry.eval, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   } catch {
     return SemanticSpace.trainOnTexts(texts, opts);
   }
