@@ -1,6 +1,5 @@
 import type { Article } from "./article.js";
-import { Worker } from "node:worker_threads";
-import { workerEntry } from "../worker-entry.js";
+import { startWorker, workerRequest, yieldToEventLoop } from "../worker-entry.js";
 import { spreadSample, TrainedVectors, type Fitted, type TrainingSchedule } from "./trained-vectors.js";
 import { SemanticSpace, semanticSummary, semanticTerms, type SemanticOptions, type SpaceParts, type TermCounts } from "./semantic.js";
 
@@ -8,8 +7,6 @@ import { SemanticSpace, semanticSummary, semanticTerms, type SemanticOptions, ty
 const SLICE = 500;
 /** Longest run of mapping work between two yields (ms): what a command waits for at worst. */
 const SLICE_MS = 8;
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /**
  * The training worker's young generation (MB): at 100k articles V8's default let the process peak at
@@ -27,21 +24,10 @@ type TrainingText = readonly [string, string];
  * (still correct, just blocking).
  */
 async function trainOffThread(texts: TrainingText[], opts: SemanticOptions): Promise<SemanticSpace> {
-  let worker: Worker;
+  const worker = startWorker(import.meta.url, "train-worker", YOUNG_GENERATION_MB);
+  if (worker === null) return SemanticSpace.trainOnTexts(texts, opts);
   try {
-    const entry = workerEntry(import.meta.url, "train-worker");
-    worker = new Worker(entry.script, { eval: entry.eval, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-  } catch {
-    return SemanticSpace.trainOnTexts(texts, opts);
-  }
-  try {
-    const parts = await new Promise<SpaceParts>((resolve, reject) => {
-      worker.once("message", resolve);
-      worker.once("error", reject);
-      worker.once("exit", (code) => reject(new Error(`training worker exited with ${code}`)));
-      worker.postMessage({ texts, opts });
-    });
-    return SemanticSpace.fromParts(parts);
+    return SemanticSpace.fromParts(await workerRequest<SpaceParts>(worker, { texts, opts }, "training"));
   } finally {
     void worker.terminate();
   }

@@ -6,8 +6,7 @@
  * for training: the current model (or none: word matches) serves until the new one is ready.
  */
 import type { Article } from "./article.js";
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+import { yieldToEventLoop } from "../worker-entry.js";
 
 /** When a space trains. */
 export interface TrainingSchedule {

@@ -1,5 +1,5 @@
-import { Worker } from "node:worker_threads";
-import { workerEntry } from "../worker-entry.js";
+import type { Worker } from "node:worker_threads";
+import { startWorker, workerRequest, yieldToEventLoop } from "../worker-entry.js";
 import { WordVecModel, type WordVecParts } from "./wordvec-model.js";
 import { trainWordVectors, type WordVecText, type WordVecTrainOptions } from "./wordvec-train.js";
 
@@ -19,8 +19,6 @@ export interface EmbeddedTexts {
 const YOUNG_GENERATION_MB = 4;
 /** Texts per message: 1,000 clone in about a millisecond. */
 const CHUNK = 1000;
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Embeds texts with a model, as the worker does. */
 export function embedTexts(model: WordVecModel, texts: readonly WordVecText[]): EmbeddedTexts {
@@ -46,14 +44,8 @@ export class WordVecJob {
 
   /** Sends the sample in chunks (yielding between them), trains, and resolves with the model. */
   static async train(texts: readonly WordVecText[], opts: WordVecTrainOptions): Promise<WordVecJob> {
-    let worker: Worker;
-    try {
-      const entry = workerEntry(import.meta.url, "wordvec-worker");
-      // A small young generation: the segmenter's short-lived garbage otherwise grows the worker.
-      worker = new Worker(entry.script, { eval: entry.eval, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
-    } catch {
-      return new WordVecJob(null, new WordVecModel(trainWordVectors(texts, opts)));
-    }
+    const worker = startWorker(import.meta.url, "wordvec-worker", YOUNG_GENERATION_MB);
+    if (worker === null) return new WordVecJob(null, new WordVecModel(trainWordVectors(texts, opts)));
     try {
       for (let i = 0; i < texts.length; i += CHUNK) {
         worker.postMessage({ kind: "texts", texts: texts.slice(i, i + CHUNK) } satisfies WordVecRequest);
@@ -82,29 +74,7 @@ export class WordVecJob {
 /** Texts per {@link WordVecJob.embed} call. */
 export const EMBED_CHUNK = CHUNK;
 
-/** Posts one request and resolves with the worker's reply (one request at a time). */
+/** One request to the word-vector worker, typed. */
 function request<T>(worker: Worker, msg: WordVecRequest): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const done = (): void => {
-      worker.off("message", onMessage);
-      worker.off("error", onError);
-      worker.off("exit", onExit);
-    };
-    const onMessage = (reply: T): void => {
-      done();
-      resolve(reply);
-    };
-    const onError = (err: Error): void => {
-      done();
-      reject(err);
-    };
-    const onExit = (code: number): void => {
-      done();
-      reject(new Error(`word-vector worker exited with ${code}`));
-    };
-    worker.on("message", onMessage);
-    worker.on("error", onError);
-    worker.on("exit", onExit);
-    worker.postMessage(msg);
-  });
+  return workerRequest<T>(worker, msg, "word-vector");
 }
