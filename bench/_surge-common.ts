@@ -142,6 +142,44 @@ export function procMemory(pid: number): { hwm: number; rss: number } {
   }
 }
 
+/**
+ * Where a process's resident memory is, from /proc/<pid>/smaps: file-backed (code, mapped files),
+ * the brk heap (glibc's main arena), anonymous mappings (V8 heaps, other malloc arenas, thread
+ * stacks), and the anonymous mappings of 8 MiB or more resident (the big ones), plus the thread count.
+ */
+export function memoryBreakdown(pid: number): string {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps`, "utf8");
+    let file = 0;
+    let brk = 0;
+    let anon = 0;
+    const big: number[] = [];
+    let kind = "";
+    for (const line of text.split("\n")) {
+      const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+      if (head) {
+        const name = head[1] ?? "";
+        kind = name === "[heap]" ? "brk" : name.startsWith("/") ? "file" : "anon";
+        continue;
+      }
+      const rss = /^Rss:\s+(\d+) kB/.exec(line);
+      if (!rss) continue;
+      const bytes = Number(rss[1]) * 1024;
+      if (kind === "brk") brk += bytes;
+      else if (kind === "file") file += bytes;
+      else {
+        anon += bytes;
+        if (bytes >= 8 * 2 ** 20) big.push(bytes);
+      }
+    }
+    const threads = /^Threads:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? "?";
+    const m = (b: number): string => String(Math.round(b / 2 ** 20));
+    return `file ${m(file)}, brk ${m(brk)}, anon ${m(anon)} MB (≥8 MB: ${big.sort((a, b) => b - a).map(m).join(" ") || "none"}); ${threads} threads`;
+  } catch {
+    return "(no smaps)";
+  }
+}
+
 /** The node flags of package.json's `start` script (`node --flag … dist/src/main.js`), so a bench runs what `npm start` runs. */
 export function startFlags(root: string): string[] {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts?: { start?: string } };

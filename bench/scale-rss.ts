@@ -16,7 +16,7 @@
  * (quick: --feeds 1000). Linux only. Skips without the corpus.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -34,7 +34,7 @@ import { startBotApiDouble, type ApiCall, type BotApiDouble } from "../test/supp
 import { rss, type FeedItem } from "../test/support/feed-server.js";
 import { groupCommand, user } from "../test/support/updates.js";
 import { loadBbc, loadThuc, loadTnews, NEWS, type Labelled } from "./_corpus.js";
-import { BotProcess, mb, numArg, pause, procMemory, s, textOf } from "./_surge-common.js";
+import { BotProcess, mb, memoryBreakdown, numArg, pause, procMemory, s, textOf } from "./_surge-common.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const TOKEN = "771217:AAScaleRssBenchTokenXYZ_0123456789";
@@ -114,7 +114,8 @@ async function mainHeap(url: string): Promise<string> {
   try {
     const text = await (await fetch(url)).text();
     const value = (name: string): number => Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? NaN);
-    return `${mb(value("nodejs_heap_size_used_bytes"))} / ${mb(value("nodejs_heap_size_total_bytes"))} MB, external ${mb(value("nodejs_external_memory_bytes"))} MB`;
+    const space = (name: string): number => Number(new RegExp(`^nodejs_heap_space_size_total_bytes\\{space="${name}"\\} (\\S+)`, "m").exec(text)?.[1] ?? NaN);
+    return `${mb(value("nodejs_heap_size_used_bytes"))} / ${mb(value("nodejs_heap_size_total_bytes"))} MB (new space ${mb(space("new"))}), external ${mb(value("nodejs_external_memory_bytes"))} MB, event-loop lag max ${(value("nodejs_eventloop_lag_max_seconds") * 1000).toFixed(0)} ms`;
   } catch {
     return "(no /metrics)";
   }
@@ -212,21 +213,31 @@ export async function run(): Promise<void> {
     const nodeArgs = (process.env.NEWSDESK_BENCH_NODE_ARGS ?? "").split(" ").filter((a) => a !== "");
     // /metrics on a free port: the main thread's heap beside the process's RSS at each stage.
     const metricsPort = await freePort();
-    bot = new BotProcess(root, { ...(process.env.MALLOC_ARENA_MAX ? { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX } : {}), PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? dir, BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: double.apiRoot, NEWSDESK_CONFIG: configPath, NEWSDESK_STORE: storeUrl, PORT: String(metricsPort), LOG_LEVEL: "warn" }, { nodeArgs, maxLines: 1000 });
+    bot = new BotProcess(root, { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith("MALLOC_"))), PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? dir, BOT_TOKEN: TOKEN, TELEGRAM_API_ROOT: double.apiRoot, NEWSDESK_CONFIG: configPath, NEWSDESK_STORE: storeUrl, PORT: String(metricsPort), LOG_LEVEL: process.env.NEWSDESK_BENCH_LOG_LEVEL ?? "warn" }, { nodeArgs, maxLines: process.env.NEWSDESK_BENCH_LOG_LEVEL ? 100_000 : 1000 });
+    const spawnedAt = Date.now();
     const { pid } = bot;
     const metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
     const childOutput = bot.output;
     let maxRss = 0;
+    let ticks = 0;
     sampler = setInterval(() => {
       const m = procMemory(pid);
       if (Number.isFinite(m.rss)) maxRss = Math.max(maxRss, m.rss);
+      // NEWSDESK_BENCH_TRACE=1: where the memory is every 5 s (when the peak comes, and what it is).
+      if (process.env.NEWSDESK_BENCH_TRACE && ++ticks % 10 === 0) {
+        void mainHeap(metricsUrl).then((h) => console.log(`  t=${s(Date.now() - t)} s VmRSS ${mb(m.rss)} MB; main heap ${h}; ${memoryBreakdown(pid)}`));
+      }
     }, 500);
+    let stages = 0;
     const stage = async (label: string): Promise<void> => {
       const m = procMemory(pid);
       // With NEWSDESK_BENCH_NODE_ARGS=--heapsnapshot-signal=SIGUSR2 the bot writes its main heap at each stage.
       if (nodeArgs.some((a) => a.startsWith("--heapsnapshot-signal=SIGUSR2"))) process.kill(pid, "SIGUSR2");
       const h = await mainHeap(metricsUrl);
       console.log(`${label.padEnd(44)} VmRSS ${mb(m.rss).padStart(4)} MB, VmHWM ${mb(m.hwm).padStart(4)} MB; main heap ${h}  (${s(Date.now() - t)} s since spawn)`);
+      console.log(`${"".padEnd(44)} ${memoryBreakdown(pid)}`);
+      // NEWSDESK_BENCH_SMAPS=<dir>: a copy of /proc/<pid>/smaps at each stage, to see where the rest is.
+      if (process.env.NEWSDESK_BENCH_SMAPS) writeFileSync(join(process.env.NEWSDESK_BENCH_SMAPS, `smaps-${++stages}.txt`), readFileSync(`/proc/${pid}/smaps`));
     };
 
     const deadline = Date.now() + 300_000;
@@ -279,6 +290,17 @@ export async function run(): Promise<void> {
     console.log(`  links to archived articles (related) in those messages: ${related}`);
     const final = procMemory(pid);
     console.log(`bot peak RSS (VmHWM): ${mb(final.hwm)} MB; max sampled VmRSS ${mb(maxRss)} MB; bound ${BOUND_MB} MB: ${final.hwm < BOUND_MB * 2 ** 20 ? "OK" : "NOT met"}`);
+    // NEWSDESK_BENCH_LOG_LEVEL=info: when the archive was indexed and the spaces trained, seconds after spawn.
+    if (process.env.NEWSDESK_BENCH_LOG_LEVEL) {
+      for (const line of childOutput) {
+        try {
+          const entry = JSON.parse(line) as { msg?: string; time?: number };
+          if (entry.msg !== undefined && !/first poll|feed poll|handed|delivered|sent/.test(entry.msg)) console.log(`  bot log t=${s((entry.time ?? 0) - spawnedAt)} s: ${line.slice(0, 200)}`);
+        } catch {
+          // not a log line
+        }
+      }
+    }
     const warnings = [...new Set(childOutput.map((l) => { try { return (JSON.parse(l) as { msg?: string }).msg ?? l; } catch { return l; } }))];
     if (warnings.length > 0) console.log(`bot printed ${childOutput.length} line(s) at warn and above: ${warnings.slice(0, 5).join(" | ")}`);
   } finally {
