@@ -6,6 +6,9 @@ const port = parentPort;
 if (port) {
   port.once("message", (job: { texts: Array<[string, string]>; opts: SemanticOptions }) => {
     const parts = SemanticSpace.trainOnTexts(job.texts, job.opts).toParts();
-    port.postMessage(parts, [parts.idf.buffer, parts.proj.buffer]);
+    // Cloned, not transferred: a transferred buffer stays where this thread's allocator put it, and
+    // held by the main thread for as long as the space serves, it kept this thread's emptied malloc
+    // arena (tens of MB) from being given back.
+    port.postMessage(parts);
   });
 }

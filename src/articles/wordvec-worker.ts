@@ -24,7 +24,8 @@ if (port) {
       case "embed": {
         if (model === null) throw new Error("embed before train");
         const out = embedTexts(model, msg.texts);
-        port.postMessage(out, [out.vecs.buffer, out.has.buffer]);
+        // Cloned, not transferred, as train-worker.ts says.
+        port.postMessage(out);
         return;
       }
     }
