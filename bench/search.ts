@@ -6,9 +6,13 @@
  * (node --expose-gc for heap after gc). Tune on --split dev; report on test.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { existsSync } from "node:fs";
-import { loadavg } from "node:os";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { ArticleArchive } from "../src/articles/archive.js";
 import type { Article } from "../src/articles/article.js";
+import { archiveOf } from "../src/articles/trained-vectors.js";
+import { openStore } from "../src/store/index.js";
 import { ArticleIndex, type ArticleIndexOptions } from "../src/articles/search.js";
 import { WordVecIndex } from "../src/articles/wordvec.js";
 import { isStopWord, normalizeText, titleKey } from "../src/articles/tokenize.js";
@@ -75,7 +79,7 @@ export async function evalRelated(
     for (const mode of ["earlier", "all"] as const) {
       const probe = mode === "all" ? { ...a, publishedAt: Number.MAX_SAFE_INTEGER } : a;
       const t = performance.now();
-      const rel = index.related(probe, 3);
+      const rel = await index.related(probe, 3);
       ms += performance.now() - t;
       for (const r of rel) {
         tally[mode][1]!++;
@@ -276,10 +280,15 @@ async function evalScale(total: number): Promise<void> {
     rows.push({ title, summary, label: r.label });
   }
   const articles = toArticles(rows, rows.map((_, i) => i), "syn");
+  // As in the bot: the summaries in a SQLite archive, which related() and the trainings read.
+  const dir = mkdtempSync(join(tmpdir(), "newsdesk-bench-search-"));
+  const store = await openStore(`sqlite://${join(dir, "store.sqlite")}`);
+  const archive = new ArticleArchive(store.namespace("articles"), { retentionDays: 3650 });
+  for (let i = 0; i < articles.length; i += 1000) await archive.put(articles.slice(i, i + 1000));
   const before = heapMb();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const index = new ArticleIndex();
+  const index = new ArticleIndex({ texts: { summaries: (ids) => archive.summaries(ids) } });
   index.addAll(articles);
   const buildMs = performance.now() - t0;
   const buildCpu = process.cpuUsage(cpu0);
@@ -326,7 +335,7 @@ async function evalScale(total: number): Promise<void> {
   for (let i = 0; i < 300; i++) {
     const a = articles[Math.floor(qrand() * articles.length)]!;
     const t = performance.now();
-    index.related(a, 3);
+    await index.related(a, 3);
     relTimes.push(performance.now() - t);
   }
   relTimes.sort((a, b) => a - b);
@@ -336,11 +345,12 @@ async function evalScale(total: number): Promise<void> {
   for (let i = 0; i < 300; i++) {
     const a = articles[Math.floor(qrand() * articles.length)]!;
     const fresh = { ...a, id: `new:${i}`, link: `${a.link}?new=${i}`, publishedAt: a.publishedAt + 1, firstSeenAt: a.firstSeenAt + 1 };
+    await archive.put([fresh]);
     let t = performance.now();
     index.add(fresh);
     addTimes.push(performance.now() - t);
     t = performance.now();
-    index.related(fresh, 3);
+    await index.related(fresh, 3);
     newRelTimes.push(performance.now() - t);
   }
   addTimes.sort((a, b) => a - b);
@@ -377,7 +387,7 @@ async function evalScale(total: number): Promise<void> {
   const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage().rss)), 50);
   const t2 = performance.now();
   wordLoop.enable();
-  await words.ready(articles, articles.length);
+  await words.ready(archiveOf(articles), articles.length);
   wordLoop.disable();
   clearInterval(sampler);
   const wordCpu = process.cpuUsage(cpu1);
@@ -389,6 +399,8 @@ async function evalScale(total: number): Promise<void> {
       `max ${(wordLoop.max / 1e6).toFixed(0)} ms; RSS peak +${mb(rssPeak - rssBefore)} MB meanwhile (worker included); ` +
       `kept ${mb(words.bytes.vectors)} MB vectors + ${mb(words.bytes.model)} MB model`,
   );
+  await store.close();
+  rmSync(dir, { recursive: true, force: true });
 }
 
 function arg(name: string, fallback: string): string {

@@ -66,7 +66,7 @@ export function botFeatures(d: FeatureDeps): Array<Composer<NewsdeskContext>> {
   const { config, logger, store, chats, langs, index, delivery, scheduler, digests, tipLine, distribution, now } = d;
   const topics = () => d.topicRegistry.list();
   const subscriptionDeps = { chats, topics };
-  const queryDeps = { index, topics, timeZone: config.timezone, queries: store.namespace<string>(NS.queries) };
+  const queryDeps = { index, archive: d.library.archive, topics, timeZone: config.timezone, queries: store.namespace<string>(NS.queries) };
   return [
     tipStaffCommands(tipLine.deps),
     newsroomCommands({
@@ -117,9 +117,9 @@ export function botFeatures(d: FeatureDeps): Array<Composer<NewsdeskContext>> {
       onTip: startTipHandler(tipLine.deps),
       onSubscribe: (ctx, topic) => subscribeTo(subscriptionDeps, ctx, topic),
       onArticle: async (ctx, shortId) => {
-        const article = d.library.byShortId(shortId);
+        const article = await d.library.byShortId(shortId);
         if (!article || !ctx.chat) return void (await ctx.reply(ctx.m.articleGone()));
-        const call = d.renderer.articleCall(ctx.chat.id, article, ctx.lang, d.library.index.related(article, config.delivery.relatedCount));
+        const call = d.renderer.articleCall(ctx.chat.id, article, ctx.lang, await d.library.index.related(article, config.delivery.relatedCount));
         await ctx.telegram.callApi(call.method as "sendMessage", call.params as never);
       },
       onStarted: async (ctx) => {

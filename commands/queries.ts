@@ -3,7 +3,8 @@ import type Keyv from "keyv";
 import { Composer, Markup } from "telegraf";
 import type { InlineQueryResult } from "telegraf/types";
 import { z } from "zod";
-import type { Article } from "../src/articles/article.js";
+import type { ArticleArchive } from "../src/articles/archive.js";
+import type { Article, IndexedArticle } from "../src/articles/article.js";
 import type { ArticleIndex } from "../src/articles/search.js";
 import { queryArticles, topicName, type TopicDef } from "../src/articles/topics.js";
 import type { NewsdeskContext } from "../src/bot/context.js";
@@ -13,6 +14,8 @@ import type { Lang, Messages } from "../src/i18n/index.js";
 
 export interface QueryDeps {
   index: ArticleIndex;
+  /** Whole articles (the index holds no summaries): what an inline result sends. */
+  archive: Pick<ArticleArchive, "get">;
   /** The live topics, read at every query (a topic added from chat is found at once). */
   topics: () => readonly TopicDef[];
   timeZone: string;
@@ -28,7 +31,7 @@ const QUERY_TTL_MS = 86_400_000;
 /** `q:<id>:<offset>`: an id of a stored query and the offset of the next page. */
 const MoreSchema = z.string().regex(/^q:([A-Za-z0-9_-]{8,16}):(\d{1,4})$/);
 
-function listText(header: string, articles: Article[], lang: Lang, tz: string, startNumber: number): string {
+function listText(header: string, articles: readonly IndexedArticle[], lang: Lang, tz: string, startNumber: number): string {
   const list = formatArticleList(articles, { timeZone: tz, locale: lang, startNumber, maxUnits: 3800 });
   return `${header}\n${list}`;
 }
@@ -101,7 +104,9 @@ export function queryCommands(deps: QueryDeps): Composer<NewsdeskContext> {
     const hits = query
       ? queryArticles(deps.index, deps.topics(), query, { offset, limit }).hits.map((h) => h.article)
       : deps.index.latest({ offset, limit });
-    const results: InlineQueryResult[] = hits.map((a) => inlineResult(a, ctx.lang, ctx.m, deps.timeZone));
+    // Archived with its summary; one that expired meanwhile is left out.
+    const articles = (await Promise.all(hits.map((a) => deps.archive.get(a.id)))).filter((a) => a !== undefined);
+    const results: InlineQueryResult[] = articles.map((a) => inlineResult(a, ctx.lang, ctx.m, deps.timeZone));
     await ctx.answerInlineQuery(results, {
       cache_time: 60,
       is_personal: false,

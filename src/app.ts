@@ -52,7 +52,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const chats = new ChatRepo(store.namespace(NS.chats), { clock, onChanged, onMigrated: newsroom.chatMigrated });
   const langs = chatLangs(chats);
   const telegram = telegramClients(config.botToken, config.apiRoot, { pacing: runtime.pacing, clock, sleep, logger, metered: meteredSends(metrics) });
-  const library = new Library(store.namespace(NS.articles), config.archive.retentionDays, now, { keptSummaryChars: config.delivery.summaryChars });
+  const library = new Library(store.namespace(NS.articles), config.archive.retentionDays, now);
   // The live topic list: the YAML seeds it, staff change it from chat; other instances re-read on "topics".
   const topicRegistry = new TopicRegistry(store, config.topics, { now, lock: runtime.lock, onChanged: () => runtime.publish({ kind: "topics" }) });
   await topicRegistry.refresh();

@@ -134,6 +134,19 @@ export class ArticleArchive {
     return parsed.success ? parsed.data : undefined;
   }
 
+  /**
+   * The summaries of these articles, in order (undefined where unknown, expired or unreadable):
+   * what the search index reads instead of holding them. One read for all of them.
+   */
+  async summaries(ids: readonly string[]): Promise<Array<string | undefined>> {
+    if (ids.length === 0) return [];
+    const values: unknown[] = await this.store.getMany([...ids]);
+    return values.map((v) => {
+      const summary = typeof v === "object" && v !== null ? (v as { summary?: unknown }).summary : undefined;
+      return typeof summary === "string" ? summary : undefined;
+    });
+  }
+
   /** Every stored article (store order); falls back to the index when the store cannot iterate. */
   async *all(): AsyncIterable<Article> {
     if (typeof this.store.iterator === "function") {

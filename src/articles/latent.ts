@@ -1,6 +1,6 @@
 import type { Article } from "./article.js";
 import { startWorker, workerRequest, yieldToEventLoop } from "../worker-entry.js";
-import { spreadSample, TrainedVectors, type Fitted, type TrainingSchedule } from "./trained-vectors.js";
+import { spreadSample, TEXT_CHUNK, TrainedVectors, type ArchiveDocs, type Fitted, type TrainingSchedule } from "./trained-vectors.js";
 import { SemanticSpace, semanticSummary, semanticTerms, type SemanticOptions, type SpaceParts, type TermCounts } from "./semantic.js";
 
 /** Articles handled between two yields to the event loop while training (default). */
@@ -44,7 +44,7 @@ export interface LatentScorer {
   /** The query's LSA unit vector. */
   vector: Float32Array;
   /** Sparse tf-idf cosine (sublinear tf, space vocabulary) between the query and an article. */
-  cosine(candidate: Article): number;
+  cosine(candidate: Pick<Article, "title" | "summary">): number;
   /** LSA cosine between the query and an indexed document (0 without a vector). */
   latent(doc: number): number;
 }
@@ -63,24 +63,32 @@ export class LatentIndex extends TrainedVectors<SemanticSpace> {
   }
 
   /** Trains on a sample in a worker and maps every article into the new space here, yielding between slices. */
-  protected async fit(docs: ReadonlyArray<Article | undefined>, live: readonly number[]): Promise<Fitted<SemanticSpace>> {
+  protected async fit(archive: ArchiveDocs, live: readonly number[]): Promise<Fitted<SemanticSpace>> {
     const slice = Math.max(1, this.opts.sliceSize ?? SLICE);
-    const texts: TrainingText[] = spreadSample(live, this.opts.maxTrainDocs ?? 10_000).map((doc) => {
-      const a = docs[doc]!;
-      return [a.title, semanticSummary(a.summary, this.opts.maxSummaryChars)];
-    });
+    const sample = spreadSample(live, this.opts.maxTrainDocs ?? 10_000);
+    const texts: TrainingText[] = [];
+    for (let i = 0; i < sample.length; i += TEXT_CHUNK) {
+      for (const a of await archive.full(sample.slice(i, i + TEXT_CHUNK))) {
+        if (a !== undefined) texts.push([a.title, semanticSummary(a.summary, this.opts.maxSummaryChars)]);
+      }
+    }
     const space = await trainOffThread(texts, this.opts);
+    texts.length = 0;
     // Mapped into fresh arrays while the old space keeps serving.
-    const vecs = new Int8Array(Math.max(docs.length, 1024) * this.dims);
-    const has = new Uint8Array(Math.max(docs.length, 1024));
+    const size = Math.max(archive.docs.length, 1024);
+    const vecs = new Int8Array(size * this.dims);
+    const has = new Uint8Array(size);
     let sliceStart = performance.now();
-    for (let i = 0; i < live.length; i++) {
-      const doc = live[i]!;
-      const a = docs[doc];
-      if (a !== undefined && this.embedInto(space, a, vecs, doc * this.dims)) has[doc] = 1;
-      if (i % slice === slice - 1 || (i % 16 === 15 && performance.now() - sliceStart > SLICE_MS)) {
-        await yieldToEventLoop();
-        sliceStart = performance.now();
+    for (let start = 0; start < live.length; start += TEXT_CHUNK) {
+      const chunk = live.slice(start, start + TEXT_CHUNK);
+      const articles = await archive.full(chunk);
+      for (let i = 0; i < chunk.length; i++) {
+        const a = articles[i];
+        if (a !== undefined && this.embedInto(space, a, vecs, chunk[i]! * this.dims)) has[chunk[i]!] = 1;
+        if (i % slice === slice - 1 || (i % 16 === 15 && performance.now() - sliceStart > SLICE_MS)) {
+          await yieldToEventLoop();
+          sliceStart = performance.now();
+        }
       }
     }
     return { model: space, vecs, has };
@@ -107,7 +115,7 @@ export class LatentIndex extends TrainedVectors<SemanticSpace> {
     return true;
   }
 
-  private terms(a: Article): TermCounts {
+  private terms(a: Pick<Article, "title" | "summary">): TermCounts {
     return semanticTerms(a.title, a.summary, this.opts);
   }
 }

@@ -3,6 +3,11 @@ import { ArticleArchive } from "./archive.js";
 import { articleShortId, type Article } from "./article.js";
 import { ArticleIndex, type ArticleIndexOptions } from "./search.js";
 
+/** What the index reads of the archive: summaries (it holds everything else). */
+function archiveTexts(archive: ArticleArchive): ArticleIndexOptions["texts"] {
+  return { summaries: (ids) => archive.summaries(ids) };
+}
+
 /**
  * The archive and the in-memory search index kept in step: the one place that feeds the index
  * (at start from the archive, then with every article archived here or on another instance).
@@ -13,6 +18,8 @@ export class Library {
   /** Short ids of deep links → article ids. */
   private readonly shortIds = new Map<string, string>();
   private loading: Promise<number> | undefined;
+  /** True while load() runs: then the spaces train after it (run.ts), not on part of the archive. */
+  private loadingNow = false;
 
   constructor(
     kv: Keyv,
@@ -21,7 +28,7 @@ export class Library {
     indexOptions: ArticleIndexOptions = {},
   ) {
     this.archive = new ArticleArchive(kv, { retentionDays, now });
-    this.index = new ArticleIndex(indexOptions);
+    this.index = new ArticleIndex({ ...indexOptions, texts: archiveTexts(this.archive) });
   }
 
   /**
@@ -30,7 +37,13 @@ export class Library {
    * before it ends, and {@link relatedReady} waits for it.
    */
   load(): Promise<number> {
-    return (this.loading ??= this.loadNow());
+    if (this.loading === undefined) {
+      this.loadingNow = true;
+      this.loading = this.loadNow().finally(() => {
+        this.loadingNow = false;
+      });
+    }
+    return this.loading;
   }
 
   private async loadNow(): Promise<number> {
@@ -50,7 +63,9 @@ export class Library {
     for (const a of articles) this.add(a);
     // A first poll's backlog arrives in one batch: the related-articles space trains on it now,
     // in the background, rather than at the first new article (which would get word matches only).
-    if (articles.length > 0) this.index.warmRelated();
+    // Not while the archive loads: a space trained on part of it would be trained again at once
+    // (at 100k articles, twice the work and memory in the bot's first minute).
+    if (articles.length > 0 && !this.loadingNow) this.index.warmRelated();
   }
 
   /**
@@ -70,10 +85,10 @@ export class Library {
     this.shortIds.set(articleShortId(a.id), a.id);
   };
 
-  /** The indexed article behind a deep link's short id. */
-  byShortId(shortId: string): Article | undefined {
+  /** The article behind a deep link's short id, from the archive (undefined when not indexed or no longer archived). */
+  async byShortId(shortId: string): Promise<Article | undefined> {
     const id = this.shortIds.get(shortId);
-    return id === undefined ? undefined : this.index.get(id);
+    return id === undefined || !this.index.has(id) ? undefined : this.archive.get(id);
   }
 
   readonly has = (id: string): boolean => this.index.has(id);

@@ -1,8 +1,8 @@
-import type { Article } from "./article.js";
+import type { IndexedArticle } from "./article.js";
 
 /** A scored article. */
 export interface Hit {
-  article: Article;
+  article: IndexedArticle;
   score: number;
 }
 
@@ -10,7 +10,7 @@ export interface Hit {
 export const NEAR_EQUAL_RATIO = 0.95;
 
 /** Newest first; ties by id so the order is total and stable. */
-export function byRecency(a: Article, b: Article): number {
+export function byRecency(a: IndexedArticle, b: IndexedArticle): number {
   return b.publishedAt - a.publishedAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 

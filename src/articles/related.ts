@@ -1,4 +1,4 @@
-import type { Article } from "./article.js";
+import type { Article, IndexedArticle } from "./article.js";
 import { shingles, titleKey, tokenize } from "./tokenize.js";
 
 /** Bigram Jaccard similarity of two titles at or above which they are the same story (0.8). */
@@ -14,7 +14,7 @@ export function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number 
 }
 
 /** Same story twice: same link, same normalised title, or title shingle Jaccard ≥ 0.8. */
-export function isNearDuplicate(a: Article, b: Article): boolean {
+export function isNearDuplicate(a: IndexedArticle, b: IndexedArticle): boolean {
   if (a.link !== "" && a.link === b.link) return true;
   const ka = titleKey(a.title);
   if (ka !== "" && ka === titleKey(b.title)) return true;
@@ -22,7 +22,7 @@ export function isNearDuplicate(a: Article, b: Article): boolean {
 }
 
 /** True when `candidate` came before `article` (publication time, then first-seen time). */
-export function isEarlier(candidate: Article, article: Article): boolean {
+export function isEarlier(candidate: IndexedArticle, article: IndexedArticle): boolean {
   return (
     candidate.publishedAt < article.publishedAt ||
     (candidate.publishedAt === article.publishedAt && candidate.firstSeenAt < article.firstSeenAt)

@@ -1,4 +1,4 @@
-import type { Article } from "./article.js";
+import type { Article, IndexedArticle } from "./article.js";
 import { byRecency, NEAR_EQUAL_RATIO, rankHits, type Hit } from "./rank.js";
 import {
   expandQuery,
@@ -15,6 +15,7 @@ import { LatentIndex, type LatentOptions } from "./latent.js";
 import { semanticSummary } from "./semantic.js";
 import { WordVecIndex, type WordVecOptions } from "./wordvec.js";
 import { RelatedSpaces } from "./wordvec-spaces.js";
+import type { ArchiveDocs } from "./trained-vectors.js";
 import { phraseKey, TitlePhrases } from "./phrase.js";
 import { tokenize } from "./tokenize.js";
 
@@ -29,12 +30,11 @@ export interface ArticleIndexOptions {
   /** Summary characters indexed per article; bounds memory for long feeds (default 400). */
   maxIndexedSummaryChars?: number;
   /**
-   * Summary characters kept in memory per article (at least what related() reads: 300 by
-   * default); the index reads its maxIndexedSummaryChars when the article is added. Feeds with
-   * full text carry 1,000 characters: at 100k Chinese articles the rest was ~140 MB that nothing
-   * read. Set it to what messages show (delivery.summaryChars) when that is more.
+   * Where related() and the related-articles spaces read the summaries of indexed articles (the
+   * archive, in the bot): the index does not hold them (at 100k articles they were 64 of the main
+   * heap's 180 MB). Without it the index keeps what those read of each summary itself (tests, benchmarks).
    */
-  keptSummaryChars?: number;
+  texts?: ArticleTexts;
   /** Score share within which search hits count as near-equal and go newest first (default 0.95). */
   nearEqualRatio?: number;
   /** related(): half-life of the recency preference in days (default 30; 0 disables). */
@@ -70,6 +70,12 @@ export interface ArticleIndexOptions {
   wordVectorCandidates?: number;
   /** related(): weight of shared feed categories (cosine of the two category sets) added to the final score (default 0). */
   categoryWeight?: number;
+}
+
+/** Summaries by article id, read when related() or a training needs them. */
+export interface ArticleTexts {
+  /** The summaries of these articles, in order; undefined for one not (or no longer) stored. */
+  summaries(ids: readonly string[]): Promise<Array<string | undefined>>;
 }
 
 /** Options for {@link ArticleIndex.search}. */
@@ -111,16 +117,21 @@ const NONE: string[] = Object.freeze([]) as unknown as string[];
 export class ArticleIndex {
   private readonly ix: InvertedIndex;
   private readonly phrases = new TitlePhrases();
-  private readonly byId = new Map<string, Article>();
+  private readonly byId = new Map<string, IndexedArticle>();
   private readonly docOf = new Map<string, number>();
   /** Document number → article (undefined once removed). */
-  private readonly docs: Array<Article | undefined> = [];
+  private readonly docs: Array<IndexedArticle | undefined> = [];
+  /** The documents with their texts, for the related-articles spaces. */
+  private readonly archiveDocs: ArchiveDocs = { docs: this.docs, full: (docs) => this.full(docs) };
+  private readonly texts: ArticleTexts | undefined;
+  /** Without `texts`: what is read of each indexed article's summary, by id. */
+  private readonly heldSummaries = new Map<string, string>();
   private readonly coordination: number;
   private readonly feedbackDocs: number;
   private readonly maxDfRatio: number;
   private readonly feedbackOpts: FeedbackOptions;
   /** Oldest → newest (byRecency reversed); null when it must be rebuilt. */
-  private ordered: Article[] | null = [];
+  private ordered: IndexedArticle[] | null = [];
   private readonly maxSummaryChars: number;
   private readonly keptSummaryChars: number;
   private readonly latentSummaryChars: number | undefined;
@@ -144,7 +155,8 @@ export class ArticleIndex {
   constructor(opts: ArticleIndexOptions = {}) {
     this.maxSummaryChars = opts.maxIndexedSummaryChars ?? 400;
     // What related() reads of a summary, or more when asked; the latent space's share is by script (kept()).
-    this.keptSummaryChars = Math.max(opts.relatedQuery?.maxSummaryChars ?? 300, opts.latent?.maxSummaryChars ?? 0, opts.keptSummaryChars ?? 0);
+    this.keptSummaryChars = Math.max(opts.relatedQuery?.maxSummaryChars ?? 300, opts.latent?.maxSummaryChars ?? 0);
+    this.texts = opts.texts;
     this.latentSummaryChars = opts.latent?.maxSummaryChars;
     this.nearEqualRatio = opts.nearEqualRatio ?? NEAR_EQUAL_RATIO;
     this.halfLifeMs = (opts.relatedHalfLifeDays ?? 30) * DAY_MS;
@@ -178,8 +190,8 @@ export class ArticleIndex {
     return this.byId.has(id);
   }
 
-  /** The indexed article with this id, if any. */
-  get(id: string): Article | undefined {
+  /** The indexed article with this id, if any (without its summary: the archive has that). */
+  get(id: string): IndexedArticle | undefined {
     return this.byId.get(id);
   }
 
@@ -188,6 +200,7 @@ export class ArticleIndex {
     if (this.byId.has(full.id)) this.remove(full.id);
     const article = this.kept(full);
     this.byId.set(article.id, article);
+    if (this.texts === undefined) this.heldSummaries.set(article.id, this.keptSummary(full.summary));
     const summary = full.summary.slice(0, this.maxSummaryChars);
     // Segmenter words only in titles: Intl.Segmenter costs ~30 µs per 100 chars, bigrams ~2 µs.
     const doc = this.ix.add(
@@ -197,29 +210,43 @@ export class ArticleIndex {
     this.docs[doc] = article;
     this.docOf.set(article.id, doc);
     this.phrases.add(doc, article.title);
-    this.latent.add(doc, article);
+    this.latent.add(doc, full);
     if (this.ordered !== null) insertSorted(this.ordered, article);
   }
 
-  /** The copy held: summary cut to what is read, repeated strings and empty lists shared. */
-  private kept(a: Article): Article {
+  /** The copy held: no summary, repeated strings and empty lists shared. */
+  private kept(a: Article): IndexedArticle {
     const intern = (x: string): string => {
       const known = this.shared.get(x);
       if (known !== undefined) return known;
       this.shared.set(x, x);
       return x;
     };
+    const { summary: _summary, ...rest } = a;
     return {
-      ...a,
+      ...rest,
       feedId: intern(a.feedId),
       source: intern(a.source),
-      summary: this.keptSummary(a.summary),
       categories: a.categories.length === 0 ? NONE : a.categories,
       topics: a.topics.length === 0 ? NONE : a.topics,
     };
   }
 
-  /** The summary held: as much as any reader of it needs, as a copy (V8's slice would point into the whole summary and keep it alive). */
+  /** These documents with their summaries (from `texts`, else as held), in order. */
+  private async full(docs: readonly number[]): Promise<Array<Article | undefined>> {
+    const refs = docs.map((doc) => this.docs[doc]);
+    const ids = refs.filter((a) => a !== undefined).map((a) => a.id);
+    const summaries = this.texts === undefined ? ids.map((id) => this.heldSummaries.get(id)) : await this.texts.summaries(ids);
+    let i = 0;
+    return refs.map((a) => {
+      if (a === undefined) return undefined;
+      const summary = summaries[i++];
+      // Removed while the texts were read: gone.
+      return summary === undefined || this.docs[this.docOf.get(a.id) ?? -1] !== a ? undefined : { ...a, summary };
+    });
+  }
+
+  /** The summary held without `texts`: as much as any reader of it needs, as a copy (V8's slice would point into the whole summary and keep it alive). */
   private keptSummary(summary: string): string {
     const keep = Math.max(this.keptSummaryChars, semanticSummary(summary, this.latentSummaryChars).length);
     return summary.length > keep ? structuredClone(summary.slice(0, keep)) : summary;
@@ -236,6 +263,7 @@ export class ArticleIndex {
     const old = this.byId.get(id);
     if (old === undefined) return;
     this.byId.delete(id);
+    this.heldSummaries.delete(id);
     const doc = this.docOf.get(id)!;
     this.docOf.delete(id);
     this.docs[doc] = undefined;
@@ -262,11 +290,11 @@ export class ArticleIndex {
   }
 
   /** Newest articles first, optionally of one topic. */
-  latest(opts: LatestOptions = {}): Article[] {
+  latest(opts: LatestOptions = {}): IndexedArticle[] {
     const limit = opts.limit ?? 10;
     const offset = opts.offset ?? 0;
     const all = this.sorted();
-    const out: Article[] = [];
+    const out: IndexedArticle[] = [];
     let skipped = 0;
     for (let i = all.length - 1; i >= 0 && out.length < limit; i--) {
       const a = all[i]!;
@@ -347,20 +375,23 @@ export class ArticleIndex {
 
   /**
    * Up to k articles published before `article` on the same story or subject, best first;
-   * never the article itself nor a near-duplicate of it (or of one already chosen).
+   * never the article itself nor a near-duplicate of it (or of one already chosen). Reads the
+   * best matches' summaries (see ArticleIndexOptions.texts).
    */
-  related(article: Article, k = 3): Article[] {
+  async related(article: Article, k = 3): Promise<IndexedArticle[]> {
     if (k <= 0) return [];
     let query = relatedQuery(article, this.relatedOpts);
     if (query.terms.length === 0) return [];
     let scored = this.relatedPass(article, query);
     if (this.feedbackDocs > 0 && scored.length > 0) {
       const top = scored.sort((a, b) => b.score - a.score).slice(0, this.feedbackDocs);
-      query = expandQuery(query, top, this.relatedOpts, this.feedbackOpts);
+      const texts = await this.full(top.map((h) => this.docOf.get(h.article.id) ?? -1));
+      const feedback = top.flatMap((h, i) => (texts[i] === undefined ? [] : [{ article: texts[i], score: h.score }]));
+      query = expandQuery(query, feedback, this.relatedOpts, this.feedbackOpts);
       scored = this.relatedPass(article, query);
     }
-    scored = this.blendLatent(article, scored);
-    const out: Article[] = [];
+    scored = await this.blendLatent(article, scored);
+    const out: IndexedArticle[] = [];
     for (const h of rankHits(scored, this.nearEqualRatio)) {
       if (isNearDuplicate(h.article, article)) continue;
       if (out.some((o) => isNearDuplicate(o, h.article))) continue;
@@ -375,12 +406,12 @@ export class ArticleIndex {
    * ready; until then related() ranks by word matches alone. Call after loading the archive.
    */
   prepareRelated(): Promise<void> {
-    return this.latent.ready(this.docs, this.ix.size);
+    return this.latent.ready(this.archiveDocs, this.ix.size);
   }
 
   /** Starts training the related-articles space now when it is due (e.g. after a batch was added). */
   warmRelated(): void {
-    this.latent.ensure(this.docs, this.ix.size);
+    this.latent.ensure(this.archiveDocs, this.ix.size);
   }
 
   /**
@@ -388,7 +419,7 @@ export class ArticleIndex {
    * `maxWaitMs`, default 20 s; at once when no space can be trained).
    */
   relatedReady(maxWaitMs = 20_000): Promise<void> {
-    return this.latent.usable(this.docs, this.ix.size, maxWaitMs);
+    return this.latent.usable(this.archiveDocs, this.ix.size, maxWaitMs);
   }
 
   /**
@@ -399,9 +430,9 @@ export class ArticleIndex {
    * (a headline's few words give LSA little to go on). v falls with the article's summary length:
    * long text says enough in its own words (at full weight the vectors cost BBC 5 points).
    */
-  private blendLatent(article: Article, hits: Hit[]): Hit[] {
+  private async blendLatent(article: Article, hits: Hit[]): Promise<Hit[]> {
     const w = this.latentWeight;
-    if (!this.latent.ensure(this.docs, this.ix.size)) return hits;
+    if (!this.latent.ensure(this.archiveDocs, this.ix.size)) return hits;
     const scorer = this.latent.scorer(article);
     if (scorer === null) return hits;
     const accept = (doc: number): boolean => this.acceptRelated(article, doc);
@@ -416,24 +447,27 @@ export class ArticleIndex {
       for (const doc of words.nearest(wordVector, this.wordCandidates, accept).keys()) if (!candidates.includes(doc)) candidates.push(doc);
     }
     const tags = this.categoryWeight > 0 ? categorySet(article) : undefined;
-    return candidates.map((doc) => {
-      const c = this.docs[doc]!;
+    const texts = await this.full(candidates);
+    return candidates.flatMap((doc, i) => {
+      const c = texts[i];
+      // Removed meanwhile, or its text is no longer stored.
+      if (c === undefined) return [];
       const sim = near.get(doc) ?? scorer.latent(doc);
       let score = (1 - w) * scorer.cosine(c) + w * Math.max(0, sim);
       if (words !== null && wordVector !== null) score = (1 - v) * score + v * Math.max(0, words.similarity(wordVector, doc));
       // Feed tags name the subject outright (a headline often does not): shared ones count here too,
       // not only as words in the candidate search.
       if (tags !== undefined && tags.size > 0) score += this.categoryWeight * setCosine(tags, categorySet(c));
-      return { article: c, score: score * this.recency(article, c) };
+      return [{ article: this.docs[doc]!, score: score * this.recency(article, c) }];
     });
   }
 
-  private acceptRelated(article: Article, doc: number): boolean {
+  private acceptRelated(article: IndexedArticle, doc: number): boolean {
     const c = this.docs[doc];
     return c !== undefined && c.id !== article.id && isEarlier(c, article);
   }
 
-  private recency(article: Article, c: Article): number {
+  private recency(article: IndexedArticle, c: IndexedArticle): number {
     return recencyFactor(article.publishedAt - c.publishedAt, this.halfLifeMs, this.recencyFloor);
   }
 
@@ -457,7 +491,7 @@ export class ArticleIndex {
     return topIndices(scores, Math.max(this.lexicalCandidates, this.feedbackDocs)).map((i) => ({ article: this.docs[m.docs[i]!]!, score: scores[i]! }));
   }
 
-  private sorted(): Article[] {
+  private sorted(): IndexedArticle[] {
     if (this.ordered === null) {
       this.ordered = [...this.byId.values()].sort((a, b) => byRecency(b, a));
     }
@@ -466,7 +500,7 @@ export class ArticleIndex {
 }
 
 /** An article's categories, case- and width-folded. */
-function categorySet(a: Article): Set<string> {
+function categorySet(a: IndexedArticle): Set<string> {
   return new Set(a.categories.map((c) => c.normalize("NFKC").trim().toLowerCase()).filter((c) => c !== ""));
 }
 
@@ -491,7 +525,7 @@ export function topIndices(scores: Float64Array, n: number): number[] {
 }
 
 /** First index whose article is not before `a` in oldest→newest order. */
-function lowerBound(arr: Article[], a: Article): number {
+function lowerBound(arr: IndexedArticle[], a: IndexedArticle): number {
   let lo = 0;
   let hi = arr.length;
   while (lo < hi) {
@@ -502,7 +536,7 @@ function lowerBound(arr: Article[], a: Article): number {
   return lo;
 }
 
-function insertSorted(arr: Article[], a: Article): void {
+function insertSorted(arr: IndexedArticle[], a: IndexedArticle): void {
   const i = lowerBound(arr, a);
   if (i === arr.length) arr.push(a);
   else arr.splice(i, 0, a);

@@ -5,8 +5,27 @@
  * articles added in between are embedded with the model that serves. A related() call never waits
  * for training: the current model (or none: word matches) serves until the new one is ready.
  */
-import type { Article } from "./article.js";
+import type { Article, IndexedArticle } from "./article.js";
 import { yieldToEventLoop } from "../worker-entry.js";
+
+/** The archive as the spaces read it: slots by document number, and the articles' texts on demand. */
+export interface ArchiveDocs {
+  /** Document number → article (undefined once removed). */
+  readonly docs: ReadonlyArray<IndexedArticle | undefined>;
+  /** These documents with their summaries, in order; undefined for one removed (or no longer in the archive). */
+  full(docs: readonly number[]): Promise<Array<Article | undefined>>;
+}
+
+/** An ArchiveDocs over articles held in memory, by document number (tests, benchmarks). */
+export function archiveOf(articles: ReadonlyArray<Article | undefined>): ArchiveDocs {
+  return { docs: articles, full: (docs) => Promise.resolve(docs.map((doc) => articles[doc])) };
+}
+
+/** Longest run of embedding at the swap between two yields to the event loop (ms). */
+const SWAP_SLICE_MS = 8;
+
+/** Documents read from the archive at a time while training. */
+export const TEXT_CHUNK = 500;
 
 /** When a space trains. */
 export interface TrainingSchedule {
@@ -32,6 +51,8 @@ export abstract class TrainedVectors<M> {
   /** The running training; it never rejects (a failure lands in `failure`). */
   private training: Promise<void> | null = null;
   private failure: unknown = undefined;
+  /** Documents added while a training runs, embedded with the new model before the swap. */
+  private arrivals: Set<number> | null = null;
 
   protected constructor(
     readonly dims: number,
@@ -44,7 +65,7 @@ export abstract class TrainedVectors<M> {
    * Trains a model on the archive's `live` documents (they stay in `docs` meanwhile, or become
    * undefined) and embeds them into arrays of at least `docs.length` slots; yields as it goes.
    */
-  protected abstract fit(docs: ReadonlyArray<Article | undefined>, live: readonly number[]): Promise<Fitted<M>>;
+  protected abstract fit(archive: ArchiveDocs, live: readonly number[]): Promise<Fitted<M>>;
 
   /** Embeds an article with a model into `vecs` at `offset`; false (slot untouched) when it has no vector. */
   protected abstract embedInto(model: M, article: Article, vecs: Int8Array, offset: number): boolean;
@@ -67,6 +88,7 @@ export abstract class TrainedVectors<M> {
   /** Notes a new article; embedded right away when a model serves. */
   add(doc: number, article: Article): void {
     this.changedSince++;
+    this.arrivals?.add(doc);
     if (this.current === null) return;
     this.reserve(doc + 1);
     this.has[doc] = this.embedInto(this.current, article, this.vecs, doc * this.dims) ? 1 : 0;
@@ -75,6 +97,7 @@ export abstract class TrainedVectors<M> {
   /** Forgets an article's vector. */
   remove(doc: number): void {
     this.changedSince++;
+    this.arrivals?.delete(doc);
     if (doc < this.has.length) this.has[doc] = 0;
   }
 
@@ -83,25 +106,26 @@ export abstract class TrainedVectors<M> {
    * `after`: what training waits for before it starts (another space's training, so that two
    * workers' memory does not add up).
    */
-  ensure(docs: ReadonlyArray<Article | undefined>, liveCount: number, after?: () => Promise<void>): boolean {
+  ensure(archive: ArchiveDocs, liveCount: number, after?: () => Promise<void>): boolean {
     if (!this.enabled || liveCount < (this.schedule.minDocs ?? 200)) return this.current !== null;
     if (this.due && this.training === null) {
-      this.training = this.train(docs, after)
+      this.training = this.train(archive, after)
         .catch((err: unknown) => {
           // The current model (or word matches) serves meanwhile; the next call that finds training due tries again.
           this.failure = err;
         })
         .finally(() => {
           this.training = null;
+          this.arrivals = null;
         });
     }
     return this.current !== null;
   }
 
   /** Resolves when no training is running (after starting one if due); rejects when it failed. */
-  async ready(docs: ReadonlyArray<Article | undefined>, liveCount: number): Promise<void> {
+  async ready(archive: ArchiveDocs, liveCount: number): Promise<void> {
     this.failure = undefined;
-    this.ensure(docs, liveCount);
+    this.ensure(archive, liveCount);
     while (this.training !== null) await this.training;
     const failure = this.failure;
     this.failure = undefined;
@@ -122,8 +146,8 @@ export abstract class TrainedVectors<M> {
    * on part of the backlog while the next training ran: through the chat 69–83 % of posts had the
    * links of a space trained on the whole backlog.)
    */
-  async usable(docs: ReadonlyArray<Article | undefined>, liveCount: number, maxWaitMs: number): Promise<void> {
-    this.ensure(docs, liveCount);
+  async usable(archive: ArchiveDocs, liveCount: number, maxWaitMs: number): Promise<void> {
+    this.ensure(archive, liveCount);
     const deadline = Date.now() + maxWaitMs;
     while (this.training !== null && this.due) {
       const left = deadline - Date.now();
@@ -172,15 +196,19 @@ export abstract class TrainedVectors<M> {
   }
 
   /** Trains, then swaps the new model and vectors in, embedding what arrived meanwhile. */
-  private async train(docs: ReadonlyArray<Article | undefined>, after?: () => Promise<void>): Promise<void> {
+  private async train(archive: ArchiveDocs, after?: () => Promise<void>): Promise<void> {
     // What is archived in the same turn as the articles that made training due (the rest of a
     // poll's batches) is trained on too.
     await yieldToEventLoop();
+    const { docs } = archive;
     const changesBefore = this.changedSince;
     let live: number[] = [];
     docs.forEach((a, doc) => {
       if (a !== undefined) live.push(doc);
     });
+    // From here on, what arrives is embedded at the swap with the new model.
+    const arrivals = new Set<number>();
+    this.arrivals = arrivals;
     // The sample is what was archived when training was due, not what arrives while it waits
     // (that is embedded at the swap, like later arrivals), so a first poll's new items are not
     // trained on whether or not another training held this one up.
@@ -188,24 +216,44 @@ export abstract class TrainedVectors<M> {
       await after();
       live = live.filter((doc) => docs[doc] !== undefined);
     }
-    const { model, ...fitted } = await this.fit(docs, live);
+    const { model, ...fitted } = await this.fit(archive, live);
     let { vecs, has } = fitted;
     const k = this.dims;
-    if (docs.length > has.length) {
-      const grownV = new Int8Array(docs.length * k);
+    const grow = (need: number): void => {
+      if (need <= has.length) return;
+      const grownV = new Int8Array(need * k);
       grownV.set(vecs);
       vecs = grownV;
-      const grownH = new Uint8Array(docs.length);
+      const grownH = new Uint8Array(need);
       grownH.set(has);
       has = grownH;
+    };
+    // What arrived meanwhile, with the new model, read from the archive and embedded in slices: a
+    // training that started while a big archive was still loading finds most of it here (at 100k
+    // articles one pass held the event loop 19 s). What arrives during a slice joins the set.
+    let sliceStart = performance.now();
+    while (arrivals.size > 0) {
+      const chunk: number[] = [];
+      for (const doc of arrivals) {
+        chunk.push(doc);
+        if (chunk.length === TEXT_CHUNK) break;
+      }
+      for (const doc of chunk) arrivals.delete(doc);
+      const articles = await archive.full(chunk);
+      grow(docs.length);
+      for (let i = 0; i < chunk.length; i++) {
+        const a = articles[i];
+        if (a !== undefined) has[chunk[i]!] = this.embedInto(model, a, vecs, chunk[i]! * k) ? 1 : 0;
+        if (performance.now() - sliceStart > SWAP_SLICE_MS) {
+          await yieldToEventLoop();
+          sliceStart = performance.now();
+          grow(docs.length);
+        }
+      }
     }
-    const seen = new Uint8Array(docs.length);
-    for (const doc of live) seen[doc] = 1;
-    for (let doc = 0; doc < docs.length; doc++) {
-      const a = docs[doc];
-      if (a === undefined) has[doc] = 0;
-      else if (seen[doc] !== 1) has[doc] = this.embedInto(model, a, vecs, doc * k) ? 1 : 0;
-    }
+    // From here to the swap nothing yields: no article can slip between the two models.
+    grow(docs.length);
+    for (let doc = 0; doc < docs.length; doc++) if (docs[doc] === undefined) has[doc] = 0;
     this.current = model;
     this.vecs = vecs;
     this.has = has;

@@ -1,5 +1,6 @@
 import type { Article } from "./article.js";
 import { LatentIndex, type LatentOptions } from "./latent.js";
+import type { ArchiveDocs } from "./trained-vectors.js";
 import type { WordVecIndex } from "./wordvec.js";
 
 /**
@@ -27,25 +28,25 @@ export class RelatedSpaces extends LatentIndex {
   }
 
   /** Starts whichever training is due; true when the LSA space serves (as LatentIndex). */
-  override ensure(docs: ReadonlyArray<Article | undefined>, liveCount: number): boolean {
-    const serves = super.ensure(docs, liveCount);
-    this.words.ensure(docs, liveCount, () => this.latentIdle(docs, liveCount));
+  override ensure(archive: ArchiveDocs, liveCount: number): boolean {
+    const serves = super.ensure(archive, liveCount);
+    this.words.ensure(archive, liveCount, () => this.latentIdle(archive, liveCount));
     return serves;
   }
 
-  override async ready(docs: ReadonlyArray<Article | undefined>, liveCount: number): Promise<void> {
-    await Promise.all([super.ready(docs, liveCount), this.words.ready(docs, liveCount)]);
+  override async ready(archive: ArchiveDocs, liveCount: number): Promise<void> {
+    await Promise.all([super.ready(archive, liveCount), this.words.ready(archive, liveCount)]);
   }
 
   /**
    * Resolves when no LSA training runs. Through ready(), the one way LatentIndex tells; ready()
    * also reports a failed training, which is prepareRelated's to report, so it is dropped here.
    */
-  private async latentIdle(docs: ReadonlyArray<Article | undefined>, liveCount: number): Promise<void> {
-    await super.ready(docs, liveCount).catch(() => undefined);
+  private async latentIdle(archive: ArchiveDocs, liveCount: number): Promise<void> {
+    await super.ready(archive, liveCount).catch(() => undefined);
   }
 
-  override async usable(docs: ReadonlyArray<Article | undefined>, liveCount: number, maxWaitMs: number): Promise<void> {
-    await Promise.all([super.usable(docs, liveCount, maxWaitMs), this.words.usable(docs, liveCount, maxWaitMs)]);
+  override async usable(archive: ArchiveDocs, liveCount: number, maxWaitMs: number): Promise<void> {
+    await Promise.all([super.usable(archive, liveCount, maxWaitMs), this.words.usable(archive, liveCount, maxWaitMs)]);
   }
 }

@@ -9,7 +9,7 @@ import type { Article } from "./article.js";
 import { EMBED_CHUNK, WordVecJob } from "./wordvec-job.js";
 import type { WordVecModel } from "./wordvec-model.js";
 import type { WordVecText, WordVecTrainOptions } from "./wordvec-train.js";
-import { spreadSample, TrainedVectors, type Fitted, type TrainingSchedule } from "./trained-vectors.js";
+import { spreadSample, TEXT_CHUNK, TrainedVectors, type ArchiveDocs, type Fitted, type TrainingSchedule } from "./trained-vectors.js";
 
 /** Options for {@link WordVecIndex}. */
 export interface WordVecOptions extends WordVecTrainOptions, TrainingSchedule {
@@ -53,17 +53,24 @@ export class WordVecIndex extends TrainedVectors<WordVecModel> {
    * Trains on a sample in the worker, which then embeds every article (in chunks: the main thread
    * only copies the bytes in).
    */
-  protected async fit(docs: ReadonlyArray<Article | undefined>, live: readonly number[]): Promise<Fitted<WordVecModel>> {
-    const sample = spreadSample(live, this.opts.maxTrainDocs ?? 10_000).map((doc) => this.text(docs[doc]!));
+  protected async fit(archive: ArchiveDocs, live: readonly number[]): Promise<Fitted<WordVecModel>> {
+    const sampled = spreadSample(live, this.opts.maxTrainDocs ?? 10_000);
+    const sample: WordVecText[] = [];
+    for (let i = 0; i < sampled.length; i += TEXT_CHUNK) {
+      for (const a of await archive.full(sampled.slice(i, i + TEXT_CHUNK))) if (a !== undefined) sample.push(this.text(a));
+    }
     const job = await WordVecJob.train(sample, this.opts);
     sample.length = 0;
     const k = this.dims;
-    const vecs = new Int8Array(Math.max(docs.length, 1024) * k);
-    const has = new Uint8Array(Math.max(docs.length, 1024));
+    const size = Math.max(archive.docs.length, 1024);
+    const vecs = new Int8Array(size * k);
+    const has = new Uint8Array(size);
     try {
       for (let i = 0; i < live.length; i += EMBED_CHUNK) {
-        const chunk = live.slice(i, i + EMBED_CHUNK).filter((doc) => docs[doc] !== undefined);
-        const out = await job.embed(chunk.map((doc) => this.text(docs[doc]!)));
+        const slice = live.slice(i, i + EMBED_CHUNK);
+        const articles = await archive.full(slice);
+        const chunk = slice.filter((_, c) => articles[c] !== undefined);
+        const out = await job.embed(articles.filter((a) => a !== undefined).map((a) => this.text(a)));
         chunk.forEach((doc, c) => {
           if (out.has[c] !== 1) return;
           vecs.set(out.vecs.subarray(c * k, (c + 1) * k), doc * k);

@@ -9,7 +9,7 @@
 // Shrinking, when a message would pass its limit: the summary first (dropped when under
 // MIN_SUMMARY units), then related items from the end, then the hashtags, then the title.
 // Lengths are the plain text Telegram measures, in UTF-16 units (see test/support/telegram-html.ts).
-import type { Article } from "../articles/article.js";
+import type { Article, IndexedArticle } from "../articles/article.js";
 import { escapeHtml, safeHttpUrl } from "./html.js";
 import { formatDate, formatDateTime, oneLine, sanitizeHashtag, truncateText } from "./text.js";
 
@@ -142,7 +142,7 @@ function fit(p: Parts, limit: number, summaryUnits: number, policy: Policy): Ren
   return r.plainUnits <= limit ? r : null;
 }
 
-function relatedLines(article: Article, related: Article[], opts: FormatOptions): RelatedLine[] {
+function relatedLines(article: Article, related: readonly IndexedArticle[], opts: FormatOptions): RelatedLine[] {
   const seen = new Set<string>([article.id]);
   const lines: RelatedLine[] = [];
   for (const r of related) {
@@ -159,7 +159,7 @@ function relatedLines(article: Article, related: Article[], opts: FormatOptions)
 }
 
 /** The message for one article with its related articles: a photo with caption, or text. */
-export function formatArticle(article: Article, related: Article[], opts: FormatOptions): FormattedArticle {
+export function formatArticle(article: Article, related: readonly IndexedArticle[], opts: FormatOptions): FormattedArticle {
   const meta = [
     truncateText(oneLine(article.source), MAX_SOURCE_UNITS),
     truncateText(oneLine(article.author ?? ""), MAX_AUTHOR_UNITS),
@@ -215,7 +215,7 @@ export interface ListFormatOptions {
  * would pass the budget are left out (numbering stays consecutive); articles without an http(s)
  * link are listed without a link. Returns "" when nothing is listed: the caller says "no results".
  */
-export function formatArticleList(articles: Article[], opts: ListFormatOptions): string {
+export function formatArticleList(articles: readonly IndexedArticle[], opts: ListFormatOptions): string {
   const maxUnits = opts.maxUnits ?? MAX_TEXT_UNITS;
   const header = truncateText(oneLine(opts.header ?? ""), 200);
   const out: string[] = header === "" ? [] : [escapeHtml(header)];
@@ -250,7 +250,7 @@ export interface BundleFormatOptions {
   /** Label of each line's link to the article's related articles, e.g. "Related". */
   relatedLabel: string;
   /** The link to one article's related articles (a deep link into the bot); null: no such link. */
-  relatedUrl: (article: Article) => string | null;
+  relatedUrl: (article: IndexedArticle) => string | null;
   /** Budget for the plain text in UTF-16 units; default 4096. */
   maxUnits?: number;
 }
@@ -260,12 +260,12 @@ export interface BundleFormatOptions {
  * each, newest first, `• <a href>title</a> · source time · <a href>Related</a>`. Lines that do not
  * fit the budget are left for the next message: `included` lists the articles that are in it.
  */
-export function formatBundle(articles: readonly Article[], opts: BundleFormatOptions): { html: string; included: Article[] } {
+export function formatBundle<A extends IndexedArticle>(articles: readonly A[], opts: BundleFormatOptions): { html: string; included: A[] } {
   const maxUnits = opts.maxUnits ?? MAX_TEXT_UNITS;
   const header = truncateText(oneLine(opts.header), 200);
   const lines: string[] = [`<b>${escapeHtml(header)}</b>`];
   let used = header.length;
-  const included: Article[] = [];
+  const included: A[] = [];
   const label = truncateText(oneLine(opts.relatedLabel), MAX_LABEL_UNITS);
   for (const a of [...articles].sort((x, y) => y.publishedAt - x.publishedAt)) {
     const title = truncateText(oneLine(a.title), MAX_LIST_TITLE_UNITS) || "…";

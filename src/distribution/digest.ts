@@ -1,5 +1,5 @@
 import type Keyv from "keyv";
-import type { Article } from "../articles/article.js";
+import type { IndexedArticle } from "../articles/article.js";
 import type { ArticleIndex } from "../articles/search.js";
 import type { ChatRepo } from "../chats/repo.js";
 import { formatArticleList } from "../delivery/format.js";
@@ -94,8 +94,8 @@ export class DigestRunner {
     return true;
   }
 
-  private async articlesSince(topics: readonly string[], since: number): Promise<Article[]> {
-    const byId = new Map<string, Article>();
+  private async articlesSince(topics: readonly string[], since: number): Promise<IndexedArticle[]> {
+    const byId = new Map<string, IndexedArticle>();
     for (const topicId of topics)
       for (const a of this.o.index.latest({ topicId, limit: 50 })) if (a.firstSeenAt >= since) byId.set(a.id, a);
     // A newly added feed's backlog is archived, never pushed: a digest leaves it out too.

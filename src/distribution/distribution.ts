@@ -56,7 +56,7 @@ export class Distribution {
       const channelId = this.o.channel.channelId;
       // Related links are chosen once per article (it costs ~100 ms at 100k articles), not per chat.
       const paid = article.topics.some((t) => this.o.paidTopics?.includes(t));
-      const payload = renderPayload("article", { articleId: article.id, related: this.relatedIds(article), ...(paid ? { paid } : {}) });
+      const payload = renderPayload("article", { articleId: article.id, related: await this.relatedIds(article), ...(paid ? { paid } : {}) });
       // The channel's post goes first and always in the full format; readers may get a bundle.
       if (channelId !== undefined) await this.o.outbox.enqueue({ chatId: channelId, priority: "broadcast", payload });
       if (recipients.length > 0) fanOuts.push({ id: `article:${article.id}`, priority: "bulk", payload, recipients });
@@ -76,8 +76,8 @@ export class Distribution {
     return (await this.o.handedOff.get(articleId)) !== undefined;
   }
 
-  private relatedIds(article: Article): string[] {
-    return this.o.relatedCount > 0 ? this.o.index.related(article, this.o.relatedCount).map((a) => a.id) : [];
+  private async relatedIds(article: Article): Promise<string[]> {
+    return this.o.relatedCount > 0 ? (await this.o.index.related(article, this.o.relatedCount)).map((a) => a.id) : [];
   }
 
 }

@@ -1,5 +1,5 @@
 import type { ArticleArchive } from "../articles/archive.js";
-import { articleShortId, type Article } from "../articles/article.js";
+import { articleShortId, type Article, type IndexedArticle } from "../articles/article.js";
 import type { ArticleIndex } from "../articles/search.js";
 import { topicName, type TopicDef } from "../articles/topics.js";
 import type { ChatRepo } from "../chats/repo.js";
@@ -117,8 +117,9 @@ export class ArticleRenderer {
     };
   };
 
+  /** The whole article (the index holds no summaries). */
   private async article(id: string): Promise<Article | undefined> {
-    return this.o.index.get(id) ?? (await this.o.archive.get(id));
+    return this.o.archive.get(id);
   }
 
   /**
@@ -140,9 +141,9 @@ export class ArticleRenderer {
     return { lang: chat.lang ?? this.o.defaultLang, topics: chat.topics, threadOf: (article) => threadForTopics(chat, article.topics) };
   }
 
-  private async relatedOf(article: Article, ids: readonly string[] | undefined): Promise<Article[]> {
+  private async relatedOf(article: Article, ids: readonly string[] | undefined): Promise<IndexedArticle[]> {
     if (!ids) return this.o.relatedCount > 0 ? this.o.index.related(article, this.o.relatedCount) : [];
-    const out: Article[] = [];
+    const out: IndexedArticle[] = [];
     for (const id of ids) {
       const a = this.o.index.get(id) ?? (await this.o.archive.get(id));
       if (a) out.push(a);
@@ -202,7 +203,7 @@ export class ArticleRenderer {
   }
 
   /** The Bot API call that shows one article in one chat. */
-  articleCall(chatId: number, article: Article, lang: Lang, related: Article[]): TelegramCall {
+  articleCall(chatId: number, article: Article, lang: Lang, related: readonly IndexedArticle[]): TelegramCall {
     const m = messages(lang);
     const usable = article.imageUrl && !this.failedPhotos.has(article.imageUrl) ? article : { ...article, imageUrl: undefined };
     const formatted: FormattedArticle = formatArticle(usable, related, {

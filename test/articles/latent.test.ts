@@ -27,7 +27,7 @@ describe("related with the LSA space (enough articles to train it)", () => {
     const dup = art("花滑短节目冠军第999期!", { hour: 400 });
     ix.addAll([probe, dup]);
     await ix.prepareRelated();
-    const rel = ix.related(probe, 5);
+    const rel = await ix.related(probe, 5);
     expect(rel).toHaveLength(5);
     const sportIds = new Set(sport.map((a) => a.id));
     for (const r of rel) {
@@ -37,7 +37,7 @@ describe("related with the LSA space (enough articles to train it)", () => {
     }
     // An early money article: only the few earlier articles qualify, and money ones come first.
     const early = money[3]!;
-    const relEarly = ix.related(early, 3);
+    const relEarly = await ix.related(early, 3);
     for (const r of relEarly) expect(r.publishedAt).toBeLessThan(early.publishedAt);
     expect(relEarly[0]!.title).toMatch(/股市|基金|利率|银行|债券|汇率|央行|信贷|指数|券商|融资|上涨/);
   });
@@ -48,7 +48,7 @@ describe("related with the LSA space (enough articles to train it)", () => {
     const probe = art("射门", { hour: 900 });
     ix.add(probe);
     await ix.prepareRelated();
-    const rel = ix.related(probe, 10);
+    const rel = await ix.related(probe, 10);
     const sportIds = new Set(sport.map((a) => a.id));
     const moneyIds = new Set(money.map((a) => a.id));
     expect(rel.filter((r) => sportIds.has(r.id)).length).toBeGreaterThan(rel.filter((r) => moneyIds.has(r.id)).length);
@@ -60,7 +60,7 @@ describe("training in the background", () => {
     const { ix, sport, money } = corpus(10);
     const probe = art("射门", { hour: 900 });
     ix.add(probe);
-    ix.related(probe, 10); // starts training; answers from word matches at once
+    await ix.related(probe, 10); // starts training; answers from word matches at once
     let trained = false;
     const ready = ix.prepareRelated().then(() => {
       trained = true;
@@ -68,7 +68,7 @@ describe("training in the background", () => {
     await new Promise((r) => setImmediate(r));
     expect(trained).toBe(false); // still training after a turn of the event loop: it yields
     await ready;
-    const rel = ix.related(probe, 10);
+    const rel = await ix.related(probe, 10);
     const sportIds = new Set(sport.map((a) => a.id));
     const moneyIds = new Set(money.map((a) => a.id));
     expect(rel.filter((r) => sportIds.has(r.id)).length).toBeGreaterThan(rel.filter((r) => moneyIds.has(r.id)).length);

@@ -14,10 +14,10 @@ describe("related", () => {
   const ix = new ArticleIndex();
   ix.addAll(older);
 
-  it("returns the most related earlier articles, topical ones first", () => {
+  it("returns the most related earlier articles, topical ones first", async () => {
     const probe = art("新能源储能光伏产业再突破", { hour: 10, summary: "新能源 光伏 储能" });
     ix.add(probe);
-    const rel = ix.related(probe);
+    const rel = await ix.related(probe);
     expect(rel).toHaveLength(3);
     expect(rel.map((a) => a.title)).not.toContain("教育综合改革典型案例公布");
     expect(rel.map((a) => a.title).slice(0, 2).sort()).toEqual(
@@ -25,9 +25,9 @@ describe("related", () => {
     );
   });
 
-  it("never returns the article itself, later articles, or near-duplicates", () => {
+  it("never returns the article itself, later articles, or near-duplicates", async () => {
     const probe = older[1]!; // hour 2: only hour-1 article is earlier
-    const rel = ix.related(probe, 5);
+    const rel = await ix.related(probe, 5);
     expect(rel.map((a) => a.id)).not.toContain(probe.id);
     for (const r of rel) expect(r.publishedAt).toBeLessThan(probe.publishedAt);
 
@@ -37,34 +37,34 @@ describe("related", () => {
     const other = art("高区工作动员大会部署经济工作", { hour: 3 });
     const probe2 = art("高区召开2024年工作动员大会！", { hour: 9, link: "https://news.example/same" });
     dupIx.addAll([original, sameLink, other, probe2]);
-    expect(dupIx.related(probe2).map((a) => a.title)).toEqual([other.title]);
+    expect((await dupIx.related(probe2)).map((a) => a.title)).toEqual([other.title]);
   });
 
-  it("does not return two near-duplicates of each other", () => {
+  it("does not return two near-duplicates of each other", async () => {
     const dupIx = new ArticleIndex();
     const a = art("高区打印机产业链企业开足马力", { hour: 1 });
     const b = art("高区打印机产业链企业开足马力（图）", { hour: 2 });
     const probe = art("打印机产业链企业订单增长", { hour: 5 });
     dupIx.addAll([a, b, probe]);
-    expect(dupIx.related(probe)).toHaveLength(1);
+    expect(await dupIx.related(probe)).toHaveLength(1);
   });
 
-  it("prefers the more recent of equally related articles", () => {
+  it("prefers the more recent of equally related articles", async () => {
     const rix = new ArticleIndex();
     const oldOne = art("新能源汽车补贴政策", { hour: 1 });
     const newOne = art("新能源汽车补贴政策解读", { hour: 1000 });
     const probe = art("新能源汽车补贴", { hour: 1001 });
     rix.addAll([oldOne, newOne, probe]);
-    expect(rix.related(probe, 1)[0]!.id).toBe(newOne.id);
+    expect((await rix.related(probe, 1))[0]!.id).toBe(newOne.id);
   });
 
-  it("finds English stories through stemmed words", () => {
+  it("finds English stories through stemmed words", async () => {
     const rix = new ArticleIndex();
     const e1 = art("Elections called in Wales", { hour: 1, summary: "Voters will elect a new assembly" });
     const e2 = art("Football results", { hour: 2, summary: "Goals and games" });
     const probe = art("Welsh election campaign begins", { hour: 3, summary: "The election in Wales" });
     rix.addAll([e1, e2, probe]);
-    expect(rix.related(probe).map((a) => a.id)).toEqual([e1.id]);
+    expect((await rix.related(probe)).map((a) => a.id)).toEqual([e1.id]);
   });
 });
 

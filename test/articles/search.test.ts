@@ -196,34 +196,20 @@ describe("ArticleIndex.search: queries whose words do not all match", () => {
 describe("ArticleIndex memory: what it keeps of an article", () => {
   const body = "上海证券交易所今日发布公告称，".repeat(80);
 
-  it("keeps the summary up to what related links read or messages show, and the rest of the article as it came", () => {
+  it("holds the article without its summary (the archive has it), and indexes the summary's start when it comes", () => {
     const ix = new ArticleIndex();
     const a = art("上交所发布公告", { summary: body, categories: ["财经"], imageUrl: "https://img.example/a.jpg", author: "记者" });
     ix.add(a);
     const kept = ix.get(a.id)!;
-    expect(a.summary.length).toBeGreaterThan(1000);
-    expect(kept.summary).toBe(body.slice(0, 300));
+    expect("summary" in kept).toBe(false);
     expect({ ...kept, summary: a.summary }).toEqual(a);
-    // Messages may show more than is indexed (delivery.summaryChars): then that much is kept.
-    const wide = new ArticleIndex({ keptSummaryChars: 900 });
-    wide.add(a);
-    expect(wide.get(a.id)!.summary).toBe(body.slice(0, 900));
     expect(ix.search("上交所").hits.map((h) => h.article.id)).toEqual([a.id]);
-    // The index read further when the article came (maxIndexedSummaryChars, 400).
+    // The index read the summary when the article came (maxIndexedSummaryChars, 400).
     const deep = art("另一条", { summary: `${"无关内容。".repeat(70)}深交所` });
-    ix.add(deep);
+    const far = art("又一条", { summary: `${"无关内容。".repeat(90)}港交所` });
+    ix.addAll([deep, far]);
     expect(ix.search("深交所").hits.map((h) => h.article.id)).toEqual([deep.id]);
-    expect(ix.get(deep.id)!.summary).not.toContain("深交所");
-  });
-
-  it("keeps 1,000 characters of a Latin summary (the related space reads that much) and 300 of a Chinese one", () => {
-    const en = "The central bank raised interest rates again on Tuesday, citing inflation. ".repeat(30);
-    const ix = new ArticleIndex();
-    const a = art("Rates rise", { summary: en });
-    const b = art("上交所发布公告", { summary: body });
-    ix.addAll([a, b]);
-    expect(ix.get(a.id)!.summary).toBe(en.slice(0, 1000));
-    expect(ix.get(b.id)!.summary).toBe(body.slice(0, 300));
+    expect(ix.search("港交所").total).toBe(0);
   });
 
   it("articles without categories or topics share one frozen empty list", () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Article } from "../../src/articles/article.js";
-import { spreadSample, TrainedVectors, type Fitted } from "../../src/articles/trained-vectors.js";
+import { archiveOf, spreadSample, TrainedVectors, type ArchiveDocs, type Fitted } from "../../src/articles/trained-vectors.js";
 import { art } from "./fixtures.js";
 import { RelatedSpaces } from "../../src/articles/wordvec-spaces.js";
 import { WordVecIndex } from "../../src/articles/wordvec.js";
@@ -19,13 +19,13 @@ class Manual extends TrainedVectors<number> {
     return this.model;
   }
 
-  protected fit(docs: ReadonlyArray<Article | undefined>, live: readonly number[]): Promise<Fitted<number>> {
+  protected fit(archive: ArchiveDocs, live: readonly number[]): Promise<Fitted<number>> {
     return new Promise((resolve) => {
       this.fits.push({
         live: live.length,
         finish: () => {
-          const vecs = new Int8Array(docs.length * 2);
-          const has = new Uint8Array(docs.length);
+          const vecs = new Int8Array(archive.docs.length * 2);
+          const has = new Uint8Array(archive.docs.length);
           for (const doc of live) {
             vecs[doc * 2] = 127;
             has[doc] = 1;
@@ -59,14 +59,14 @@ describe("TrainedVectors", () => {
     const space = new Manual();
     const docs: Array<Article | undefined> = [];
     archive(docs, space, 600);
-    space.ensure(docs, 600);
+    space.ensure(archiveOf(docs), 600);
     await until(() => space.fits.length === 1);
     archive(docs, space, 400); // the rest of the backlog arrives while the first training runs
     space.fits[0]!.finish();
     await until(() => space.serving === 600);
     // Trained on 600 of 1,000: more than half, but due again (400 changes ≥ a quarter of 600).
     let servingWhenUsable: number | null = null;
-    const usable = space.usable(docs, 1000, 60_000).then(() => (servingWhenUsable = space.serving));
+    const usable = space.usable(archiveOf(docs), 1000, 60_000).then(() => (servingWhenUsable = space.serving));
     await until(() => space.fits.length === 2);
     expect(space.fits[1]!.live).toBe(1000);
     space.fits[1]!.finish();
@@ -81,7 +81,7 @@ describe("TrainedVectors", () => {
     let letGo = (): void => undefined;
     const turn = new Promise<void>((resolve) => (letGo = resolve));
     let waiting = false;
-    space.ensure(docs, 100, () => {
+    space.ensure(archiveOf(docs), 100, () => {
       waiting = true;
       return turn;
     });
@@ -104,6 +104,38 @@ describe("TrainedVectors", () => {
   });
 });
 
+describe("TrainedVectors at the swap", () => {
+  it("embeds what arrived during training with the new model, its texts read from the archive in chunks, before the new model serves", async () => {
+    const space = new Manual();
+    const docs: Array<Article | undefined> = [];
+    archive(docs, space, 20);
+    const reads: number[] = [];
+    let served: number | null = null;
+    const source = archiveOf(docs);
+    const counted: ArchiveDocs = {
+      docs,
+      full: (chunk) => {
+        reads.push(chunk.length);
+        // What serves while a chunk is read: the old model (none) until the swap.
+        served = space.serving;
+        return source.full(chunk);
+      },
+    };
+    space.ensure(counted, 20);
+    await until(() => space.fits.length === 1);
+    archive(docs, space, 1200); // a big archive still loading while the space trains
+    space.fits[0]!.finish();
+    await until(() => space.serving === 20);
+    // Read 500 at a time (the bot answers between chunks), not embedded in one go.
+    expect(reads).toEqual([500, 500, 200]);
+    expect(served).toBeNull();
+    const q = new Float32Array([0, 1]);
+    expect(space.similarity(q, 20)).toBeCloseTo(1);
+    expect(space.similarity(q, 1219)).toBeCloseTo(1);
+    expect(space.similarity(new Float32Array([1, 0]), 5)).toBeCloseTo(1);
+  });
+});
+
 describe("spreadSample", () => {
   it("takes every document up to the cap and spreads a larger archive evenly", () => {
     const live = Array.from({ length: 10 }, (_, i) => i * 2);
@@ -116,15 +148,15 @@ describe("RelatedSpaces", () => {
   it("trains the word vectors after the LSA space, also when asked to be ready or usable", async () => {
     const events: string[] = [];
     class Words extends WordVecIndex {
-      protected override async fit(docs: ReadonlyArray<Article | undefined>, live: readonly number[]): Promise<Fitted<WordVecModel>> {
+      protected override async fit(archive: ArchiveDocs, live: readonly number[]): Promise<Fitted<WordVecModel>> {
         events.push("words start");
-        return super.fit(docs, live);
+        return super.fit(archive, live);
       }
     }
     class Spaces extends RelatedSpaces {
-      protected override async fit(docs: ReadonlyArray<Article | undefined>, live: readonly number[]): Promise<Fitted<SemanticSpace>> {
+      protected override async fit(archive: ArchiveDocs, live: readonly number[]): Promise<Fitted<SemanticSpace>> {
         events.push("lsa start");
-        const out = await super.fit(docs, live);
+        const out = await super.fit(archive, live);
         events.push("lsa end");
         return out;
       }
@@ -134,9 +166,9 @@ describe("RelatedSpaces", () => {
       const spaces = new Spaces({ minDocs: 20, dims: 4 }, new Words({ minDocs: 20, dims: 4, buckets: 512 }));
       const docs = Array.from({ length: 60 }, (_, i) => art(`${["股市", "芯片", "球队"][i % 3]!}新闻 第${i}期`));
       docs.forEach((a, doc) => spaces.add(doc, a));
-      if (how === "ready") await spaces.ready(docs, docs.length);
-      else await spaces.usable(docs, docs.length, 60_000);
-      await spaces.ready(docs, docs.length);
+      if (how === "ready") await spaces.ready(archiveOf(docs), docs.length);
+      else await spaces.usable(archiveOf(docs), docs.length, 60_000);
+      await spaces.ready(archiveOf(docs), docs.length);
       expect(events).toEqual(["lsa start", "lsa end", "words start"]);
     }
   });

@@ -3,6 +3,7 @@ import type { Article } from "../../src/articles/article.js";
 import { isNearDuplicate } from "../../src/articles/related.js";
 import { ArticleIndex } from "../../src/articles/search.js";
 import { WordVecIndex } from "../../src/articles/wordvec.js";
+import { archiveOf } from "../../src/articles/trained-vectors.js";
 import { WordVecModel } from "../../src/articles/wordvec-model.js";
 import { subwordBuckets, wordvecWords } from "../../src/articles/wordvec-text.js";
 import { trainWordVectors } from "../../src/articles/wordvec-train.js";
@@ -107,7 +108,7 @@ describe("WordVecIndex", () => {
   it("trains in a worker without blocking, then finds the articles of the same subject", async () => {
     const { index, articles } = filled(300);
     let done = false;
-    const ready = index.ready(articles, articles.length).then(() => {
+    const ready = index.ready(archiveOf(articles), articles.length).then(() => {
       done = true;
     });
     await new Promise((r) => setImmediate(r));
@@ -122,7 +123,7 @@ describe("WordVecIndex", () => {
 
   it("embeds articles added after training and forgets removed ones", async () => {
     const { index, articles } = filled(300);
-    await index.ready(articles, articles.length);
+    await index.ready(archiveOf(articles), articles.length);
     // The worker embedded the archive; this thread embeds the same way.
     for (const doc of [0, 151, 299]) expect(index.similarity(index.vector(articles[doc]!)!, doc)).toBeGreaterThan(0.99);
     const fresh = art("裁判 射门 第999期", { hour: 999 });
@@ -140,7 +141,7 @@ describe("WordVecIndex", () => {
 
   it("retrains once the archive has grown by a quarter, learning the new words", async () => {
     const { index, articles } = filled(200);
-    await index.ready(articles, articles.length);
+    await index.ready(archiveOf(articles), articles.length);
     const before = index.vector(art("乒乓"));
     expect(before).toBeNull();
     for (let i = 0; i < 80; i++) {
@@ -148,13 +149,13 @@ describe("WordVecIndex", () => {
       index.add(articles.length, a);
       articles.push(a);
     }
-    await index.ready(articles, articles.length);
+    await index.ready(archiveOf(articles), articles.length);
     expect(index.vector(art("乒乓"))).not.toBeNull();
   });
 
   it("keeps one byte per dimension and article", async () => {
     const { index, articles } = filled(300);
-    await index.ready(articles, articles.length);
+    await index.ready(archiveOf(articles), articles.length);
     // 1,024 article slots (the smallest allocation) × (16 dims + a flag), and the 4,096-row model.
     expect(index.bytes.vectors).toBe(1024 * 17);
     expect(index.bytes.model).toBeLessThan(4096 * (16 + 4) + (1 << 16) + 1024);
@@ -183,13 +184,13 @@ describe("related() with word vectors", () => {
     const probe = art("射门 球迷 联赛", { hour: 1000 });
     ix.addAll([...articles, probe]);
     await ix.prepareRelated();
-    const got = ix.related(probe, 8).map((a) => a.id);
+    const got = (await ix.related(probe, 8)).map((a) => a.id);
 
     // The same vectors by hand: documents are numbered in the order articles were added.
     const ref = new WordVecIndex(wordVectors);
     const docs: Array<Article | undefined> = [...articles, probe];
     docs.forEach((a, doc) => ref.add(doc, a!));
-    await ref.ready(docs, docs.length);
+    await ref.ready(archiveOf(docs), docs.length);
     const q = ref.vector(probe)!;
     // related() skips near-duplicates of the probe and of those already chosen (same words, other issue number).
     const want: Article[] = [];
@@ -208,7 +209,7 @@ describe("related() with word vectors", () => {
     const probe = art("射门 球迷 联赛", { hour: 1000 });
     ix.addAll([...articles, probe]);
     await ix.prepareRelated();
-    const rel = ix.related(probe, 3);
+    const rel = await ix.related(probe, 3);
     expect(rel).toHaveLength(3);
     expect(rel.every((a) => SPORT.some((w) => a.title.includes(w)))).toBe(true);
   });

@@ -27,7 +27,10 @@ function article(n: number, topics: string[]): Article {
 
 async function setup(): Promise<{ d: ArticleRenderer; chats: ChatRepo; queued: EnqueueInput[] }> {
   const index = new ArticleIndex();
-  for (const a of [article(1, ["energy"]), article(2, ["travel"]), article(3, ["energy", "travel"])]) index.add(a);
+  const archive = new ArticleArchive(new Keyv());
+  const articles = [article(1, ["energy"]), article(2, ["travel"]), article(3, ["energy", "travel"])];
+  await archive.put(articles);
+  index.addAll(articles);
   const chats = new ChatRepo(new Keyv());
   const d = new ArticleRenderer({
     topics: () => [
@@ -38,7 +41,7 @@ async function setup(): Promise<{ d: ArticleRenderer; chats: ChatRepo; queued: E
     defaultLang: "zh-CN",
     relatedCount: 0,
     summaryChars: 300,
-    archive: new ArticleArchive(new Keyv()),
+    archive,
     index,
     chats,
     now: () => NOW,

@@ -20,8 +20,10 @@ const article: Article = {
   topics: ["energy"],
 };
 
-function setup() {
+async function setup() {
   const index = new ArticleIndex();
+  const archive = new ArticleArchive(new Keyv());
+  await archive.put([article]);
   index.add(article);
   const chats = new ChatRepo(new Keyv());
   const d = new ArticleRenderer({
@@ -30,7 +32,7 @@ function setup() {
     defaultLang: "zh-CN",
     relatedCount: 3,
     summaryChars: 300,
-    archive: new ArticleArchive(new Keyv()),
+    archive,
     index,
     chats,
     now: () => NOW,
@@ -41,7 +43,7 @@ const payload = { kind: "render" as const, type: "article", data: { articleId: "
 
 describe("ArticleRenderer.render", () => {
   it("holds a queued channel post while the channel's @name is being resolved, then sends it", async () => {
-    const { d } = setup();
+    const { d } = await setup();
     d.channelPending = true;
     expect(await d.render(-100123, payload)).toEqual({ action: "hold", untilMs: NOW + 60_000 });
     d.channelPending = false;
@@ -51,7 +53,7 @@ describe("ArticleRenderer.render", () => {
   });
 
   it("skips chats that unsubscribed, holds quiet hours until they end, and skips digest chats", async () => {
-    const { d, chats } = setup();
+    const { d, chats } = await setup();
     expect(await d.render(-100999, payload)).toEqual({ action: "skip", reason: "chat inactive" });
     await chats.ensure(7, "private");
     expect(await d.render(7, payload)).toEqual({ action: "skip", reason: "unsubscribed" });

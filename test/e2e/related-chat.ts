@@ -176,7 +176,7 @@ async function methodRelated(
   const links = new Map<string, string[]>();
   for (const a of news) {
     const own = labelOf.get(a.link)!;
-    const related = index.related(a, 3);
+    const related = await index.related(a, 3);
     links.set(a.link, related.map((r) => r.link));
     tally[own.lang].add(
       own.label,
