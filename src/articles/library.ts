@@ -2,6 +2,10 @@ import type Keyv from "keyv";
 import { ArticleArchive } from "./archive.js";
 import { articleShortId, type Article } from "./article.js";
 import { ArticleIndex, type ArticleIndexOptions } from "./search.js";
+import { yieldToEventLoop } from "../worker-entry.js";
+
+/** Longest run of indexing while loading the archive between two yields to the event loop (ms). */
+const LOAD_SLICE_MS = 16;
 
 /** What the index reads of the archive: summaries (it holds everything else). */
 function archiveTexts(archive: ArticleArchive): ArticleIndexOptions["texts"] {
@@ -49,10 +53,16 @@ export class Library {
   private async loadNow(): Promise<number> {
     let loaded = 0;
     const cutoff = this.cutoff();
+    let sliceStart = performance.now();
     for await (const a of this.archive.all()) {
       if (a.firstSeenAt >= cutoff) {
         this.add(a);
         loaded++;
+      }
+      // The store yields between pages of 1,000; indexing a page took ~0.4 s, which commands waited for.
+      if (performance.now() - sliceStart > LOAD_SLICE_MS) {
+        await yieldToEventLoop();
+        sliceStart = performance.now();
       }
     }
     return loaded;
