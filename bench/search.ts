@@ -288,7 +288,7 @@ async function evalScale(total: number): Promise<void> {
   const before = heapMb();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
-  const index = new ArticleIndex({ texts: { summaries: (ids) => archive.summaries(ids) } });
+  const index = new ArticleIndex({ texts: archive });
   index.addAll(articles);
   const buildMs = performance.now() - t0;
   const buildCpu = process.cpuUsage(cpu0);

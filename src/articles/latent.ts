@@ -1,6 +1,6 @@
 import type { Article } from "./article.js";
 import { startWorker, workerRequest, yieldToEventLoop } from "../worker-entry.js";
-import { spreadSample, TEXT_CHUNK, TrainedVectors, type ArchiveDocs, type Fitted, type TrainingSchedule } from "./trained-vectors.js";
+import { inChunks, spreadSample, textsOf, TrainedVectors, type ArchiveDocs, type Fitted, type TrainingSchedule } from "./trained-vectors.js";
 import { SemanticSpace, semanticSummary, semanticTerms, type SemanticOptions, type SpaceParts, type TermCounts } from "./semantic.js";
 
 /** Articles handled between two yields to the event loop while training (default). */
@@ -66,12 +66,7 @@ export class LatentIndex extends TrainedVectors<SemanticSpace> {
   protected async fit(archive: ArchiveDocs, live: readonly number[]): Promise<Fitted<SemanticSpace>> {
     const slice = Math.max(1, this.opts.sliceSize ?? SLICE);
     const sample = spreadSample(live, this.opts.maxTrainDocs ?? 10_000);
-    const texts: TrainingText[] = [];
-    for (let i = 0; i < sample.length; i += TEXT_CHUNK) {
-      for (const a of await archive.full(sample.slice(i, i + TEXT_CHUNK))) {
-        if (a !== undefined) texts.push([a.title, semanticSummary(a.summary, this.opts.maxSummaryChars)]);
-      }
-    }
+    const texts = await textsOf<TrainingText>(archive, sample, (a) => [a.title, semanticSummary(a.summary, this.opts.maxSummaryChars)]);
     const space = await trainOffThread(texts, this.opts);
     texts.length = 0;
     // Mapped into fresh arrays while the old space keeps serving.
@@ -79,9 +74,7 @@ export class LatentIndex extends TrainedVectors<SemanticSpace> {
     const vecs = new Int8Array(size * this.dims);
     const has = new Uint8Array(size);
     let sliceStart = performance.now();
-    for (let start = 0; start < live.length; start += TEXT_CHUNK) {
-      const chunk = live.slice(start, start + TEXT_CHUNK);
-      const articles = await archive.full(chunk);
+    for await (const { docs: chunk, articles } of inChunks(archive, live)) {
       for (let i = 0; i < chunk.length; i++) {
         const a = articles[i];
         if (a !== undefined && this.embedInto(space, a, vecs, chunk[i]! * this.dims)) has[chunk[i]!] = 1;

@@ -7,11 +7,6 @@ import { yieldToEventLoop } from "../worker-entry.js";
 /** Longest run of indexing while loading the archive between two yields to the event loop (ms). */
 const LOAD_SLICE_MS = 16;
 
-/** What the index reads of the archive: summaries (it holds everything else). */
-function archiveTexts(archive: ArticleArchive): ArticleIndexOptions["texts"] {
-  return { summaries: (ids) => archive.summaries(ids) };
-}
-
 /**
  * The archive and the in-memory search index kept in step: the one place that feeds the index
  * (at start from the archive, then with every article archived here or on another instance).
@@ -32,7 +27,8 @@ export class Library {
     indexOptions: ArticleIndexOptions = {},
   ) {
     this.archive = new ArticleArchive(kv, { retentionDays, now });
-    this.index = new ArticleIndex({ ...indexOptions, texts: archiveTexts(this.archive) });
+    // The index holds no summaries: it reads them from the archive.
+    this.index = new ArticleIndex({ ...indexOptions, texts: this.archive });
   }
 
   /**

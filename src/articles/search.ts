@@ -154,7 +154,7 @@ export class ArticleIndex {
 
   constructor(opts: ArticleIndexOptions = {}) {
     this.maxSummaryChars = opts.maxIndexedSummaryChars ?? 400;
-    // What related() reads of a summary, or more when asked; the latent space's share is by script (kept()).
+    // Without `texts`: what related() reads of a summary; the latent space's share is by script (keptSummary()).
     this.keptSummaryChars = Math.max(opts.relatedQuery?.maxSummaryChars ?? 300, opts.latent?.maxSummaryChars ?? 0);
     this.texts = opts.texts;
     this.latentSummaryChars = opts.latent?.maxSummaryChars;

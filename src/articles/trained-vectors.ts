@@ -27,6 +27,25 @@ const SWAP_SLICE_MS = 8;
 /** Documents read from the archive at a time while training. */
 export const TEXT_CHUNK = 500;
 
+/** These documents with their texts, read from the archive `size` at a time (undefined: gone). */
+export async function* inChunks(
+  archive: ArchiveDocs,
+  docs: readonly number[],
+  size = TEXT_CHUNK,
+): AsyncGenerator<{ docs: number[]; articles: Array<Article | undefined> }> {
+  for (let i = 0; i < docs.length; i += size) {
+    const chunk = docs.slice(i, i + size);
+    yield { docs: chunk, articles: await archive.full(chunk) };
+  }
+}
+
+/** What `read` takes of each of these documents that is still there, in order. */
+export async function textsOf<T>(archive: ArchiveDocs, docs: readonly number[], read: (a: Article) => T): Promise<T[]> {
+  const out: T[] = [];
+  for await (const { articles } of inChunks(archive, docs)) for (const a of articles) if (a !== undefined) out.push(read(a));
+  return out;
+}
+
 /** When a space trains. */
 export interface TrainingSchedule {
   /** Fewest articles before a model is trained (default 200). */

@@ -9,7 +9,7 @@ import type { Article } from "./article.js";
 import { EMBED_CHUNK, WordVecJob } from "./wordvec-job.js";
 import type { WordVecModel } from "./wordvec-model.js";
 import type { WordVecText, WordVecTrainOptions } from "./wordvec-train.js";
-import { spreadSample, TEXT_CHUNK, TrainedVectors, type ArchiveDocs, type Fitted, type TrainingSchedule } from "./trained-vectors.js";
+import { inChunks, spreadSample, textsOf, TrainedVectors, type ArchiveDocs, type Fitted, type TrainingSchedule } from "./trained-vectors.js";
 
 /** Options for {@link WordVecIndex}. */
 export interface WordVecOptions extends WordVecTrainOptions, TrainingSchedule {
@@ -54,11 +54,7 @@ export class WordVecIndex extends TrainedVectors<WordVecModel> {
    * only copies the bytes in).
    */
   protected async fit(archive: ArchiveDocs, live: readonly number[]): Promise<Fitted<WordVecModel>> {
-    const sampled = spreadSample(live, this.opts.maxTrainDocs ?? 10_000);
-    const sample: WordVecText[] = [];
-    for (let i = 0; i < sampled.length; i += TEXT_CHUNK) {
-      for (const a of await archive.full(sampled.slice(i, i + TEXT_CHUNK))) if (a !== undefined) sample.push(this.text(a));
-    }
+    const sample = await textsOf(archive, spreadSample(live, this.opts.maxTrainDocs ?? 10_000), (a) => this.text(a));
     const job = await WordVecJob.train(sample, this.opts);
     sample.length = 0;
     const k = this.dims;
@@ -66,9 +62,7 @@ export class WordVecIndex extends TrainedVectors<WordVecModel> {
     const vecs = new Int8Array(size * k);
     const has = new Uint8Array(size);
     try {
-      for (let i = 0; i < live.length; i += EMBED_CHUNK) {
-        const slice = live.slice(i, i + EMBED_CHUNK);
-        const articles = await archive.full(slice);
+      for await (const { docs: slice, articles } of inChunks(archive, live, EMBED_CHUNK)) {
         const chunk = slice.filter((_, c) => articles[c] !== undefined);
         const out = await job.embed(articles.filter((a) => a !== undefined).map((a) => this.text(a)));
         chunk.forEach((doc, c) => {
