@@ -51,5 +51,7 @@ EXPOSE 8080
 # No curl in the slim image; node's fetch does it. Keep PORT and http.port in step (README.md, "Deploying").
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
   CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||8080)+'/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
-# The flags of package.json's start script (V8 sized for memory: see README, "Memory").
+# The environment and flags of package.json's start script (glibc malloc and V8 sized for memory:
+# see README, "Memory").
+ENV MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
 CMD ["node", "--optimize-for-size", "dist/src/main.js"]

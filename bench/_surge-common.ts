@@ -180,15 +180,27 @@ export function memoryBreakdown(pid: number): string {
   }
 }
 
-/** The node flags of package.json's `start` script (`node --flag … dist/src/main.js`), so a bench runs what `npm start` runs. */
-export function startFlags(root: string): string[] {
+/** The words of package.json's `start` script (`NAME=value … node --flag … dist/src/main.js`). */
+function startWords(root: string): string[] {
   const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts?: { start?: string } };
-  const words = (pkg.scripts?.start ?? "").split(/\s+/);
+  return (pkg.scripts?.start ?? "").split(/\s+/);
+}
+
+/** The node flags of package.json's `start` script, so a bench runs what `npm start` runs. */
+export function startFlags(root: string): string[] {
+  const words = startWords(root);
   return words.slice(words.indexOf("node") + 1).filter((w) => w.startsWith("--"));
 }
 
+/** The environment the `start` script sets before `node` (glibc malloc tuning). */
+export function startEnv(root: string): Record<string, string> {
+  const words = startWords(root);
+  const before = words.slice(0, Math.max(0, words.indexOf("node")));
+  return Object.fromEntries(before.flatMap((w) => (/^[A-Z_][A-Z0-9_]*=/.test(w) ? [[w.slice(0, w.indexOf("=")), w.slice(w.indexOf("=") + 1)]] : [])));
+}
+
 /**
- * `node dist/src/main.js` (with the start script's node flags) in a child process, as an operator runs it: its output lines (at most
+ * `node dist/src/main.js` (with the start script's environment and node flags) in a child process, as an operator runs it: its output lines (at most
  * `maxLines`), why it exited if it did, and a stop that waits up to 15 s before SIGKILL.
  */
 export class BotProcess {
@@ -199,7 +211,12 @@ export class BotProcess {
   private readonly exited: Promise<unknown>;
 
   constructor(root: string, env: NodeJS.ProcessEnv, o: { nodeArgs?: string[]; maxLines?: number } = {}) {
-    this.child = spawn(process.execPath, [...startFlags(root), ...(o.nodeArgs ?? []), join(root, "dist/src/main.js")], { cwd: root, env, stdio: ["ignore", "pipe", "pipe"] });
+    // The start script's environment, then the caller's (which may override it).
+    this.child = spawn(process.execPath, [...startFlags(root), ...(o.nodeArgs ?? []), join(root, "dist/src/main.js")], {
+      cwd: root,
+      env: { ...startEnv(root), ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     this.exited = new Promise((r) => this.child.once("exit", r));
     this.child.once("exit", (code, signal) => (this.exitInfo = `code ${code}, signal ${signal}`));
     const maxLines = o.maxLines ?? 10_000;

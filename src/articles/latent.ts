@@ -1,6 +1,6 @@
 import type { Article } from "./article.js";
 import { startWorker, workerRequest, yieldToEventLoop } from "../worker-entry.js";
-import { inChunks, spreadSample, textsOf, TrainedVectors, type ArchiveDocs, type Fitted, type TrainingSchedule } from "./trained-vectors.js";
+import { inChunks, sampleTexts, spreadSample, TrainedVectors, type ArchiveDocs, type Fitted, type TrainingSchedule } from "./trained-vectors.js";
 import { SemanticSpace, semanticSummary, semanticTerms, type SemanticOptions, type SpaceParts, type TermCounts } from "./semantic.js";
 
 /** Articles handled between two yields to the event loop while training (default). */
@@ -17,17 +17,31 @@ const YOUNG_GENERATION_MB = 4;
 /** [title, summary] of one sampled article, as the training worker receives it. */
 type TrainingText = readonly [string, string];
 
+/** What the training worker is asked (see train-worker.ts): options, then the sample in chunks, then train. */
+export type TrainRequest =
+  | { kind: "start"; opts: SemanticOptions }
+  | { kind: "texts"; texts: TrainingText[] }
+  | { kind: "train" };
+
 /**
  * The SVD takes seconds at 10k sampled articles: it runs in a worker thread so the bot keeps
  * answering, and the worker tokenizes the texts itself (a term Map per article cost ~5 KB on
- * each thread, and cloning them blocked the event loop). Where no worker can start, it runs here
- * (still correct, just blocking).
+ * each thread, and cloning them blocked the event loop). The sample goes over as it is read from
+ * the archive, a chunk at a time, so neither thread holds all of its texts (at 100k articles,
+ * sending them in one message made the training peak +110 MB RSS). Where no worker can start,
+ * it runs here (still correct, just blocking).
  */
-async function trainOffThread(texts: TrainingText[], opts: SemanticOptions): Promise<SemanticSpace> {
+async function trainOffThread(chunks: AsyncIterable<TrainingText[]>, opts: SemanticOptions): Promise<SemanticSpace> {
   const worker = startWorker(import.meta.url, "train-worker", YOUNG_GENERATION_MB);
-  if (worker === null) return SemanticSpace.trainOnTexts(texts, opts);
+  if (worker === null) {
+    const trainer = SemanticSpace.trainer(opts);
+    for await (const texts of chunks) for (const [title, summary] of texts) trainer.add(title, summary);
+    return trainer.train();
+  }
   try {
-    return SemanticSpace.fromParts(await workerRequest<SpaceParts>(worker, { texts, opts }, "training"));
+    worker.postMessage({ kind: "start", opts } satisfies TrainRequest);
+    for await (const texts of chunks) worker.postMessage({ kind: "texts", texts } satisfies TrainRequest);
+    return SemanticSpace.fromParts(await workerRequest<SpaceParts>(worker, { kind: "train" } satisfies TrainRequest, "training"));
   } finally {
     void worker.terminate();
   }
@@ -66,9 +80,8 @@ export class LatentIndex extends TrainedVectors<SemanticSpace> {
   protected async fit(archive: ArchiveDocs, live: readonly number[]): Promise<Fitted<SemanticSpace>> {
     const slice = Math.max(1, this.opts.sliceSize ?? SLICE);
     const sample = spreadSample(live, this.opts.maxTrainDocs ?? 10_000);
-    const texts = await textsOf<TrainingText>(archive, sample, (a) => [a.title, semanticSummary(a.summary, this.opts.maxSummaryChars)]);
-    const space = await trainOffThread(texts, this.opts);
-    texts.length = 0;
+    const maxChars = this.opts.maxSummaryChars;
+    const space = await trainOffThread(sampleTexts(archive, sample, (a) => [a.title, semanticSummary(a.summary, maxChars)]), this.opts);
     // Mapped into fresh arrays while the old space keeps serving.
     const size = Math.max(archive.docs.length, 1024);
     const vecs = new Int8Array(size * this.dims);

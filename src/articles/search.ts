@@ -222,12 +222,19 @@ export class ArticleIndex {
       this.shared.set(x, x);
       return x;
     };
-    const { summary: _summary, ...rest } = a;
+    // Every field in one literal: one shape with its properties inside the object (a spread of
+    // the rest grew each of 100k copies a separate property array, ~6 MB).
     return {
-      ...rest,
+      id: a.id,
       feedId: intern(a.feedId),
       source: intern(a.source),
+      title: a.title,
+      link: a.link,
+      author: a.author,
+      imageUrl: a.imageUrl,
       categories: a.categories.length === 0 ? NONE : a.categories,
+      publishedAt: a.publishedAt,
+      firstSeenAt: a.firstSeenAt,
       topics: a.topics.length === 0 ? NONE : a.topics,
     };
   }

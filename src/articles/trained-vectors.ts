@@ -39,10 +39,19 @@ export async function* inChunks(
   }
 }
 
+/** What `read` takes of each of these documents that is still there, a chunk at a time, in order. */
+export async function* sampleTexts<T>(archive: ArchiveDocs, docs: readonly number[], read: (a: Article) => T): AsyncGenerator<T[]> {
+  for await (const { articles } of inChunks(archive, docs)) {
+    const texts: T[] = [];
+    for (const a of articles) if (a !== undefined) texts.push(read(a));
+    yield texts;
+  }
+}
+
 /** What `read` takes of each of these documents that is still there, in order. */
 export async function textsOf<T>(archive: ArchiveDocs, docs: readonly number[], read: (a: Article) => T): Promise<T[]> {
   const out: T[] = [];
-  for await (const { articles } of inChunks(archive, docs)) for (const a of articles) if (a !== undefined) out.push(read(a));
+  for await (const texts of sampleTexts(archive, docs, read)) out.push(...texts);
   return out;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { InvertedIndex } from "../../src/articles/inverted.js";
-import { PackedPostings } from "../../src/articles/postings.js";
+import { COMMON_TF_BITS, PackedPostings } from "../../src/articles/postings.js";
 import { rng } from "../../src/articles/rng.js";
 
 describe("PackedPostings", () => {
@@ -29,6 +29,21 @@ describe("PackedPostings", () => {
     const { used, reserved } = p.bytes;
     // It repacked along the way: what it holds beyond the postings stays under half of them (plus a page).
     expect(reserved - used).toBeLessThanOrEqual(used / 2 + (1 << 20));
+  });
+});
+
+describe("PackedPostings bytes", () => {
+  it("a posting of the commonest tf bits (once in the body) takes one byte below a gap of 64 documents, any other one more", () => {
+    const p = new PackedPostings();
+    const common = p.allocate();
+    const titled = p.allocate();
+    for (let doc = 0; doc < 1000; doc++) {
+      p.append(common, doc * 63, COMMON_TF_BITS);
+      p.append(titled, doc * 63, 8);
+    }
+    expect(p.bytes.used).toBe(1000 + 2000);
+    expect(p.read(common).slice(0, 2)).toEqual([COMMON_TF_BITS, 63 * 64 + COMMON_TF_BITS]);
+    expect(p.read(titled).slice(0, 2)).toEqual([8, 63 * 64 + 8]);
   });
 });
 

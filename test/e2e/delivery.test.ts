@@ -84,6 +84,8 @@ describe("quiet hours and daily digests, on the injected clock (Asia/Shanghai)",
     h.double.pushUpdate(command(reader, "/quiet off"));
     await until(() => h!.deliveries(reader.id, "威海光伏新能源项目开工").length === 1, 10_000, "released");
     await until(() => h!.double.sent(reader.id).some((m) => m.text.includes("Quiet hours off")), 10_000, "the reply");
+    // The message reaches the chat before the sender records it as sent; idle means nothing is held back.
+    await h.app.delivery.whenIdle();
     expect(h.app.delivery.stats().pending).toBe(0);
   });
 
