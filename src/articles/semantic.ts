@@ -99,7 +99,7 @@ interface SparseRow {
 }
 
 /** Orthonormalises the l columns of an n×l row-major matrix in place (modified Gram–Schmidt). */
-function orthonormalize(m: Float64Array, n: number, l: number): void {
+function orthonormalize(m: Float32Array, n: number, l: number): void {
   for (let j = 0; j < l; j++) {
     for (let p = 0; p < j; p++) {
       let d = 0;
@@ -235,10 +235,12 @@ export class SemanticSpace {
     const l = Math.min(k + 10, T, n);
     if (l < 2) return space;
     // Randomized range finder with two power iterations (Halko et al. 2011).
-    const omega = new Float64Array(T * l);
+    // Float32 storage (Gram–Schmidt sums in doubles): at 30k terms × 60 the two were 19 MB as Float64,
+    // and the article vectors are quantised to bytes (1/127) in the end anyway.
+    const omega = new Float32Array(T * l);
     for (let i = 0; i < omega.length; i++) omega[i] = rand() - 0.5;
-    const y = new Float64Array(n * l);
-    const mulX = (right: Float64Array, out: Float64Array): void => {
+    const y = new Float32Array(n * l);
+    const mulX = (right: Float32Array, out: Float32Array): void => {
       out.fill(0);
       rows.forEach((r, i) => {
         for (let e = 0; e < r.idx.length; e++) {
@@ -248,7 +250,7 @@ export class SemanticSpace {
         }
       });
     };
-    const mulXt = (left: Float64Array, out: Float64Array): void => {
+    const mulXt = (left: Float32Array, out: Float32Array): void => {
       out.fill(0);
       rows.forEach((r, i) => {
         for (let e = 0; e < r.idx.length; e++) {

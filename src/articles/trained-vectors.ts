@@ -48,13 +48,6 @@ export async function* sampleTexts<T>(archive: ArchiveDocs, docs: readonly numbe
   }
 }
 
-/** What `read` takes of each of these documents that is still there, in order. */
-export async function textsOf<T>(archive: ArchiveDocs, docs: readonly number[], read: (a: Article) => T): Promise<T[]> {
-  const out: T[] = [];
-  for await (const texts of sampleTexts(archive, docs, read)) out.push(...texts);
-  return out;
-}
-
 /** When a space trains. */
 export interface TrainingSchedule {
   /** Fewest articles before a model is trained (default 200). */

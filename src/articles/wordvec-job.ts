@@ -42,13 +42,21 @@ export class WordVecJob {
     readonly model: WordVecModel,
   ) {}
 
-  /** Sends the sample in chunks (yielding between them), trains, and resolves with the model. */
-  static async train(texts: readonly WordVecText[], opts: WordVecTrainOptions): Promise<WordVecJob> {
+  /**
+   * Sends the sample chunk by chunk as it is read (yielding between them), trains, and resolves with
+   * the model. The main thread never holds the whole sample: its texts are slices of summaries read
+   * from the archive, and 10k of them kept ~15 MB of whole summaries alive for the training's length.
+   */
+  static async train(chunks: AsyncIterable<WordVecText[]> | Iterable<WordVecText[]>, opts: WordVecTrainOptions): Promise<WordVecJob> {
     const worker = startWorker(import.meta.url, "wordvec-worker", YOUNG_GENERATION_MB);
-    if (worker === null) return new WordVecJob(null, new WordVecModel(trainWordVectors(texts, opts)));
+    if (worker === null) {
+      const texts: WordVecText[] = [];
+      for await (const chunk of chunks) texts.push(...chunk);
+      return new WordVecJob(null, new WordVecModel(trainWordVectors(texts, opts)));
+    }
     try {
-      for (let i = 0; i < texts.length; i += CHUNK) {
-        worker.postMessage({ kind: "texts", texts: texts.slice(i, i + CHUNK) } satisfies WordVecRequest);
+      for await (const texts of chunks) {
+        for (let i = 0; i < texts.length; i += CHUNK) worker.postMessage({ kind: "texts", texts: texts.slice(i, i + CHUNK) } satisfies WordVecRequest);
         await yieldToEventLoop();
       }
       const parts = await request<WordVecParts>(worker, { kind: "train", opts });

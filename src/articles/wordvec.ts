@@ -9,7 +9,7 @@ import type { Article } from "./article.js";
 import { EMBED_CHUNK, WordVecJob } from "./wordvec-job.js";
 import type { WordVecModel } from "./wordvec-model.js";
 import type { WordVecText, WordVecTrainOptions } from "./wordvec-train.js";
-import { inChunks, spreadSample, textsOf, TrainedVectors, type ArchiveDocs, type Fitted, type TrainingSchedule } from "./trained-vectors.js";
+import { inChunks, sampleTexts, spreadSample, TrainedVectors, type ArchiveDocs, type Fitted, type TrainingSchedule } from "./trained-vectors.js";
 
 /** Options for {@link WordVecIndex}. */
 export interface WordVecOptions extends WordVecTrainOptions, TrainingSchedule {
@@ -54,9 +54,7 @@ export class WordVecIndex extends TrainedVectors<WordVecModel> {
    * only copies the bytes in).
    */
   protected async fit(archive: ArchiveDocs, live: readonly number[]): Promise<Fitted<WordVecModel>> {
-    const sample = await textsOf(archive, spreadSample(live, this.opts.maxTrainDocs ?? 10_000), (a) => this.text(a));
-    const job = await WordVecJob.train(sample, this.opts);
-    sample.length = 0;
+    const job = await WordVecJob.train(sampleTexts(archive, spreadSample(live, this.opts.maxTrainDocs ?? 10_000), (a) => this.text(a)), this.opts);
     const k = this.dims;
     const size = Math.max(archive.docs.length, 1024);
     const vecs = new Int8Array(size * k);
