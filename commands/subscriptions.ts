@@ -1,7 +1,7 @@
 import { Composer, Markup } from "telegraf";
 import type { InlineKeyboardMarkup } from "telegraf/types";
 import { z } from "zod";
-import { resolveTopic, topicName, type TopicDef } from "../src/articles/topics.js";
+import { resolveTopic, topicName, topicsWithKeyword, type TopicDef } from "../src/articles/topics.js";
 import { canManageChat } from "../src/bot/admin.js";
 import type { NewsdeskContext } from "../src/bot/context.js";
 import type { ChatRecord } from "../src/chats/record.js";
@@ -49,7 +49,18 @@ export async function ensureChat(chats: ChatRepo, ctx: NewsdeskContext): Promise
 export async function subscribeTo(deps: SubscriptionDeps, ctx: NewsdeskContext, input: string): Promise<void> {
   const topic = resolveTopic(input, deps.topics());
   if (!topic) {
-    await ctx.reply(ctx.m.unknownTopic({ topic: truncateText(input, MAX_ECHO_UNITS) }), { parse_mode: "HTML" });
+    // A keyword of some topics ("solar" for New energy): offer those, so what the reader meant is one tap away.
+    const meant = topicsWithKeyword(input, deps.topics());
+    const echo = truncateText(input, MAX_ECHO_UNITS);
+    if (meant.length === 0) {
+      await ctx.reply(ctx.m.unknownTopic({ topic: echo }), { parse_mode: "HTML" });
+      return;
+    }
+    const record = ctx.chat ? await deps.chats.get(ctx.chat.id) : undefined;
+    await ctx.reply(ctx.m.unknownTopicKeyword({ topic: echo, names: meant.map((t) => topicName(t, ctx.lang)) }), {
+      parse_mode: "HTML",
+      reply_markup: keyboard(meant, record?.topics ?? [], ctx),
+    });
     return;
   }
   if (!(await canManageChat(ctx))) {

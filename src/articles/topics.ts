@@ -87,6 +87,13 @@ export function resolveTopic<T extends TopicDef>(input: string, topics: readonly
   return topics.find((t) => topicKey(t.id) === key) ?? topics.find((t) => topicNames(t).some((name) => topicKey(name) === key));
 }
 
+/** Topics one of whose keywords equals `input` (any case, width and spacing): what a reader who typed a keyword for a topic meant. */
+export function topicsWithKeyword<T extends TopicDef>(input: string, topics: readonly T[]): T[] {
+  const key = topicKey(input);
+  if (key === "") return [];
+  return topics.filter((t) => t.keywords.some((k) => topicKey(k) === key));
+}
+
 /** A page request (defaults: offset 0, limit 5). */
 export interface QueryPage {
   offset?: number;

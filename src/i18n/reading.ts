@@ -29,6 +29,8 @@ const en = {
   unsubscribedAll: () => "Stopped following all topics.",
   notSubscribed: (p: { topic: string }) => `You were not following <b>${h(p.topic)}</b>.`,
   unknownTopic: (p: { topic: string }) => `There is no topic “${h(p.topic)}”. /topics lists them all.`,
+  unknownTopicKeyword: (p: { topic: string; names: string[] }) =>
+    `There is no topic “${h(p.topic)}”, but ${p.names.length === 1 ? "this topic follows it" : "these topics follow it"}: ${p.names.map((n) => `<b>${h(n)}</b>`).join(", ")}. Tap to follow.`,
   subscribeUsage: () => "Usage: /subscribe topic (a name or id from /topics)",
   unsubscribeUsage: () => "Usage: /unsubscribe topic, or /unsubscribe all",
   groupAdminsOnly: () => "In groups, only the group's admins can change subscriptions and settings.",
@@ -79,6 +81,7 @@ const zhCN: ReadingMessages = {
   unsubscribedAll: () => "已取消关注全部栏目。",
   notSubscribed: (p) => `您没有关注<b>${h(p.topic)}</b>。`,
   unknownTopic: (p) => `没有“${h(p.topic)}”这个栏目。发送 /topics 查看全部栏目。`,
+  unknownTopicKeyword: (p) => `没有“${h(p.topic)}”这个栏目，不过这些栏目会推送相关文章：${p.names.map((n) => `<b>${h(n)}</b>`).join("、")}。点按即可关注。`,
   subscribeUsage: () => "用法：/subscribe 栏目（/topics 中的名称或代号）",
   unsubscribeUsage: () => "用法：/unsubscribe 栏目，或 /unsubscribe all",
   groupAdminsOnly: () => "在群组中，只有群管理员可以更改订阅和设置。",

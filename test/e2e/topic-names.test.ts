@@ -96,4 +96,27 @@ describe("topic names in the reader's language", () => {
     expect(results).toHaveLength(1);
     expect(results[0]!.input_message_content.message_text).toContain(">Read more</a>");
   });
+
+  it("/subscribe with a topic's keyword instead of its name offers that topic in the reader's language; a tap follows it", async () => {
+    h = await startHarness({ topicsYaml: BILINGUAL });
+    const en = user({ id: 9821, first_name: "Ann", language_code: "en" });
+    const zh = user({ id: 9822, first_name: "王", language_code: "zh-hans" });
+
+    const offer = await send(h, command(en, "/subscribe Solar"), replyIn(en.id));
+    expect(textOf(offer)).toBe("There is no topic “Solar”, but this topic follows it: <b>New energy</b>. Tap to follow.");
+    expect(buttonsOf(offer).map((b) => [b.text, b.callback_data])).toEqual([["➕ New energy", "t:energy"]]);
+    const zhOffer = await send(h, command(zh, "/subscribe 光伏"), replyIn(zh.id));
+    expect(textOf(zhOffer)).toBe("没有“光伏”这个栏目，不过这些栏目会推送相关文章：<b>新能源</b>。点按即可关注。");
+    expect(buttonsOf(zhOffer).map((b) => b.text)).toEqual(["➕ 新能源"]);
+
+    const press = callbackQuery(en, "t:energy", offer.result as Message);
+    const answer = await send(h, press, (c) => c.method === "answerCallbackQuery" && c.params.callback_query_id === press.callback_query.id);
+    expect(answer.params.text).toBe("Following New energy");
+    expect(textOf(await send(h, command(en, "/subscribe new energy"), replyIn(en.id)))).toBe("Already following <b>New energy</b>.");
+
+    // Neither a name nor a keyword: the plain answer, no buttons.
+    const none = await send(h, command(en, "/subscribe knitting"), replyIn(en.id));
+    expect(textOf(none)).toBe("There is no topic “knitting”. /topics lists them all.");
+    expect(none.params.reply_markup).toBeUndefined();
+  });
 });
