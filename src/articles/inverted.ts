@@ -3,7 +3,7 @@
  * Why not MiniSearch: at 100k articles it needed ~540 MB and 80 ms median / 1 s p99 per query on
  * this machine (a Map per posting list and an object per matching document). Here a term is a
  * number, its postings are packed bytes (see postings.ts: ~1.7 bytes a posting, where number arrays
- * took ~10), a posting carries doc × 64 + titleTf × 8 + bodyTf (tf capped at 7), and scores
+ * took ~10), a posting carries its document and tf bits titleTf × 8 + bodyTf (tf capped at 7), and scores
  * accumulate in reused typed arrays.
  */
 import { COMMON_TF_BITS, PackedPostings } from "./postings.js";

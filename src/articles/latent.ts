@@ -35,7 +35,7 @@ async function trainOffThread(chunks: AsyncIterable<TrainingText[]>, opts: Seman
   const worker = startWorker(import.meta.url, "train-worker", YOUNG_GENERATION_MB);
   if (worker === null) {
     const trainer = SemanticSpace.trainer(opts);
-    for await (const texts of chunks) for (const [title, summary] of texts) trainer.add(title, summary);
+    for await (const texts of chunks) trainer.add(texts);
     return trainer.train();
   }
   try {

@@ -236,7 +236,7 @@ export class ArticleIndex {
       publishedAt: a.publishedAt,
       firstSeenAt: a.firstSeenAt,
       topics: a.topics.length === 0 ? NONE : a.topics,
-    };
+    } satisfies Record<keyof IndexedArticle, unknown>;
   }
 
   /** These documents with their summaries (from `texts`, else as held), in order. */

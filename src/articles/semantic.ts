@@ -109,7 +109,7 @@ class TermCorpus {
 
 interface SparseRow {
   idx: Int32Array;
-  val: Float32Array | Float64Array;
+  val: Float64Array;
 }
 
 /** Orthonormalises the l columns of an n×l row-major matrix in place (modified Gram–Schmidt). */
@@ -179,7 +179,8 @@ export interface SpaceParts {
 
 /** Collects a training's articles one at a time ({@link SemanticSpace.trainer}), then trains once. */
 export interface SpaceTrainer {
-  add(title: string, summary: string): void;
+  /** Reduces these [title, summary] texts to term counts and keeps only those. */
+  add(texts: ReadonlyArray<readonly [string, string]>): void;
   train(): SemanticSpace;
 }
 
@@ -209,7 +210,9 @@ export class SemanticSpace {
   static trainer(opts: SemanticOptions = {}): SpaceTrainer {
     const corpus = new TermCorpus();
     return {
-      add: (title, summary) => corpus.add(semanticTerms(title, summary, opts)),
+      add: (texts) => {
+        for (const [title, summary] of texts) corpus.add(semanticTerms(title, summary, opts));
+      },
       train: () => SemanticSpace.trainOn(corpus, opts),
     };
   }

@@ -12,8 +12,9 @@ if (port) {
         trainer = SemanticSpace.trainer(msg.opts);
         return;
       case "texts":
+        if (trainer === null) throw new Error("texts before start");
         // Reduced to term counts at once: the sample's texts are never all held here.
-        for (const [title, summary] of msg.texts) trainer?.add(title, summary);
+        trainer.add(msg.texts);
         return;
       case "train": {
         if (trainer === null) throw new Error("train before start");

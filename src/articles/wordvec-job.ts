@@ -47,7 +47,7 @@ export class WordVecJob {
    * the model. The main thread never holds the whole sample: its texts are slices of summaries read
    * from the archive, and 10k of them kept ~15 MB of whole summaries alive for the training's length.
    */
-  static async train(chunks: AsyncIterable<WordVecText[]> | Iterable<WordVecText[]>, opts: WordVecTrainOptions): Promise<WordVecJob> {
+  static async train(chunks: AsyncIterable<WordVecText[]>, opts: WordVecTrainOptions): Promise<WordVecJob> {
     const worker = startWorker(import.meta.url, "wordvec-worker", YOUNG_GENERATION_MB);
     if (worker === null) {
       const texts: WordVecText[] = [];
