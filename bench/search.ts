@@ -1,8 +1,8 @@
 /**
  * Retrieval benchmark: related-article precision@3, known-item success@5 (each beside a naive
  * baseline), and query latency / heap at 100k articles. Reads ../shared/corpus/news/.
- * Run: npx tsx bench/search.ts [--split dev|test] [--sample N] [--only quality|related|search|chat|scale] [--sets bbc,thuc,tnews with --only related] [--articles N]
- * [--fresh N --seed N for chat] [--opts JSON of ArticleIndexOptions] [--no-categories]
+ * Run: npx tsx bench/search.ts [--split dev|test] [--sample N] [--only quality|related|search|chat|growth|scale] [--sets bbc,thuc,tnews with --only related] [--articles N]
+ * [--fresh N --seed N for chat] [--sizes 1500,3000 --seeds N for growth] [--opts JSON of ArticleIndexOptions] [--no-categories]
  * (node --expose-gc for heap after gc). Tune on --split dev; report on test.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
@@ -403,6 +403,32 @@ async function evalScale(total: number): Promise<void> {
   rmSync(dir, { recursive: true, force: true });
 }
 
+/**
+ * Related p@3 as the archive grows: the chat measure's sample and protocol (THUCNews titles and
+ * 1,000 BBC articles archived, 60 new items of each, earlier only), the method alone, over `seeds`
+ * samples (17, 18, …) at each size. What a new deployment can expect in its first weeks.
+ */
+async function evalGrowth(split: "dev" | "test", sizes: string, seeds: number, index: ArticleIndexOptions): Promise<void> {
+  const { measureMethodRelated } = await import("../test/e2e/related-chat.js");
+  for (const zhArchived of sizes.split(",").map(Number)) {
+    const sum = { zh: [0, 0], en: [0, 0] };
+    const each: string[] = [];
+    for (let seed = 17; seed < 17 + seeds; seed++) {
+      const p = await measureMethodRelated({ zhArchived, enArchived: 1000, fresh: 60, split, seed, index });
+      for (const lang of ["zh", "en"] as const) {
+        sum[lang][0]! += p[lang].hits;
+        sum[lang][1]! += p[lang].links;
+      }
+      each.push(p.zh.value.toFixed(2));
+    }
+    const v = (lang: "zh" | "en"): string => (sum[lang][0]! / Math.max(1, sum[lang][1]!)).toFixed(3);
+    console.log(
+      `related p@3 by archive size  thuc-${split} ${zhArchived} + bbc 1000 archived, 60 new each, ${seeds} samples: ` +
+        `Chinese ${v("zh")} (${each.join(" ")})  English ${v("en")}`,
+    );
+  }
+}
+
 function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
@@ -452,6 +478,7 @@ export async function run(): Promise<void> {
     const o = { zhArchived: 1500, enArchived: 1000, fresh: Number(arg("fresh", "60")), split: split === "dev" ? "dev" : "test", seed: Number(arg("seed", "17")) } as const;
     for (const line of describeChatRelated(await measureChatRelated(o), o)) console.log(line);
   }
+  if (only === "all" || only === "growth") await evalGrowth(split === "dev" ? "dev" : "test", arg("sizes", "1500,3000,6000,9000"), Number(arg("seeds", "10")), opts);
   if (only === "all" || only === "scale") await evalScale(Number(arg("articles", "100000")));
   await Promise.resolve();
 }

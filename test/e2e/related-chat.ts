@@ -9,7 +9,7 @@
  */
 import { existsSync } from "node:fs";
 import { loadBbc, loadThuc, NEWS } from "../../bench/_corpus.js";
-import { ArticleIndex } from "../../src/articles/search.js";
+import { ArticleIndex, type ArticleIndexOptions } from "../../src/articles/search.js";
 import type { Article } from "../../src/articles/article.js";
 import { rng } from "../../src/articles/rng.js";
 import { processFeedBytes } from "../../src/feeds/pipeline.js";
@@ -36,6 +36,8 @@ export interface ChatRelatedOptions {
   seed?: number;
   /** Minutes between two archived items' publication times (default 10: 2,500 items span 17 days). */
   spacingMinutes?: number;
+  /** The method's index options (default: the app's); the chat measure runs the app as configured. */
+  index?: ArticleIndexOptions;
 }
 
 /** Precision@3 of one language: links sharing the article's label over links shown. */
@@ -92,8 +94,18 @@ class Tally {
   }
 }
 
-/** Runs the app through a first poll (backlog) and a second (new items); returns both measures. */
-export async function measureChatRelated(o: ChatRelatedOptions): Promise<ChatRelatedResult> {
+/** The two polls' feeds (newest first, as feeds list them) and each link's labelled row. */
+interface SampledFeeds {
+  backlog: FeedItem[];
+  fresh: FeedItem[];
+  labelOf: Map<string, Row>;
+}
+
+/**
+ * Samples the archive and the new items (`o.seed`), dated before `nowMs`: the backlog `spacingMinutes`
+ * apart ending an hour ago, the new items a second apart in the last minute or so.
+ */
+function sampleFeeds(o: ChatRelatedOptions, nowMs: number): SampledFeeds {
   const rand = rng(o.seed ?? 17);
   const zh = sample(loadThuc(o.split).map((r) => ({ ...r, lang: "zh" as const })), o.zhArchived + o.fresh, rand);
   const en = sample(loadBbc().map((r) => ({ ...r, lang: "en" as const })), o.enArchived + o.fresh, rand);
@@ -106,6 +118,24 @@ export async function measureChatRelated(o: ChatRelatedOptions): Promise<ChatRel
     labelOf.set(link, r);
     return { guid: `g-${n}`, title: r.title, link, description: r.summary, pubDate: new Date(at) };
   };
+  const oldest = nowMs - 3_600_000 - backlog.length * spacing;
+  const backlogItems = backlog.map((r, i) => toItem(r, i, oldest + i * spacing));
+  const freshItems = fresh.map((r, i) => toItem(r, backlog.length + i, nowMs - (fresh.length - i) * 1000));
+  return { backlog: backlogItems.reverse(), fresh: freshItems.reverse(), labelOf };
+}
+
+/**
+ * The method alone on the same sample the chat measure draws (no app, no Bot API): what
+ * bench/search.ts `--only growth` runs at several archive sizes and many seeds.
+ */
+export async function measureMethodRelated(o: ChatRelatedOptions): Promise<{ zh: Precision; en: Precision }> {
+  const now = Date.now();
+  const feeds = sampleFeeds(o, now);
+  return (await methodRelated(feeds.backlog, feeds.fresh, feeds.labelOf, now, o.index)).precision;
+}
+
+/** Runs the app through a first poll (backlog) and a second (new items); returns both measures. */
+export async function measureChatRelated(o: ChatRelatedOptions): Promise<ChatRelatedResult> {
   const h = await startHarness({
     extraYaml: [`channel: { chatId: ${CHANNEL} }`],
     delivery: "{ retry: { baseDelaySeconds: 0.2, maxDelaySeconds: 1 } }",
@@ -115,21 +145,16 @@ export async function measureChatRelated(o: ChatRelatedOptions): Promise<ChatRel
     // The bot paces itself on the test clock, which moves on below; the double's limits run on real time.
     h.double.setLimits({ enabled: false });
     const now = h.clock.now();
-    const oldest = now - 3_600_000 - backlog.length * spacing;
-    const backlogItems = backlog.map((r, i) => toItem(r, i, oldest + i * spacing));
-    const freshItems = fresh.map((r, i) => toItem(r, backlog.length + i, now - (fresh.length - i) * 1000));
-    // Newest first, as feeds list them.
-    const backlogFeed = [...backlogItems].reverse();
-    const freshFeed = [...freshItems].reverse();
+    const { backlog: backlogFeed, fresh: freshFeed, labelOf } = sampleFeeds(o, now);
     h.feed.items = backlogFeed;
     await h.app.scheduler.pollAll();
     h.feed.items = [...freshFeed, ...backlogFeed];
     const polled = await h.app.scheduler.pollAll();
-    if (polled.newArticles !== freshItems.length) throw new Error(`second poll found ${polled.newArticles} new items, not ${freshItems.length}`);
+    if (polled.newArticles !== freshFeed.length) throw new Error(`second poll found ${polled.newArticles} new items, not ${freshFeed.length}`);
     // A channel takes 20 messages a minute: the test clock moves on instead of the test waiting.
     const deadline = Date.now() + 120_000;
-    while (h.double.sent(CHANNEL).length < freshItems.length) {
-      if (Date.now() > deadline) throw new Error(`only ${h.double.sent(CHANNEL).length} of ${freshItems.length} posts arrived`);
+    while (h.double.sent(CHANNEL).length < freshFeed.length) {
+      if (Date.now() > deadline) throw new Error(`only ${h.double.sent(CHANNEL).length} of ${freshFeed.length} posts arrived`);
       h.clock.advance(3_100);
       await pause(5);
     }
@@ -164,10 +189,11 @@ async function methodRelated(
   fresh: FeedItem[],
   labelOf: ReadonlyMap<string, Row>,
   nowMs: number,
+  opts?: ArticleIndexOptions,
 ): Promise<{ precision: { zh: Precision; en: Precision }; links: Map<string, string[]> }> {
   const parse = async (items: FeedItem[]): Promise<Article[]> =>
     (await processFeedBytes(Buffer.from(rss(items)), { feedId: "local", feedUrl: "https://news.example.com/feed.xml", nowMs })).articles;
-  const index = new ArticleIndex();
+  const index = new ArticleIndex(opts);
   index.addAll(await parse(backlog));
   await index.prepareRelated();
   const news = await parse(fresh);
