@@ -414,7 +414,7 @@ async function evalGrowth(split: "dev" | "test", sizes: string, seeds: number, i
     const sum = { zh: [0, 0], en: [0, 0] };
     const each: string[] = [];
     for (let seed = 17; seed < 17 + seeds; seed++) {
-      const p = await measureMethodRelated({ zhArchived, enArchived: 1000, fresh: 60, split, seed, index });
+      const p = await measureMethodRelated({ zhArchived, enArchived: 1000, fresh: 60, split, seed }, index);
       for (const lang of ["zh", "en"] as const) {
         sum[lang][0]! += p[lang].hits;
         sum[lang][1]! += p[lang].links;

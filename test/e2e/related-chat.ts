@@ -36,8 +36,6 @@ export interface ChatRelatedOptions {
   seed?: number;
   /** Minutes between two archived items' publication times (default 10: 2,500 items span 17 days). */
   spacingMinutes?: number;
-  /** The method's index options (default: the app's); the chat measure runs the app as configured. */
-  index?: ArticleIndexOptions;
 }
 
 /** Precision@3 of one language: links sharing the article's label over links shown. */
@@ -125,13 +123,14 @@ function sampleFeeds(o: ChatRelatedOptions, nowMs: number): SampledFeeds {
 }
 
 /**
- * The method alone on the same sample the chat measure draws (no app, no Bot API): what
- * bench/search.ts `--only growth` runs at several archive sizes and many seeds.
+ * The method alone on the same sample the chat measure draws (no app, no Bot API), with these index
+ * options (default: the app's): what bench/search.ts `--only growth` runs at several archive sizes
+ * and many seeds.
  */
-export async function measureMethodRelated(o: ChatRelatedOptions): Promise<{ zh: Precision; en: Precision }> {
+export async function measureMethodRelated(o: ChatRelatedOptions, index?: ArticleIndexOptions): Promise<{ zh: Precision; en: Precision }> {
   const now = Date.now();
   const feeds = sampleFeeds(o, now);
-  return (await methodRelated(feeds.backlog, feeds.fresh, feeds.labelOf, now, o.index)).precision;
+  return (await methodRelated(feeds.backlog, feeds.fresh, feeds.labelOf, now, index)).precision;
 }
 
 /** Runs the app through a first poll (backlog) and a second (new items); returns both measures. */
