@@ -411,17 +411,17 @@ async function evalScale(total: number): Promise<void> {
 async function evalGrowth(split: "dev" | "test", sizes: string, seeds: number, index: ArticleIndexOptions): Promise<void> {
   const { measureMethodRelated } = await import("../test/e2e/related-chat.js");
   for (const zhArchived of sizes.split(",").map(Number)) {
-    const sum = { zh: [0, 0], en: [0, 0] };
+    const sum = { zh: { hits: 0, links: 0 }, en: { hits: 0, links: 0 } };
     const each: string[] = [];
     for (let seed = 17; seed < 17 + seeds; seed++) {
       const p = await measureMethodRelated({ zhArchived, enArchived: 1000, fresh: 60, split, seed }, index);
       for (const lang of ["zh", "en"] as const) {
-        sum[lang][0]! += p[lang].hits;
-        sum[lang][1]! += p[lang].links;
+        sum[lang].hits += p[lang].hits;
+        sum[lang].links += p[lang].links;
       }
       each.push(p.zh.value.toFixed(2));
     }
-    const v = (lang: "zh" | "en"): string => (sum[lang][0]! / Math.max(1, sum[lang][1]!)).toFixed(3);
+    const v = (lang: "zh" | "en"): string => (sum[lang].hits / Math.max(1, sum[lang].links)).toFixed(3);
     console.log(
       `related p@3 by archive size  thuc-${split} ${zhArchived} + bbc 1000 archived, 60 new each, ${seeds} samples: ` +
         `Chinese ${v("zh")} (${each.join(" ")})  English ${v("en")}`,
@@ -441,6 +441,8 @@ export async function run(): Promise<void> {
     return;
   }
   const split = arg("split", "test");
+  // The chat and growth measures sample THUCNews titles from one of its two splits.
+  const thucSplit = split === "dev" ? "dev" : "test";
   const sample = Number(arg("sample", "2000"));
   const only = arg("only", "all");
   // --opts '{"latentWeight":0.3}': ArticleIndexOptions to try (tune on --split dev).
@@ -475,10 +477,10 @@ export async function run(): Promise<void> {
   if (only === "all" || only === "chat") {
     // The app through the Bot API double (test/e2e/related-chat.ts): full size, as issue 17 measured it.
     const { describeChatRelated, measureChatRelated } = await import("../test/e2e/related-chat.js");
-    const o = { zhArchived: 1500, enArchived: 1000, fresh: Number(arg("fresh", "60")), split: split === "dev" ? "dev" : "test", seed: Number(arg("seed", "17")) } as const;
+    const o = { zhArchived: 1500, enArchived: 1000, fresh: Number(arg("fresh", "60")), split: thucSplit, seed: Number(arg("seed", "17")) } as const;
     for (const line of describeChatRelated(await measureChatRelated(o), o)) console.log(line);
   }
-  if (only === "all" || only === "growth") await evalGrowth(split === "dev" ? "dev" : "test", arg("sizes", "1500,3000,6000,9000"), Number(arg("seeds", "10")), opts);
+  if (only === "all" || only === "growth") await evalGrowth(thucSplit, arg("sizes", "1500,3000,6000,9000"), Number(arg("seeds", "10")), opts);
   if (only === "all" || only === "scale") await evalScale(Number(arg("articles", "100000")));
   await Promise.resolve();
 }
